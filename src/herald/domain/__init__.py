@@ -1,0 +1,73 @@
+"""herald's domain: plain Python values and rules, no web, no SQL."""
+
+from herald.domain.bulletin import (
+    INITIAL_PUBLICATION,
+    Bulletin,
+    BulletinContent,
+    ChangeLogEntry,
+    Fix,
+    Status,
+)
+from herald.domain.catalog import (
+    Catalog,
+    ChannelRef,
+    Component,
+    Lifecycle,
+    NotCovered,
+    Product,
+    ProductVersion,
+    Release,
+    UpdateChannel,
+    VersionRef,
+)
+from herald.domain.document import BulletinDocument, NarrativeSection, compose
+from herald.domain.errors import (
+    Conflict,
+    HeraldError,
+    InvalidTransition,
+    NotFound,
+    RuleViolation,
+    ValidationError,
+)
+from herald.domain.ids import ArticleId, ArticleIdPattern, CveId, ProductId, parse_cve_id
+from herald.domain.publisher import Publisher, SectionKind, SectionTemplate
+from herald.domain.scoring import CvssScore, CvssVersion, parse_cvss
+
+__all__ = [
+    "INITIAL_PUBLICATION",
+    "ArticleId",
+    "ArticleIdPattern",
+    "Bulletin",
+    "BulletinContent",
+    "BulletinDocument",
+    "Catalog",
+    "ChangeLogEntry",
+    "ChannelRef",
+    "Component",
+    "Conflict",
+    "CveId",
+    "CvssScore",
+    "CvssVersion",
+    "Fix",
+    "HeraldError",
+    "InvalidTransition",
+    "Lifecycle",
+    "NarrativeSection",
+    "NotCovered",
+    "NotFound",
+    "Product",
+    "ProductId",
+    "ProductVersion",
+    "Publisher",
+    "Release",
+    "RuleViolation",
+    "SectionKind",
+    "SectionTemplate",
+    "Status",
+    "UpdateChannel",
+    "ValidationError",
+    "VersionRef",
+    "compose",
+    "parse_cve_id",
+    "parse_cvss",
+]

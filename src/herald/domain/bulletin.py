@@ -1,0 +1,165 @@
+"""A security bulletin and the values it is made of."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+from herald.domain.catalog import ChannelRef, NotCovered, VersionRef
+from herald.domain.errors import ValidationError
+from herald.domain.ids import ArticleId, CveId
+from herald.domain.publisher import SectionKind
+from herald.domain.scoring import CvssScore
+
+
+class Status(StrEnum):
+    """Where a bulletin stands in its life."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def public(self) -> bool:
+        return self is not Status.DRAFT
+
+
+@dataclass(frozen=True)
+class Fix:
+    """How one affected channel is remedied: a release that fixes it, or a mitigation."""
+
+    channel: ChannelRef
+    """The channel remedied."""
+    release: str | None = None
+    """The first release on that channel with the fix."""
+    mitigation: str | None = None
+    """What to do when there is no fixed release (Markdown)."""
+
+    def __post_init__(self) -> None:
+        if (self.release is None) == (self.mitigation is None):
+            raise ValidationError(
+                "fixes", f"{self.channel}: give either a fixed release or a mitigation"
+            )
+
+
+@dataclass(frozen=True)
+class ChangeLogEntry:
+    """One line of a bulletin's change log. Entries are never edited or removed."""
+
+    on: date
+    """The day of the change."""
+    summary: str
+    """What changed, e.g. "Initial Publication"."""
+
+    def __post_init__(self) -> None:
+        if not self.summary.strip():
+            raise ValidationError("changelog.summary", "must not be empty")
+        if "\n" in self.summary:
+            raise ValidationError("changelog.summary", "must be one line")
+
+
+INITIAL_PUBLICATION = "Initial Publication"
+
+_NO_OVERRIDES: Mapping[SectionKind, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """A security bulletin: what is affected, how it is fixed, and what the vendor says."""
+
+    article_id: ArticleId
+    """The publisher's article id, e.g. ``CTX696397``."""
+    title: str
+    """The headline, e.g. "XenServer Security Update for CVE-2026-4397"."""
+    created_at: datetime
+    """When the draft was created (UTC)."""
+    updated_at: datetime
+    """When anything last changed (UTC)."""
+    severity: str | None = None
+    """A severity from the publisher's scale."""
+    cves: tuple[CveId, ...] = ()
+    """The CVE ids the bulletin is about."""
+    cvss: tuple[CvssScore, ...] = ()
+    """Optional CVSS v3.1 / v4.0 base scores."""
+    problem: str = ""
+    """The description of the problem (Markdown)."""
+    affected: tuple[VersionRef, ...] = ()
+    """The affected versions."""
+    fixes: tuple[Fix, ...] = ()
+    """The remedy per affected channel."""
+    sections: Mapping[SectionKind, str] = field(default_factory=lambda: _NO_OVERRIDES)
+    """Narrative section bodies that replace the publisher's templates for this bulletin."""
+    changelog: tuple[ChangeLogEntry, ...] = ()
+    """The change log; it only grows."""
+    status: Status = Status.DRAFT
+    """Draft, published or withdrawn."""
+    not_covered: tuple[NotCovered, ...] = ()
+    """Versions the bulletin states it does not cover, fixed when it is published."""
+    published_at: datetime | None = None
+    """When it was first published (UTC)."""
+    withdrawn_at: datetime | None = None
+    """When it was withdrawn (UTC)."""
+
+    @property
+    def revision(self) -> int:
+        """1 at the initial publication, one more for every later change-log entry."""
+        return len(self.changelog)
+
+    @property
+    def updated_on(self) -> date:
+        """The date a reader sees as "Updated On": the last change-log entry's day."""
+        if self.changelog:
+            return self.changelog[-1].on
+        return self.updated_at.date()
+
+    def content(self) -> BulletinContent:
+        """The part of the bulletin an author writes."""
+        return BulletinContent(
+            title=self.title,
+            severity=self.severity,
+            cves=self.cves,
+            cvss=self.cvss,
+            problem=self.problem,
+            affected=self.affected,
+            fixes=self.fixes,
+            sections=self.sections,
+        )
+
+    def with_content(self, content: BulletinContent, at: datetime) -> Bulletin:
+        return replace(
+            self,
+            title=content.title,
+            severity=content.severity,
+            cves=content.cves,
+            cvss=content.cvss,
+            problem=content.problem,
+            affected=content.affected,
+            fixes=content.fixes,
+            sections=content.sections,
+            updated_at=at,
+        )
+
+
+@dataclass(frozen=True)
+class BulletinContent:
+    """What an author writes; everything else (status, log, dates) herald keeps."""
+
+    title: str
+    severity: str | None = None
+    cves: tuple[CveId, ...] = ()
+    cvss: tuple[CvssScore, ...] = ()
+    problem: str = ""
+    affected: tuple[VersionRef, ...] = ()
+    fixes: tuple[Fix, ...] = ()
+    sections: Mapping[SectionKind, str] = field(default_factory=lambda: _NO_OVERRIDES)
+
+    def changed_fields(self, other: BulletinContent) -> list[str]:
+        """The names of the fields that differ from ``other``."""
+        names = ("title", "severity", "cves", "cvss", "problem", "affected", "fixes")
+        changed = [name for name in names if getattr(self, name) != getattr(other, name)]
+        if dict(self.sections) != dict(other.sections):
+            changed.append("sections")
+        return changed

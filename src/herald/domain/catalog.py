@@ -1,0 +1,215 @@
+"""The catalog: products, their versions and lifecycle, update channels and releases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from herald.domain.errors import NotFound, ValidationError
+from herald.domain.ids import ProductId
+
+
+class Lifecycle(StrEnum):
+    """Where a version stands. Only supported versions are covered by bulletins."""
+
+    PREVIEW = "preview"
+    SUPPORTED = "supported"
+    END_OF_LIFE = "end_of_life"
+
+    @property
+    def covered(self) -> bool:
+        return self is Lifecycle.SUPPORTED
+
+
+@dataclass(frozen=True)
+class Component:
+    """A piece of software a release ships, such as ``xen-hypervisor 4.17.5-20``."""
+
+    name: str
+    """The component's package or module name."""
+    version: str
+    """The component's version in that release."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """One dated update shipped on a channel."""
+
+    name: str
+    """The release's version string, unique within its channel."""
+    released_on: date
+    """The day it shipped."""
+    components: tuple[Component, ...] = ()
+    """The component versions it ships."""
+
+
+@dataclass(frozen=True)
+class UpdateChannel:
+    """A stream of releases for one version, e.g. "Early Access" or "Normal"."""
+
+    name: str
+    """The channel's display name, unique within its version."""
+    releases: tuple[Release, ...] = ()
+    """Its releases, in the order they shipped."""
+
+    def release(self, name: str) -> Release:
+        for release in self.releases:
+            if release.name == name:
+                return release
+        raise NotFound(f"no release {name!r} on channel {self.name!r}")
+
+    @property
+    def latest_release(self) -> Release | None:
+        if not self.releases:
+            return None
+        return max(self.releases, key=lambda release: release.released_on)
+
+
+@dataclass(frozen=True)
+class ProductVersion:
+    """A release stream of a product, such as XenServer "8.4"."""
+
+    name: str
+    """The version's name, unique within its product."""
+    lifecycle: Lifecycle
+    """Preview, supported or end of life."""
+    lifecycle_label: str | None = None
+    """How the vendor names the state in prose, e.g. "Public Preview"."""
+    channels: tuple[UpdateChannel, ...] = ()
+    """Its update channels."""
+
+    def channel(self, name: str) -> UpdateChannel:
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        raise NotFound(f"no channel {name!r} in version {self.name!r}")
+
+    @property
+    def state_label(self) -> str:
+        if self.lifecycle_label:
+            return self.lifecycle_label
+        return {
+            Lifecycle.PREVIEW: "Preview",
+            Lifecycle.SUPPORTED: "Supported",
+            Lifecycle.END_OF_LIFE: "End of Life",
+        }[self.lifecycle]
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product the publisher issues bulletins about."""
+
+    id: ProductId
+    """Short, stable key, e.g. ``xenserver``."""
+    name: str
+    """Display name, e.g. "XenServer"."""
+    versions: tuple[ProductVersion, ...] = ()
+    """Its versions, oldest first."""
+    update_instructions_url: str | None = None
+    """Where customers learn to update this product; the publisher's URL when absent."""
+
+    def version(self, name: str) -> ProductVersion:
+        for version in self.versions:
+            if version.name == name:
+                return version
+        raise NotFound(f"no version {name!r} of product {self.id!r}")
+
+
+@dataclass(frozen=True, order=True)
+class VersionRef:
+    """Names one version of one product."""
+
+    product: ProductId
+    version: str
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.version}"
+
+
+@dataclass(frozen=True, order=True)
+class ChannelRef:
+    """Names one update channel of one version."""
+
+    product: ProductId
+    version: str
+    channel: str
+
+    @property
+    def version_ref(self) -> VersionRef:
+        return VersionRef(self.product, self.version)
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.version} / {self.channel}"
+
+
+@dataclass(frozen=True)
+class NotCovered:
+    """A version a bulletin does not cover, and why (preview or end of life)."""
+
+    version: VersionRef
+    """The version left out."""
+    lifecycle: Lifecycle
+    """Its state when the bulletin said so: preview or end of life."""
+    label: str
+    """The vendor's words for that state, e.g. "Public Preview"."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every product the publisher has, looked up by id."""
+
+    products: tuple[Product, ...] = field(default_factory=tuple)
+    """The products, in display order."""
+
+    def product(self, product_id: str) -> Product:
+        for product in self.products:
+            if product.id == product_id:
+                return product
+        raise NotFound(f"no product {product_id!r}")
+
+    def version(self, ref: VersionRef) -> ProductVersion:
+        return self.product(ref.product).version(ref.version)
+
+    def channel(self, ref: ChannelRef) -> UpdateChannel:
+        return self.version(ref.version_ref).channel(ref.channel)
+
+    def display_name(self, ref: VersionRef) -> str:
+        return f"{self.product(ref.product).name} {ref.version}"
+
+    def channels_of(self, ref: VersionRef) -> tuple[ChannelRef, ...]:
+        version = self.version(ref)
+        return tuple(ChannelRef(ref.product, ref.version, c.name) for c in version.channels)
+
+    def with_product(self, product: Product) -> Catalog:
+        """A catalog where ``product`` replaces the product of the same id, or is added."""
+        others = tuple(p for p in self.products if p.id != product.id)
+        if len(others) == len(self.products):
+            return Catalog((*self.products, product))
+        return Catalog(tuple(product if p.id == product.id else p for p in self.products))
+
+
+def check_product(product: Product) -> None:
+    """Names must be unique at every level of a product; raises the first problem found."""
+    if not product.name.strip():
+        raise ValidationError("name", "must not be empty")
+    _unique((v.name for v in product.versions), "versions")
+    for v_index, version in enumerate(product.versions):
+        where = f"versions[{v_index}]"
+        if not version.name.strip():
+            raise ValidationError(f"{where}.name", "must not be empty")
+        _unique((c.name for c in version.channels), f"{where}.channels")
+        for c_index, channel in enumerate(version.channels):
+            c_where = f"{where}.channels[{c_index}]"
+            if not channel.name.strip():
+                raise ValidationError(f"{c_where}.name", "must not be empty")
+            _unique((r.name for r in channel.releases), f"{c_where}.releases")
+
+
+def _unique(names: Iterable[str], field_name: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValidationError(field_name, f"{name!r} appears twice")
+        seen.add(name)

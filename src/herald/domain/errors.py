@@ -1,0 +1,61 @@
+"""The errors herald raises. Adapters turn them into one line (CLI) or a 4xx (web)."""
+
+from __future__ import annotations
+
+
+class HeraldError(Exception):
+    """Base of every error herald reports to a user."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(HeraldError):
+    """Input that breaks a rule, naming the field (and, when known, the file and line)."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, message: str, *, location: str | None = None) -> None:
+        self.field = field
+        self.reason = message
+        self.location = location
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        prefix = f"{self.location}: " if self.location else ""
+        field = f"{self.field}: " if self.field else ""
+        return f"{prefix}{field}{self.reason}"
+
+    def at(self, location: str, field_prefix: str = "") -> ValidationError:
+        """The same error, located in a file (and optionally under a parent field)."""
+        field = ".".join(part for part in (field_prefix, self.field) if part)
+        return type(self)(field, self.reason, location=location)
+
+
+class RuleViolation(ValidationError):
+    """A change that the bulletin rules forbid (publish without a CVE, edit a change log...)."""
+
+
+class NotFound(HeraldError):
+    """An id that names nothing."""
+
+    exit_code = 3
+
+
+class Conflict(HeraldError):
+    """An id that is already taken."""
+
+    exit_code = 4
+
+
+class InvalidTransition(RuleViolation):
+    """A workflow step that the bulletin's status does not allow."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("status", message)
