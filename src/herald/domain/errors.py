@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 
 class HeraldError(Exception):
     """Base of every error herald reports to a user."""
@@ -34,8 +36,12 @@ class ValidationError(HeraldError):
 
     def at(self, location: str, field_prefix: str = "") -> ValidationError:
         """The same error, located in a file (and optionally under a parent field)."""
-        field = ".".join(part for part in (field_prefix, self.field) if part)
-        return type(self)(field, self.reason, location=location)
+        located = copy.copy(self)
+        located.field = ".".join(part for part in (field_prefix, self.field) if part)
+        located.location = location
+        located.message = located._compose()
+        located.args = (located.message,)
+        return located
 
 
 class RuleViolation(ValidationError):

@@ -104,7 +104,9 @@ class Publisher:
     """Where researchers report vulnerabilities."""
     disclaimer: str
     """The legal text shown under "Environment"."""
-    sections: Mapping[SectionKind, SectionTemplate] = field(default_factory=lambda: DEFAULT_SECTIONS)
+    sections: Mapping[SectionKind, SectionTemplate] = field(
+        default_factory=lambda: DEFAULT_SECTIONS
+    )
     """Templates for the narrative sections; a kind left out uses the default."""
     preview_note: str = DEFAULT_PREVIEW_NOTE
     """The note on a preview version the bulletin does not cover."""

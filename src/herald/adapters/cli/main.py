@@ -1,0 +1,43 @@
+"""The ``herald`` command: wires the sub-command modules into one Typer app."""
+
+from __future__ import annotations
+
+import typer
+
+from herald import __version__
+from herald.adapters.cli import bulletins, data
+from herald.adapters.cli.errors import HeraldGroup
+
+app = typer.Typer(
+    cls=HeraldGroup,
+    help="herald: security bulletins for software vendors.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data.register(app)
+bulletins.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"herald {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """herald: security bulletins for software vendors.
+
+    Settings come from the environment (HERALD_DATA_DIR, HERALD_DATABASE_URL).
+    Exit status: 0 success, 1 other error, 2 invalid input, 3 unknown id, 4 id taken.
+    """
+
+
+def main() -> None:
+    """Entry point of the ``herald`` script."""
+    app()
