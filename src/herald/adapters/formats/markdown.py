@@ -1,0 +1,87 @@
+"""The Markdown rendering: the text layout as CommonMark headings, lists and paragraphs.
+
+Authored Markdown (title, narrative sections, problem, mitigations) is kept as
+written, except that its bare URLs become autolinks. Plain text (the disclaimer,
+composed sentences, notes, change-log summaries, headings) is escaped so that it
+reads exactly as written, with its URLs as autolinks.
+"""
+
+from __future__ import annotations
+
+from herald.adapters.formats import _layout as layout
+from herald.adapters.formats._markup import (
+    append_sentence,
+    autolink_source,
+    escape_markdown,
+    one_line,
+    tidy_block,
+)
+from herald.domain.document import BulletinDocument, FixLine
+
+
+def render_markdown(document: BulletinDocument) -> str:
+    """The bulletin as a CommonMark document, ending with a newline."""
+    blocks: list[str] = [f"# {autolink_source(one_line(document.title))}"]
+    notice = layout.status_notice(document)
+    if notice is not None:
+        blocks.append(f"> **{notice.label}:** {escape_markdown(notice.message)}")
+    blocks += [
+        f"{layout.ARTICLE_ID} {escape_markdown(document.article_id)}",
+        f"{layout.UPDATED_ON} {document.updated_on.isoformat()}",
+        f"## {layout.DESCRIPTION}",
+    ]
+    for section in document.sections:
+        blocks += [f"### {_heading(section.heading)}", _authored(section.body)]
+    blocks.append(f"## {layout.CHANGE_LOG}")
+    blocks.append(
+        "\n".join(
+            f"- {entry.on.isoformat()} {escape_markdown(one_line(entry.summary))}"
+            for entry in document.changelog
+        )
+    )
+    blocks += [
+        f"## {layout.ENVIRONMENT}",
+        escape_markdown(tidy_block(document.disclaimer)),
+        f"## {_heading(layout.ISSUE)}",
+    ]
+    if document.severity is not None:
+        blocks.append(f"{layout.SEVERITY} {escape_markdown(document.severity)}")
+    blocks += [
+        f"{layout.cvss_label(score)}: {layout.cvss_rating(score)} (`{score.vector}`)"
+        for score in document.cvss
+    ]
+    blocks += [
+        f"### {layout.PROBLEM}",
+        _authored(append_sentence(document.problem, _intro(document))),
+        "\n".join(f"- {escape_markdown(cve)}" for cve in document.cves),
+        f"### {layout.AFFECTED}",
+        escape_markdown(document.affected_statement),
+    ]
+    blocks += [escape_markdown(tidy_block(note)) for note in document.not_covered_notes]
+    if document.fixes:
+        blocks.append(f"### {layout.FIXES}")
+        loose = any(fix.mitigation is not None for fix in document.fixes)
+        blocks.append(("\n\n" if loose else "\n").join(_fix_item(fix) for fix in document.fixes))
+    return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def _heading(text: str) -> str:
+    return escape_markdown(one_line(text))
+
+
+def _authored(markdown: str) -> str:
+    return autolink_source(tidy_block(markdown))
+
+
+def _fix_item(fix: FixLine) -> str:
+    target = escape_markdown(layout.fix_target(fix))
+    if fix.release is not None:
+        return f"- {target}: {escape_markdown(layout.fixed_in(fix.release))}"
+    body = _authored(fix.mitigation or "")
+    indented = "\n".join(f"  {line}" if line else "" for line in body.split("\n"))
+    return f"- {target}: {escape_markdown(layout.NO_FIXED_RELEASE)}\n\n{indented}"
+
+
+def _intro(document: BulletinDocument) -> str:
+    """The identifier intro as Markdown; none when there are no CVE ids to introduce."""
+    return escape_markdown(document.identifier_intro) if document.cves else ""
