@@ -1,0 +1,1 @@
+"""Adapters: storage, formats, delivery, web and CLI, around herald's services."""

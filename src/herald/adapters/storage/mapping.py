@@ -1,0 +1,265 @@
+"""Rows to domain objects and back. No rules here: the domain checks its own values."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from herald.adapters.storage.tables import (
+    AffectedRow,
+    BulletinRow,
+    ChangeLogRow,
+    ChannelRow,
+    ComponentRow,
+    CveRow,
+    CvssRow,
+    FixRow,
+    NotCoveredRow,
+    ProductRow,
+    PublisherRow,
+    ReleaseRow,
+    SectionOverrideRow,
+    VersionRow,
+)
+from herald.domain.bulletin import Bulletin, ChangeLogEntry, Fix, Status
+from herald.domain.catalog import (
+    ChannelRef,
+    Component,
+    Lifecycle,
+    NotCovered,
+    Product,
+    ProductVersion,
+    Release,
+    UpdateChannel,
+    VersionRef,
+)
+from herald.domain.ids import ArticleId, ArticleIdPattern, CveId, ProductId
+from herald.domain.publisher import Publisher, SectionKind, SectionTemplate
+from herald.domain.scoring import CvssScore, CvssVersion
+
+_SECTION_ORDER = {kind: index for index, kind in enumerate(SectionKind)}
+
+# --- publisher -------------------------------------------------------------------------
+
+
+def publisher_from_row(row: PublisherRow) -> Publisher:
+    return Publisher(
+        name=row.name,
+        short_name=row.short_name,
+        brand=row.brand,
+        namespace_url=row.namespace_url,
+        update_instructions_url=row.update_instructions_url,
+        knowledge_center_url=row.knowledge_center_url,
+        support_url=row.support_url,
+        alerts_url=row.alerts_url,
+        reporting_url=row.reporting_url,
+        disclaimer=row.disclaimer,
+        sections=MappingProxyType(
+            {
+                SectionKind(item["kind"]): SectionTemplate(item["title"], item["body"])
+                for item in row.sections
+            }
+        ),
+        preview_note=row.preview_note,
+        end_of_life_note=row.end_of_life_note,
+        article_ids=ArticleIdPattern(row.article_id_prefix, row.article_id_digits),
+        severities=tuple(row.severities),
+    )
+
+
+def publisher_to_row(publisher: Publisher, row: PublisherRow) -> None:
+    row.name = publisher.name
+    row.short_name = publisher.short_name
+    row.brand = publisher.brand
+    row.namespace_url = publisher.namespace_url
+    row.update_instructions_url = publisher.update_instructions_url
+    row.knowledge_center_url = publisher.knowledge_center_url
+    row.support_url = publisher.support_url
+    row.alerts_url = publisher.alerts_url
+    row.reporting_url = publisher.reporting_url
+    row.disclaimer = publisher.disclaimer
+    row.sections = [
+        {"kind": kind.value, "title": template.title, "body": template.body}
+        for kind, template in publisher.sections.items()
+    ]
+    row.preview_note = publisher.preview_note
+    row.end_of_life_note = publisher.end_of_life_note
+    row.article_id_prefix = publisher.article_ids.prefix
+    row.article_id_digits = publisher.article_ids.digits
+    row.severities = list(publisher.severities)
+
+
+# --- catalog ---------------------------------------------------------------------------
+
+
+def product_from_row(row: ProductRow) -> Product:
+    return Product(
+        id=ProductId(row.id),
+        name=row.name,
+        update_instructions_url=row.update_instructions_url,
+        versions=tuple(_version_from_row(version) for version in row.versions),
+    )
+
+
+def _version_from_row(row: VersionRow) -> ProductVersion:
+    return ProductVersion(
+        name=row.name,
+        lifecycle=Lifecycle(row.lifecycle),
+        lifecycle_label=row.lifecycle_label,
+        channels=tuple(_channel_from_row(channel) for channel in row.channels),
+    )
+
+
+def _channel_from_row(row: ChannelRow) -> UpdateChannel:
+    return UpdateChannel(row.name, tuple(_release_from_row(release) for release in row.releases))
+
+
+def _release_from_row(row: ReleaseRow) -> Release:
+    return Release(
+        row.name,
+        row.released_on,
+        tuple(Component(component.name, component.version) for component in row.components),
+    )
+
+
+def version_to_row(version: ProductVersion, position: int, row: VersionRow) -> None:
+    row.position = position
+    row.lifecycle = version.lifecycle.value
+    row.lifecycle_label = version.lifecycle_label
+
+
+def release_to_row(release: Release, position: int, row: ReleaseRow) -> None:
+    row.position = position
+    row.released_on = release.released_on
+    stored = tuple(Component(component.name, component.version) for component in row.components)
+    if stored != release.components:
+        row.components = [
+            ComponentRow(
+                product_id=row.product_id,
+                version_name=row.version_name,
+                channel_name=row.channel_name,
+                release_name=row.name,
+                position=index,
+                name=component.name,
+                version=component.version,
+            )
+            for index, component in enumerate(release.components)
+        ]
+
+
+# --- bulletins -------------------------------------------------------------------------
+
+
+def bulletin_from_row(row: BulletinRow) -> Bulletin:
+    return Bulletin(
+        article_id=ArticleId(row.article_id),
+        title=row.title,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        severity=row.severity,
+        cves=tuple(CveId(cve.cve_id) for cve in row.cves),
+        cvss=tuple(
+            CvssScore(CvssVersion(s.version), s.vector, s.base_score, s.base_severity)
+            for s in row.cvss
+        ),
+        problem=row.problem,
+        affected=tuple(VersionRef(ProductId(a.product_id), a.version_name) for a in row.affected),
+        fixes=tuple(
+            Fix(
+                ChannelRef(ProductId(f.product_id), f.version_name, f.channel_name),
+                release=f.release_name,
+                mitigation=f.mitigation,
+            )
+            for f in row.fixes
+        ),
+        sections=MappingProxyType(
+            {
+                SectionKind(s.kind): s.body
+                for s in sorted(row.sections, key=lambda s: _SECTION_ORDER[SectionKind(s.kind)])
+            }
+        ),
+        changelog=tuple(ChangeLogEntry(entry.on, entry.summary) for entry in row.changelog),
+        status=Status(row.status),
+        not_covered=tuple(
+            NotCovered(
+                VersionRef(ProductId(n.product_id), n.version_name), Lifecycle(n.lifecycle), n.label
+            )
+            for n in row.not_covered
+        ),
+        published_at=row.published_at,
+        withdrawn_at=row.withdrawn_at,
+    )
+
+
+def bulletin_to_row(bulletin: Bulletin, row: BulletinRow, stored: Bulletin | None) -> None:
+    """Write ``bulletin`` into ``row``; lists equal to ``stored``'s are left untouched.
+
+    The change log is not written here: the repository appends to it.
+    """
+    article = bulletin.article_id
+    row.title = bulletin.title
+    row.severity = bulletin.severity
+    row.problem = bulletin.problem
+    row.status = bulletin.status.value
+    row.created_at = bulletin.created_at
+    row.updated_at = bulletin.updated_at
+    row.published_at = bulletin.published_at
+    row.withdrawn_at = bulletin.withdrawn_at
+    if stored is None or stored.cves != bulletin.cves:
+        row.cves = [
+            CveRow(article_id=article, position=i, cve_id=c) for i, c in enumerate(bulletin.cves)
+        ]
+    if stored is None or stored.cvss != bulletin.cvss:
+        row.cvss = [
+            CvssRow(
+                article_id=article,
+                position=i,
+                version=s.version.value,
+                vector=s.vector,
+                base_score=s.base_score,
+                base_severity=s.base_severity,
+            )
+            for i, s in enumerate(bulletin.cvss)
+        ]
+    if stored is None or stored.affected != bulletin.affected:
+        row.affected = [
+            AffectedRow(
+                article_id=article, position=i, product_id=a.product, version_name=a.version
+            )
+            for i, a in enumerate(bulletin.affected)
+        ]
+    if stored is None or stored.fixes != bulletin.fixes:
+        row.fixes = [
+            FixRow(
+                article_id=article,
+                position=i,
+                product_id=f.channel.product,
+                version_name=f.channel.version,
+                channel_name=f.channel.channel,
+                release_name=f.release,
+                mitigation=f.mitigation,
+            )
+            for i, f in enumerate(bulletin.fixes)
+        ]
+    if stored is None or dict(stored.sections) != dict(bulletin.sections):
+        row.sections = [
+            SectionOverrideRow(article_id=article, kind=kind.value, body=body)
+            for kind, body in bulletin.sections.items()
+        ]
+    if stored is None or stored.not_covered != bulletin.not_covered:
+        row.not_covered = [
+            NotCoveredRow(
+                article_id=article,
+                position=i,
+                product_id=n.version.product,
+                version_name=n.version.version,
+                lifecycle=n.lifecycle.value,
+                label=n.label,
+            )
+            for i, n in enumerate(bulletin.not_covered)
+        ]
+
+
+def changelog_row(article_id: str, position: int, entry: ChangeLogEntry) -> ChangeLogRow:
+    return ChangeLogRow(
+        article_id=article_id, position=position, on=entry.on, summary=entry.summary
+    )

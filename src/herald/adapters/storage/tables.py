@@ -1,0 +1,363 @@
+"""The SQL tables, as SQLAlchemy 2 declarative rows (separate from the domain dataclasses).
+
+Natural keys throughout: a version is ``(product_id, name)``, a channel
+``(product_id, version_name, name)`` and a release adds its name, so the bulletin
+tables refer to them with real composite foreign keys and the database refuses a
+dangling reference. Every ``position`` column keeps the order of a domain tuple.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Named constraints, so that Alembic's batch mode can alter them on SQLite."""
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"{value!r} is not timezone-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """The declarative base of herald's tables."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
+        str: String(),
+        datetime: UtcDateTime(),
+        date: Date(),
+    }
+
+
+_CASCADE = "CASCADE"
+_CHILDREN = "all, delete-orphan"
+
+
+class PublisherRow(Base):
+    """The one publisher of this instance (``id`` is always 1)."""
+
+    __tablename__ = "publisher"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str]
+    short_name: Mapped[str]
+    brand: Mapped[str]
+    namespace_url: Mapped[str]
+    update_instructions_url: Mapped[str]
+    knowledge_center_url: Mapped[str]
+    support_url: Mapped[str]
+    alerts_url: Mapped[str]
+    reporting_url: Mapped[str]
+    disclaimer: Mapped[str] = mapped_column(Text)
+    sections: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    """``[{"kind", "title", "body"}, ...]`` in the publisher's order."""
+    preview_note: Mapped[str] = mapped_column(Text)
+    end_of_life_note: Mapped[str] = mapped_column(Text)
+    article_id_prefix: Mapped[str]
+    article_id_digits: Mapped[int]
+    severities: Mapped[list[str]] = mapped_column(JSON)
+    """The severity scale, highest first."""
+
+
+class ProductRow(Base):
+    """A product; ``position`` is its place in the catalog's display order."""
+
+    __tablename__ = "products"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    update_instructions_url: Mapped[str | None]
+    position: Mapped[int]
+
+    versions: Mapped[list[VersionRow]] = relationship(
+        order_by="VersionRow.position", cascade=_CHILDREN, passive_deletes=True
+    )
+
+
+class VersionRow(Base):
+    """A version of a product."""
+
+    __tablename__ = "product_versions"
+
+    product_id: Mapped[str] = mapped_column(
+        ForeignKey("products.id", ondelete=_CASCADE), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int]
+    lifecycle: Mapped[str]
+    lifecycle_label: Mapped[str | None]
+
+    channels: Mapped[list[ChannelRow]] = relationship(
+        order_by="ChannelRow.position", cascade=_CHILDREN, passive_deletes=True
+    )
+
+
+class ChannelRow(Base):
+    """An update channel of a version."""
+
+    __tablename__ = "update_channels"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["product_id", "version_name"],
+            ["product_versions.product_id", "product_versions.name"],
+            ondelete=_CASCADE,
+        ),
+    )
+
+    product_id: Mapped[str] = mapped_column(primary_key=True)
+    version_name: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int]
+
+    releases: Mapped[list[ReleaseRow]] = relationship(
+        order_by="ReleaseRow.position", cascade=_CHILDREN, passive_deletes=True
+    )
+
+
+class ReleaseRow(Base):
+    """A release shipped on a channel."""
+
+    __tablename__ = "releases"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["product_id", "version_name", "channel_name"],
+            ["update_channels.product_id", "update_channels.version_name", "update_channels.name"],
+            ondelete=_CASCADE,
+        ),
+    )
+
+    product_id: Mapped[str] = mapped_column(primary_key=True)
+    version_name: Mapped[str] = mapped_column(primary_key=True)
+    channel_name: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int]
+    released_on: Mapped[date]
+
+    components: Mapped[list[ComponentRow]] = relationship(
+        order_by="ComponentRow.position", cascade=_CHILDREN, passive_deletes=True
+    )
+
+
+class ComponentRow(Base):
+    """A component version a release ships."""
+
+    __tablename__ = "release_components"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["product_id", "version_name", "channel_name", "release_name"],
+            [
+                "releases.product_id",
+                "releases.version_name",
+                "releases.channel_name",
+                "releases.name",
+            ],
+            ondelete=_CASCADE,
+        ),
+    )
+
+    product_id: Mapped[str] = mapped_column(primary_key=True)
+    version_name: Mapped[str] = mapped_column(primary_key=True)
+    channel_name: Mapped[str] = mapped_column(primary_key=True)
+    release_name: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    version: Mapped[str]
+
+
+class BulletinRow(Base):
+    """A bulletin; its lists live in the ``bulletin_*`` tables."""
+
+    __tablename__ = "bulletins"
+    __table_args__ = (Index(None, "updated_at", "article_id"),)
+
+    article_id: Mapped[str] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str | None]
+    problem: Mapped[str] = mapped_column(Text)
+    status: Mapped[str]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    published_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+
+    cves: Mapped[list[CveRow]] = relationship(
+        order_by="CveRow.position", cascade=_CHILDREN, passive_deletes=True, lazy="raise"
+    )
+    cvss: Mapped[list[CvssRow]] = relationship(
+        order_by="CvssRow.position", cascade=_CHILDREN, passive_deletes=True, lazy="raise"
+    )
+    affected: Mapped[list[AffectedRow]] = relationship(
+        order_by="AffectedRow.position", cascade=_CHILDREN, passive_deletes=True, lazy="raise"
+    )
+    fixes: Mapped[list[FixRow]] = relationship(
+        order_by="FixRow.position", cascade=_CHILDREN, passive_deletes=True, lazy="raise"
+    )
+    sections: Mapped[list[SectionOverrideRow]] = relationship(
+        cascade=_CHILDREN, passive_deletes=True, lazy="raise"
+    )
+    not_covered: Mapped[list[NotCoveredRow]] = relationship(
+        order_by="NotCoveredRow.position", cascade=_CHILDREN, passive_deletes=True, lazy="raise"
+    )
+    changelog: Mapped[list[ChangeLogRow]] = relationship(
+        order_by="ChangeLogRow.position", passive_deletes="all", lazy="raise"
+    )
+    """Append-only: the repository never updates or deletes these rows."""
+
+
+def _bulletin_fk() -> Any:
+    return ForeignKey("bulletins.article_id", ondelete=_CASCADE)
+
+
+class CveRow(Base):
+    """A CVE id of a bulletin."""
+
+    __tablename__ = "bulletin_cves"
+
+    article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    cve_id: Mapped[str]
+
+
+class CvssRow(Base):
+    """A CVSS base score of a bulletin."""
+
+    __tablename__ = "bulletin_cvss"
+
+    article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str]
+    vector: Mapped[str]
+    base_score: Mapped[float] = mapped_column(Numeric(3, 1, asdecimal=False))
+    base_severity: Mapped[str]
+
+
+class AffectedRow(Base):
+    """An affected version of a bulletin."""
+
+    __tablename__ = "bulletin_affected"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["product_id", "version_name"],
+            ["product_versions.product_id", "product_versions.name"],
+        ),
+    )
+
+    article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[str]
+    version_name: Mapped[str]
+
+
+class FixRow(Base):
+    """The remedy of one channel: a fixed release or a mitigation."""
+
+    __tablename__ = "bulletin_fixes"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["product_id", "version_name", "channel_name"],
+            ["update_channels.product_id", "update_channels.version_name", "update_channels.name"],
+        ),
+        ForeignKeyConstraint(
+            ["product_id", "version_name", "channel_name", "release_name"],
+            [
+                "releases.product_id",
+                "releases.version_name",
+                "releases.channel_name",
+                "releases.name",
+            ],
+        ),
+        CheckConstraint(
+            "(release_name IS NULL) <> (mitigation IS NULL)", name="release_or_mitigation"
+        ),
+    )
+
+    article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[str]
+    version_name: Mapped[str]
+    channel_name: Mapped[str]
+    release_name: Mapped[str | None]
+    mitigation: Mapped[str | None] = mapped_column(Text)
+
+
+class SectionOverrideRow(Base):
+    """A narrative section body that replaces the publisher's template."""
+
+    __tablename__ = "bulletin_section_overrides"
+
+    article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
+    kind: Mapped[str] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class NotCoveredRow(Base):
+    """A version the bulletin says it does not cover, and why."""
+
+    __tablename__ = "bulletin_not_covered"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["product_id", "version_name"],
+            ["product_versions.product_id", "product_versions.name"],
+        ),
+    )
+
+    article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[str]
+    version_name: Mapped[str]
+    lifecycle: Mapped[str]
+    label: Mapped[str]
+
+
+class ChangeLogRow(Base):
+    """One change-log entry; rows are inserted, never updated or deleted."""
+
+    __tablename__ = "changelog_entries"
+
+    article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    on: Mapped[date]
+    summary: Mapped[str] = mapped_column(Text)

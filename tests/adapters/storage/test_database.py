@@ -1,0 +1,169 @@
+"""The database: URLs, migrations, emptiness, and errors users can read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import event, inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from herald import demo
+from herald.adapters.storage import Database, StorageError, normalize_url
+from herald.adapters.storage.database import alembic_config
+from herald.adapters.storage.tables import Base
+from herald.domain import HeraldError
+
+
+@pytest.mark.parametrize(
+    ("written", "normalized"),
+    [
+        ("postgresql://user@host:5432/db", "postgresql+psycopg://user@host:5432/db"),
+        ("postgres://user:pw@host/db", "postgresql+psycopg://user:pw@host/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("  postgresql://u@h/db\n", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///var/herald.db", "sqlite:///var/herald.db"),
+        ("sqlite:////abs/herald.db", "sqlite:////abs/herald.db"),
+    ],
+)
+def test_normalize_url(written: str, normalized: str) -> None:
+    assert normalize_url(written) == normalized
+
+
+@pytest.mark.parametrize(
+    "written", ["", "herald.db", "mysql://u@h/db", "postgresql+psycopg2://u@h/db", "://x"]
+)
+def test_normalize_url_refuses_what_herald_cannot_use(written: str) -> None:
+    with pytest.raises(StorageError, match="HERALD_DATABASE_URL") as caught:
+        normalize_url(written)
+    assert isinstance(caught.value, HeraldError)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_fixture_urls_are_the_ones_users_write(database_url: str) -> None:
+    assert database_url.startswith(("sqlite:///", "postgresql://"))
+    database = Database(database_url)
+    try:
+        assert database.url == normalize_url(database_url)
+        assert database.is_empty()
+    finally:
+        database.dispose()
+
+
+def test_a_malformed_url_is_one_line_naming_the_setting(database_url: str) -> None:
+    broken = database_url.replace("5432", "not-a-port") if "5432" in database_url else "sqlite:"
+    with pytest.raises(StorageError, match="HERALD_DATABASE_URL") as caught:
+        Database(broken).migrate()
+    assert "\n" not in str(caught.value)
+
+
+def test_an_unreachable_database_is_one_line_naming_the_setting(
+    database_url: str, tmp_path: Path
+) -> None:
+    if database_url.startswith("sqlite"):
+        blocker = tmp_path / "a-file"
+        blocker.write_text("not a folder")
+        unreachable = f"sqlite:///{blocker / 'herald.db'}"
+    else:
+        unreachable = "postgresql://postgres:secret@127.0.0.1:1/herald"
+    with pytest.raises(StorageError, match="HERALD_DATABASE_URL") as caught:
+        database = Database(unreachable)
+        try:
+            database.migrate()
+        finally:
+            database.dispose()
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "secret" not in message
+
+
+def test_the_migrated_schema_matches_the_models(database: Database) -> None:
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_migrations_go_down_and_up_again(database: Database) -> None:
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+    assert set(inspect(database.engine).get_table_names()) <= {"alembic_version"}
+    database.migrate()
+    database.migrate()  # a second run has nothing to do
+    assert set(Base.metadata.tables) <= set(inspect(database.engine).get_table_names())
+
+
+def test_a_schema_from_a_newer_herald_is_one_line(database: Database) -> None:
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'f00dcafe'"))
+    with pytest.raises(StorageError, match="HERALD_DATABASE_URL") as caught:
+        database.migrate()
+    assert "f00dcafe" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_is_empty_until_a_publisher_is_stored(database: Database) -> None:
+    assert database.is_empty()
+    with database.unit_of_work() as uow:
+        uow.publisher.save(demo.publisher())
+        uow.commit()
+    assert not database.is_empty()
+
+
+def test_the_database_itself_refuses_a_dangling_reference(database: Database) -> None:
+    with database.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar_one() >= 1000
+        with pytest.raises(IntegrityError):
+            connection.execute(
+                text(
+                    "INSERT INTO product_versions (product_id, name, position, lifecycle) "
+                    "VALUES ('nothing', '1.0', 0, 'supported')"
+                )
+            )
+        connection.rollback()
+
+
+def test_writers_take_the_lock_first_readers_do_not_write(database: Database) -> None:
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        with database.unit_of_work() as uow:
+            uow.publisher.get()
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    if database.engine.dialect.name == "sqlite":
+        assert statements[0] == "BEGIN IMMEDIATE"
+    with database.unit_of_work(read_only=True) as uow:
+        assert uow.publisher.get() is None
+        if database.engine.dialect.name == "postgresql":
+            with pytest.raises(StorageError, match="read-only"):
+                uow.publisher.save(demo.publisher())
+
+
+def test_sqlite_folder_is_created(database_url: str, tmp_path: Path) -> None:
+    if database_url.startswith("sqlite"):
+        database_url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'herald.db'}"
+    database = Database(database_url)
+    try:
+        database.migrate()
+        assert database.is_empty()
+    finally:
+        database.dispose()
+    if database_url.startswith("sqlite"):
+        assert (tmp_path / "new" / "folder" / "herald.db").is_file()
+
+
+def test_read_only_units_of_work_read(database: Database) -> None:
+    with database.unit_of_work() as uow:
+        uow.publisher.save(demo.publisher())
+        uow.commit()
+    with database.unit_of_work(read_only=True) as uow:
+        assert uow.publisher.get() == demo.publisher()
