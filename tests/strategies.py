@@ -1,0 +1,261 @@
+"""Hypothesis strategies for herald's domain objects, shared by the property tests.
+
+They build domain values directly, through their constructors only: a product has
+unique, non-blank names at every level (``check_product``), but a bulletin need not
+follow the publishing rules. Text is deliberately awkward: YAML look-alikes such as
+``yes``, ``1.10`` and ``null``, leading and trailing spaces, line breaks, ``#``, and
+any Unicode that can be written as UTF-8.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from types import MappingProxyType
+
+from hypothesis import strategies as st
+
+from herald.domain import (
+    ArticleId,
+    ArticleIdPattern,
+    Bulletin,
+    ChangeLogEntry,
+    ChannelRef,
+    Component,
+    CveId,
+    CvssScore,
+    Fix,
+    Lifecycle,
+    NotCovered,
+    Product,
+    ProductId,
+    ProductVersion,
+    Publisher,
+    Release,
+    SectionKind,
+    SectionTemplate,
+    Status,
+    UpdateChannel,
+    VersionRef,
+    parse_cvss,
+)
+from herald.domain.publisher import DEFAULT_SECTIONS, DEFAULT_SEVERITIES
+from herald.domain.templates import TEMPLATE_VARIABLES
+
+TRICKY = (
+    "",
+    " ",
+    "yes",
+    "No",
+    "on",
+    "true",
+    "null",
+    "Null",
+    "~",
+    "1.10",
+    "8.4",
+    "9",
+    "0o17",
+    "0x1F",
+    "1e3",
+    ".inf",
+    "1:20",
+    "2026-03-24",
+    "2026-03-24T16:00:00Z",
+    "- x",
+    "-",
+    "? x",
+    ": x",
+    "a: b",
+    "a #b",
+    "#",
+    "# not a comment",
+    "[x]",
+    "{x: y}",
+    "&anchor",
+    "*alias",
+    "!tag",
+    "!!str",
+    "%YAML",
+    "@x",
+    "`x`",
+    "|",
+    ">",
+    "'single'",
+    '"double"',
+    "<<",
+    " leading",
+    "trailing ",
+    "  both  ",
+    "two\nlines",
+    "\nleading break",
+    "trailing break\n",
+    "blank\n\nline",
+    "  indented\nfirst line",
+    "tab\there",
+    "carriage\rreturn",
+    "next\x85line",
+    "line\u2028separator",
+    "nul\x00byte",
+    "ünïcødé",
+    "日本語",
+    "emoji 🎉",
+    "\u00a0no-break space",
+    "\ufeffbom",
+    "- item\n- item\n",
+    "# Heading\n\nSome *Markdown* with `code`:\n\n    indented block\n",
+)
+"""Strings that a careless YAML writer or reader would get wrong."""
+
+_characters = st.characters(codec="utf-8")
+
+texts = st.one_of(
+    st.sampled_from(TRICKY),
+    st.text(_characters, max_size=20),
+    st.lists(st.sampled_from(TRICKY), min_size=2, max_size=4).map(" ".join),
+    st.lists(st.sampled_from(TRICKY), min_size=2, max_size=4).map("\n".join),
+    st.text(st.sampled_from("ab #:-\n"), max_size=120),
+)
+"""Any text a domain field may hold."""
+
+names = texts.filter(lambda text: bool(text.strip()))
+"""Text that is not blank (names, summaries)."""
+
+one_line_names = names.filter(lambda text: "\n" not in text)
+
+product_ids = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True).map(ProductId)
+days = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+moments = st.datetimes(
+    min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
+)
+urls = st.builds(
+    lambda scheme, rest: scheme + rest, st.sampled_from(["https://", "http://"]), texts
+)
+
+
+def unique_lists(
+    strategy: st.SearchStrategy[str], max_size: int = 3
+) -> st.SearchStrategy[list[str]]:
+    return st.lists(strategy, unique=True, max_size=max_size)
+
+
+# --- catalog -----------------------------------------------------------------------------
+
+components = st.builds(Component, texts, texts)
+
+
+def _release(name: str) -> st.SearchStrategy[Release]:
+    return st.builds(Release, st.just(name), days, st.lists(components, max_size=3).map(tuple))
+
+
+def _channel(name: str) -> st.SearchStrategy[UpdateChannel]:
+    return st.builds(
+        UpdateChannel,
+        st.just(name),
+        unique_lists(names).flatmap(lambda ns: st.tuples(*(_release(n) for n in ns))),
+    )
+
+
+def _version(name: str) -> st.SearchStrategy[ProductVersion]:
+    return st.builds(
+        ProductVersion,
+        st.just(name),
+        st.sampled_from(Lifecycle),
+        st.none() | texts,
+        unique_lists(names).flatmap(lambda ns: st.tuples(*(_channel(n) for n in ns))),
+    )
+
+
+products = st.builds(
+    Product,
+    product_ids,
+    names,
+    unique_lists(names).flatmap(lambda ns: st.tuples(*(_version(n) for n in ns))),
+    st.none() | urls,
+)
+"""Products with unique, non-blank names at every level, as ``check_product`` wants."""
+
+
+# --- publisher ---------------------------------------------------------------------------
+
+_no_braces = texts.map(lambda text: text.replace("{", "(").replace("}", ")"))
+templates = st.lists(
+    st.one_of(_no_braces, st.sampled_from([f"{{{name}}}" for name in TEMPLATE_VARIABLES])),
+    max_size=4,
+).map("".join)
+"""Template text: any text, with known ``{placeholders}`` and no stray braces."""
+
+section_templates = st.dictionaries(
+    st.sampled_from(SectionKind), st.builds(SectionTemplate, templates, templates)
+).map(MappingProxyType)
+
+article_id_patterns = st.builds(
+    ArticleIdPattern,
+    st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,15}", fullmatch=True),
+    st.integers(1, 12),
+)
+
+publishers = st.builds(
+    Publisher,
+    name=names,
+    short_name=names,
+    brand=names,
+    namespace_url=urls,
+    update_instructions_url=urls,
+    knowledge_center_url=urls,
+    support_url=urls,
+    alerts_url=urls,
+    reporting_url=urls,
+    disclaimer=names,
+    sections=st.just(DEFAULT_SECTIONS) | section_templates,
+    preview_note=templates,
+    end_of_life_note=templates,
+    article_ids=st.just(ArticleIdPattern()) | article_id_patterns,
+    severities=st.just(DEFAULT_SEVERITIES) | unique_lists(names, 4).filter(bool).map(tuple),
+)
+
+
+# --- bulletin ----------------------------------------------------------------------------
+
+VECTORS = (
+    "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+    "CVSS:3.1/AV:L/AC:H/PR:H/UI:N/S:C/C:H/I:N/A:N",
+    "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+    "CVSS:4.0/AV:L/AC:H/AT:P/PR:H/UI:A/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N",
+)
+SCORES: tuple[CvssScore, ...] = tuple(parse_cvss(vector) for vector in VECTORS)
+
+article_ids = st.from_regex(r"[A-Z]{2,5}-?[0-9]{1,8}", fullmatch=True).map(ArticleId)
+cve_ids = st.builds(
+    lambda year, number: CveId(f"CVE-{year}-{number:04d}"),
+    st.integers(1999, 2100),
+    st.integers(1, 10**9),
+)
+version_refs = st.builds(VersionRef, product_ids, names)
+channel_refs = st.builds(ChannelRef, product_ids, names, names)
+fixes = st.one_of(
+    st.builds(Fix, channel_refs, release=names),
+    st.builds(Fix, channel_refs, mitigation=texts),
+)
+changelog_entries = st.builds(ChangeLogEntry, days, one_line_names)
+not_covered_notes = st.builds(NotCovered, version_refs, st.sampled_from(Lifecycle), texts)
+
+bulletins = st.builds(
+    Bulletin,
+    article_id=article_ids,
+    title=texts,
+    created_at=moments,
+    updated_at=moments,
+    severity=st.none() | texts,
+    cves=st.lists(cve_ids, max_size=3).map(tuple),
+    cvss=st.lists(st.sampled_from(SCORES), max_size=2).map(tuple),
+    problem=texts,
+    affected=st.lists(version_refs, max_size=3).map(tuple),
+    fixes=st.lists(fixes, max_size=3).map(tuple),
+    sections=st.dictionaries(st.sampled_from(SectionKind), texts).map(MappingProxyType),
+    changelog=st.lists(changelog_entries, max_size=3).map(tuple),
+    status=st.sampled_from(Status),
+    not_covered=st.lists(not_covered_notes, max_size=2).map(tuple),
+    published_at=st.none() | moments,
+    withdrawn_at=st.none() | moments,
+)
+"""Any bulletin the domain can hold, publishable or not."""
