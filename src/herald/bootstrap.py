@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from herald.adapters.storage import Database
 from herald.config import Settings
@@ -43,6 +44,6 @@ def build(settings: Settings, *, migrate: bool = True) -> Herald:
         settings=settings,
         database=database,
         authoring=AuthoringService(database.unit_of_work, clock),
-        reading=ReadingService(database.unit_of_work),
+        reading=ReadingService(partial(database.unit_of_work, read_only=True)),
         source=SourceService(database.unit_of_work),
     )

@@ -73,6 +73,8 @@ def compose(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> Bulle
     for kind in SectionKind:
         template = publisher.section(kind)
         override = bulletin.sections.get(kind)
+        if override is None and kind is SectionKind.CUSTOMER_ACTION and not _has_release(bulletin):
+            override = NO_FIXED_RELEASE_YET
         body = fill(override, values, f"sections.{kind}") if override is not None else None
         sections.append(
             NarrativeSection(
@@ -105,12 +107,26 @@ def compose(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> Bulle
         affected_statement=(
             f"{'These issues affect' if plural else 'This issue affects'} "
             f"{affected_phrase(bulletin.affected, catalog)}."
+            if bulletin.affected
+            else "The affected versions have not been determined yet."
         ),
         not_covered_notes=tuple(_note(note, catalog, publisher) for note in notes),
         fixes=tuple(_fix_line(fix, catalog) for fix in bulletin.fixes),
         publisher_name=publisher.name,
         brand=publisher.brand,
     )
+
+
+NO_FIXED_RELEASE_YET = (
+    "No update that fixes this issue is available yet for {affected_products}. We recommend "
+    "that customers apply the mitigation described in this bulletin for their update channel "
+    "and subscribe to alerts to learn when an update is released."
+)
+"""What customers should do when every fix is a mitigation (a bulletin may override it)."""
+
+
+def _has_release(bulletin: Bulletin) -> bool:
+    return any(fix.release is not None for fix in bulletin.fixes)
 
 
 def affected_phrase(affected: tuple[VersionRef, ...], catalog: Catalog) -> str:

@@ -18,8 +18,9 @@ from herald.domain.publisher import Publisher
 from herald.services._context import require_publisher
 from herald.services.ports import UnitOfWorkFactory
 
-Locate = Callable[[str], str | None]
-"""Where an item came from (``publisher``, ``product:<id>``, ``bulletin:<article id>``)."""
+Locate = Callable[[str, str], str | None]
+"""Where an item (``publisher``, ``product:<id>``, ``bulletin:<article id>``) came from:
+``path`` of its file, or ``path:line`` of the field named by the second argument."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ class SourceService:
     def __init__(self, unit_of_work: UnitOfWorkFactory) -> None:
         self._unit_of_work = unit_of_work
 
-    def import_items(self, items: SourceItems, locate: Locate = lambda _: None) -> ImportReport:
+    def import_items(
+        self, items: SourceItems, locate: Locate = lambda _key, _field: None
+    ) -> ImportReport:
         """Store every item, or nothing when any of them breaks a rule."""
         report = ImportReport()
         with self._unit_of_work() as uow:
@@ -59,7 +62,7 @@ class SourceService:
             catalog = uow.catalog.load()
             for product in items.products:
                 key = f"product:{product.id}"
-                with _located(locate(key)):
+                with _located(locate, key):
                     check_product(product)
                     existing = _find_product(catalog, product.id)
                     _tally(report, key, existing, product)
@@ -68,7 +71,7 @@ class SourceService:
                 catalog = catalog.with_product(product)
             for bulletin in items.bulletins:
                 key = f"bulletin:{bulletin.article_id}"
-                with _located(locate(key)):
+                with _located(locate, key):
                     publisher.article_ids.parse(bulletin.article_id)
                     workflow.check_consistent(bulletin, catalog, publisher)
                     stored = uow.bulletins.find(bulletin.article_id)
@@ -106,15 +109,17 @@ def _tally(report: ImportReport, key: str, before: object, after: object) -> Non
 
 
 @contextmanager
-def _located(location: str | None) -> Iterator[None]:
-    """Give errors raised inside the block the location of the item's file."""
+def _located(locate: Locate, key: str) -> Iterator[None]:
+    """Give errors raised inside the block the file (and line) of the item they concern."""
     try:
         yield
     except ValidationError as error:
+        location = locate(key, error.field)
         if location is None or error.location is not None:
             raise
         raise error.at(location) from error
     except HeraldError as error:
+        location = locate(key, "")
         if location is None:
             raise
         raise type(error)(f"{location}: {error.message}") from error
