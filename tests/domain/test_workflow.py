@@ -180,3 +180,15 @@ def test_a_replacement_needs_an_entry_for_its_change() -> None:
     with pytest.raises(InvalidTransition):
         check_revision(original, replace(original, status=Status.DRAFT))
     check_revision(original, original)
+
+
+def test_a_located_error_keeps_its_kind_and_names_file_and_field() -> None:
+    error = RuleViolation("cves", "a published bulletin needs at least one CVE")
+    located = error.at("bulletins/CTX1.yaml:7")
+    assert isinstance(located, RuleViolation)
+    assert (
+        str(located) == "bulletins/CTX1.yaml:7: cves: a published bulletin needs at least one CVE"
+    )
+    assert str(InvalidTransition("already published").at("x.yaml:1")) == (
+        "x.yaml:1: status: already published"
+    )

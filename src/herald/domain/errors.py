@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 
 class HeraldError(Exception):
     """Base of every error herald reports to a user."""
@@ -36,7 +34,8 @@ class ValidationError(HeraldError):
 
     def at(self, location: str, field_prefix: str = "") -> ValidationError:
         """The same error, located in a file (and optionally under a parent field)."""
-        located = copy.copy(self)
+        located = type(self).__new__(type(self))
+        located.__dict__.update(self.__dict__)
         located.field = ".".join(part for part in (field_prefix, self.field) if part)
         located.location = location
         located.message = located._compose()

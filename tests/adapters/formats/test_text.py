@@ -2,50 +2,24 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from herald.adapters.formats import render_text
 from herald.adapters.formats.text import BULLET
 from herald.domain import Status
+from tests.reference import REFERENCE, reference_differences
 
 from .builders import reference_document, rich_document, withdrawn_document
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "CTX696397.txt"
-"""The capture of CTX696397 as published (shared with every herald checkout)."""
-
-ICON_WORDS = {"book", "calendar_today"}
-
-
-def _normalise(text: str, *, reference: bool = False) -> list[str]:
-    lines = []
-    for raw in text.splitlines():
-        if raw in ICON_WORDS:
-            continue
-        line = re.sub(r"\s+", " ", raw.replace("\u00a0", " ")).strip()
-        if not line:
-            continue
-        if reference and line == "Updated On:":
-            line = "Updated On: 2026-03-24"
-        lines.append(line)
-    return lines
 
 
 def test_the_demo_reproduces_the_reference_bulletin_line_by_line() -> None:
     if not REFERENCE.is_file():
         pytest.skip(f"the reference capture is not at {REFERENCE}")
-    expected = _normalise(REFERENCE.read_text(encoding="utf-8"), reference=True)
-    actual = _normalise(render_text(reference_document()))
-    if actual != expected:
-        diff = "\n".join(
-            difflib.unified_diff(expected, actual, "reference", "herald", lineterm="", n=1)
-        )
-        pytest.fail(f"the text rendering differs from {REFERENCE.name}:\n{diff}")
+    differences = reference_differences(render_text(reference_document()))
+    if differences:
+        pytest.fail(f"the text rendering differs from {REFERENCE.name}:\n{differences}")
 
 
 def test_blocks_are_separated_by_one_blank_line_and_the_text_ends_with_a_newline() -> None:

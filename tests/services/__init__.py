@@ -1,0 +1,1 @@
+"""Use cases against real databases."""
