@@ -16,15 +16,27 @@ from herald.domain.scoring import CvssScore
 
 
 class Status(StrEnum):
-    """Where a bulletin stands in its life."""
+    """Where a bulletin stands in its life.
+
+    draft → in_review → approved → scheduled → published → withdrawn; only published
+    and withdrawn bulletins are public. ``domain.workflow`` holds the transitions.
+    """
 
     DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
 
     @property
     def public(self) -> bool:
-        return self is not Status.DRAFT
+        """Readers may see it: it was published (and perhaps withdrawn since)."""
+        return self in (Status.PUBLISHED, Status.WITHDRAWN)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,14 @@ class Bulletin:
     """When it was first published (UTC)."""
     withdrawn_at: datetime | None = None
     """When it was withdrawn (UTC)."""
+    created_by: str | None = None
+    """The username of the author who created the draft (None when imported)."""
+    submitted_by: str | None = None
+    """Who last submitted it for review."""
+    approved_by: str | None = None
+    """The reviewer who approved it (never its author)."""
+    release_at: datetime | None = None
+    """The embargo: the instant (UTC) a scheduled bulletin publishes itself."""
 
     @property
     def revision(self) -> int:

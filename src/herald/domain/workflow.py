@@ -117,21 +117,44 @@ def edit_draft(
     publisher: Publisher,
     at: datetime,
 ) -> Bulletin:
-    """A draft with new content. Published bulletins change only through ``amend``."""
-    if bulletin.status is not Status.DRAFT:
+    """An unpublished bulletin with new content.
+
+    Editing a bulletin in review or approved sends it back to draft: the approval was
+    for the old text. A scheduled bulletin is unscheduled first; a published one
+    changes only through ``amend``.
+    """
+    if bulletin.status is Status.SCHEDULED:
+        raise InvalidTransition(f"{bulletin.article_id} is scheduled; unschedule it to edit it")
+    if bulletin.status.public:
         raise InvalidTransition(
             f"{bulletin.article_id} is {bulletin.status}; amend it with a change-log entry instead"
         )
     check_content(content, catalog, publisher)
-    return bulletin.with_content(content, at)
+    edited = bulletin.with_content(content, at)
+    return replace(edited, status=Status.DRAFT, approved_by=None, submitted_by=None)
 
 
 def publish(
-    bulletin: Bulletin, catalog: Catalog, publisher: Publisher, on: date, at: datetime
+    bulletin: Bulletin,
+    catalog: Catalog,
+    publisher: Publisher,
+    on: date,
+    at: datetime,
+    *,
+    require_approval: bool = False,
 ) -> Bulletin:
-    """The first publication: adds "Initial Publication" dated ``on``."""
-    if bulletin.status is not Status.DRAFT:
-        raise InvalidTransition(f"{bulletin.article_id} is already {bulletin.status}")
+    """The first publication: adds "Initial Publication" dated ``on``.
+
+    Staff publish approved bulletins (``require_approval``); an operator at the command
+    line may publish a draft directly, as herald's import of existing bulletins does.
+    """
+    allowed = (Status.APPROVED,) if require_approval else (Status.DRAFT, Status.APPROVED)
+    if bulletin.status not in allowed:
+        if bulletin.status.public:
+            raise InvalidTransition(f"{bulletin.article_id} is already {bulletin.status}")
+        raise InvalidTransition(
+            f"{bulletin.article_id} is {bulletin.status.label}; it must be approved first"
+        )
     content = bulletin.content()
     check_publishable(content, catalog, publisher)
     return replace(
@@ -141,6 +164,7 @@ def publish(
         not_covered=not_covered(content, catalog),
         published_at=at,
         updated_at=at,
+        release_at=None,
     )
 
 
@@ -186,8 +210,8 @@ def withdraw(bulletin: Bulletin, entry: ChangeLogEntry, at: datetime) -> Bulleti
 
 
 def check_delete(bulletin: Bulletin) -> None:
-    """Only drafts are deleted; a bulletin readers have seen is withdrawn instead."""
-    if bulletin.status is not Status.DRAFT:
+    """Only unpublished bulletins are deleted; one readers have seen is withdrawn instead."""
+    if bulletin.status.public:
         raise InvalidTransition(
             f"{bulletin.article_id} is {bulletin.status}; a published bulletin is never "
             "deleted, only withdrawn"
@@ -196,10 +220,8 @@ def check_delete(bulletin: Bulletin) -> None:
 
 def check_consistent(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> None:
     """A stored bulletin (e.g. read from a file) is one the workflow could have produced."""
-    if bulletin.status is Status.DRAFT:
-        check_content(bulletin.content(), catalog, publisher)
-        if bulletin.changelog:
-            raise RuleViolation("changelog", "a draft has no change log until it is published")
+    if not bulletin.status.public:
+        _check_unpublished(bulletin, catalog, publisher)
         return
     check_publishable(bulletin.content(), catalog, publisher)
     if not bulletin.changelog:
@@ -219,12 +241,30 @@ def check_consistent(bulletin: Bulletin, catalog: Catalog, publisher: Publisher)
         raise RuleViolation("withdrawn_at", "a withdrawn bulletin needs it")
 
 
+def _check_unpublished(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> None:
+    status = bulletin.status
+    if status is Status.DRAFT:
+        check_content(bulletin.content(), catalog, publisher)
+    else:
+        check_publishable(bulletin.content(), catalog, publisher)
+    if bulletin.changelog:
+        raise RuleViolation("changelog", f"a {status.label} bulletin has no change log yet")
+    if status in (Status.APPROVED, Status.SCHEDULED) and bulletin.approved_by is None:
+        raise RuleViolation("approved_by", f"a {status.label} bulletin names its reviewer")
+    if status is Status.SCHEDULED and bulletin.release_at is None:
+        raise RuleViolation("release_at", "a scheduled bulletin needs its release instant")
+    if status is not Status.SCHEDULED and bulletin.release_at is not None:
+        raise RuleViolation("release_at", "only a scheduled bulletin has a release instant")
+
+
 def check_revision(old: Bulletin, new: Bulletin) -> None:
     """``new`` may replace ``old``: the log only grows and every change has its entry."""
     if not old.status.public:
         return
-    if new.status is Status.DRAFT:
-        raise InvalidTransition(f"{old.article_id} is {old.status}; it cannot become a draft")
+    if not new.status.public:
+        raise InvalidTransition(
+            f"{old.article_id} is {old.status}; it cannot become {new.status.label}"
+        )
     if old.status is Status.WITHDRAWN and new.status is not Status.WITHDRAWN:
         raise InvalidTransition(f"{old.article_id} is withdrawn; it cannot be published again")
     check_changelog_extends(old.changelog, new.changelog)

@@ -6,13 +6,56 @@ Storage adapters implement these; ``herald.bootstrap`` decides which.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Literal, Protocol, Self
 
-from herald.domain.bulletin import Bulletin
+from herald.domain.accounts import User
+from herald.domain.audit import AuditEntry
+from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog, Product
 from herald.domain.publisher import Publisher
+
+
+@dataclass(frozen=True)
+class BulletinQuery:
+    """Which bulletins to list, in which order, and which page of them."""
+
+    public_only: bool = True
+    """Only published and withdrawn bulletins (every public surface sets this)."""
+    status: Status | None = None
+    """Only bulletins in this status."""
+    product: str | None = None
+    """Only bulletins affecting this product id."""
+    version: str | None = None
+    """With ``product``: only bulletins affecting this version of it."""
+    severity: str | None = None
+    """Only bulletins of this severity."""
+    year: int | None = None
+    """Only bulletins first published in this year (UTC)."""
+    cve: str | None = None
+    """Only bulletins naming this CVE id."""
+    text: str | None = None
+    """Case-insensitive search in article id, title, CVE ids and problem text."""
+    order: Literal["published", "updated"] = "published"
+    """Newest first by first publication, or by last change (``updated_at``)."""
+    limit: int = 20
+    """Page size."""
+    offset: int = 0
+    """Bulletins to skip (numbered pages)."""
+    after: tuple[datetime, str] | None = None
+    """Keyset cursor: the (sort instant, article id) of the last bulletin already seen."""
+
+
+@dataclass(frozen=True)
+class BulletinPage:
+    """One page of a query's answer."""
+
+    bulletins: tuple[Bulletin, ...]
+    """The bulletins on this page, in order."""
+    total: int
+    """How many bulletins match the query in all."""
 
 
 class PublisherRepository(Protocol):
@@ -74,6 +117,77 @@ class BulletinRepository(Protocol):
         """Remove a draft."""
         ...
 
+    def query(self, query: BulletinQuery) -> BulletinPage:
+        """The bulletins matching ``query``, filtered, ordered and paged in the database.
+
+        Order: newest first by ``published_at`` (or ``updated_at``), then article id
+        descending; bulletins never published sort last by ``updated_at``.
+        """
+        ...
+
+    def next_release_at(self) -> datetime | None:
+        """The earliest ``release_at`` of a scheduled bulletin, if any."""
+        ...
+
+    def due_for_release(self, now: datetime) -> Sequence[Bulletin]:
+        """Scheduled bulletins whose release instant has come, locked for update
+        (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) so two workers never release one twice."""
+        ...
+
+
+class UserRepository(Protocol):
+    """Staff accounts."""
+
+    def find(self, username: str) -> User | None: ...
+
+    def list(self) -> Sequence[User]:
+        """Every account, by username."""
+        ...
+
+    def add(self, user: User) -> None:
+        """``Conflict`` when the username is taken."""
+        ...
+
+    def update(self, user: User) -> None: ...
+
+
+class AuditLog(Protocol):
+    """The append-only record of every change."""
+
+    def append(self, entry: AuditEntry) -> AuditEntry:
+        """Store an entry; returns it with its sequence number."""
+        ...
+
+    def list(
+        self, *, subject: str | None = None, limit: int = 50, before_id: int | None = None
+    ) -> Sequence[AuditEntry]:
+        """Newest first; only about ``subject`` when given; older than ``before_id``."""
+        ...
+
+
+class SignInThrottle(Protocol):
+    """Failed sign-ins per key (username, client address), shared by every worker."""
+
+    def failures(self, key: str, since: datetime) -> int:
+        """Failed attempts for ``key`` after ``since``."""
+        ...
+
+    def record_failure(self, key: str, at: datetime) -> None: ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class SiteState(Protocol):
+    """A counter that grows with every change that may alter a public surface."""
+
+    def generation(self) -> int:
+        """The current value (caches and ETags key on it)."""
+        ...
+
+    def bump(self) -> int:
+        """Add one, within the current transaction; returns the new value."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
@@ -81,6 +195,10 @@ class UnitOfWork(Protocol):
     publisher: PublisherRepository
     catalog: CatalogRepository
     bulletins: BulletinRepository
+    users: UserRepository
+    audit: AuditLog
+    sign_in: SignInThrottle
+    site: SiteState
 
     def __enter__(self) -> Self: ...
 
@@ -104,3 +222,21 @@ class Clock(Protocol):
     """Where the services learn the time (UTC, timezone-aware)."""
 
     def now(self) -> datetime: ...
+
+
+class PasswordHasher(Protocol):
+    """Hashes and checks passwords (Argon2id in production)."""
+
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        """True when ``password`` matches; never raises for a wrong password."""
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class SourceSerializer(Protocol):
+    """Writes a bulletin as herald/v1 source text (the audit log's before/after)."""
+
+    def bulletin(self, bulletin: Bulletin) -> str: ...

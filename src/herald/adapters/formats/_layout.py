@@ -51,6 +51,12 @@ def status_notice(document: BulletinDocument) -> Notice | None:
         )
     if status is Status.DRAFT:
         return Notice("Draft", "This bulletin is a draft and has not been published.")
+    if status is Status.IN_REVIEW:
+        return Notice("In review", "This bulletin is in review and has not been published.")
+    if status is Status.APPROVED:
+        return Notice("Approved", "This bulletin is approved and has not been published yet.")
+    if status is Status.SCHEDULED:
+        return Notice("Embargoed", "This bulletin is under embargo and scheduled for publication.")
     assert_never(status)
 
 

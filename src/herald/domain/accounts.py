@@ -1,0 +1,84 @@
+"""Staff accounts: who may do what in the authoring workflow."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from herald.domain.errors import ValidationError
+
+
+class Role(StrEnum):
+    """A staff role. Roles add up; an admin may do everything."""
+
+    AUTHOR = "author"
+    REVIEWER = "reviewer"
+    PUBLISHER = "publisher"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    """Something staff do, checked against their roles."""
+
+    WRITE_DRAFT = "write_draft"
+    REVIEW = "review"
+    PUBLISH = "publish"
+    MANAGE_USERS = "manage_users"
+    READ_AUDIT = "read_audit"
+
+
+_ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.WRITE_DRAFT: frozenset({Role.AUTHOR, Role.ADMIN}),
+    Action.REVIEW: frozenset({Role.REVIEWER, Role.ADMIN}),
+    Action.PUBLISH: frozenset({Role.PUBLISHER, Role.ADMIN}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.READ_AUDIT: frozenset({Role.ADMIN}),
+}
+"""Which roles may take each action (publish covers schedule, amend and withdraw)."""
+
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,62}")
+
+
+@dataclass(frozen=True)
+class User:
+    """A member of the security team."""
+
+    username: str
+    """Lower-case sign-in name, unique."""
+    display_name: str
+    """The name shown in the audit log and the UI."""
+    roles: frozenset[Role]
+    """What they may do."""
+    password_hash: str
+    """An Argon2id hash; the password itself is never stored."""
+    active: bool = True
+    """Inactive accounts cannot sign in."""
+
+    def may(self, action: Action) -> bool:
+        return self.active and bool(self.roles & _ALLOWED[action])
+
+
+def parse_username(text: str, field: str = "username") -> str:
+    """A sign-in name: 2–63 lower-case letters, digits, dots, hyphens or underscores."""
+    if not isinstance(text, str) or not _USERNAME.fullmatch(text):
+        raise ValidationError(
+            field,
+            "use 2 to 63 lower-case letters, digits, '.', '-' or '_', "
+            "starting with a letter or digit",
+        )
+    return text
+
+
+def parse_roles(names: list[str], field: str = "roles") -> frozenset[Role]:
+    """Roles by name; at least one."""
+    roles = set()
+    for name in names:
+        try:
+            roles.add(Role(name))
+        except ValueError:
+            known = ", ".join(role.value for role in Role)
+            raise ValidationError(field, f"{name!r} is not a role ({known})") from None
+    if not roles:
+        raise ValidationError(field, "give at least one role")
+    return frozenset(roles)
