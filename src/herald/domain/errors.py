@@ -64,3 +64,20 @@ class InvalidTransition(RuleViolation):
 
     def __init__(self, message: str) -> None:
         super().__init__("status", message)
+
+
+class Forbidden(HeraldError):
+    """A staff member without the role the step needs."""
+
+    exit_code = 5
+
+
+class TooManyAttempts(HeraldError):
+    """Repeated failed sign-ins: wait before trying again."""
+
+    exit_code = 6
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        """Seconds to wait."""
