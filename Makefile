@@ -17,10 +17,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-run: install ## Load the demo data when the database is empty, then show CTX696397 and the catalog
+run: install ## Load the demo data when the database is empty, then serve the site on 127.0.0.1:8000
 	$(BIN)/herald demo
-	$(BIN)/herald render CTX696397 --format text
-	$(BIN)/herald catalog
+	$(BIN)/herald serve
 
 lint: install ## ruff and mypy (strict)
 	$(BIN)/ruff check src tests bench

@@ -6,9 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
+from herald.adapters.security import Argon2Hasher
+from herald.adapters.source import SourceTextSerializer
 from herald.adapters.storage import Database
 from herald.config import Settings
+from herald.services.accounts import AccountService
 from herald.services.authoring import AuthoringService
+from herald.services.ports import Clock, PasswordHasher
+from herald.services.publication import EmbargoKeeper, PublicationService
 from herald.services.reading import ReadingService
 from herald.services.source import SourceService
 
@@ -26,24 +31,45 @@ class Herald:
 
     settings: Settings
     database: Database
+    clock: Clock
     authoring: AuthoringService
     reading: ReadingService
     source: SourceService
+    accounts: AccountService
+    embargo: EmbargoKeeper
+    publication: PublicationService
 
     def close(self) -> None:
         self.database.dispose()
 
 
-def build(settings: Settings, *, migrate: bool = True) -> Herald:
-    """Open the database (migrating it to the current schema) and build the services."""
+def build(
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    clock: Clock | None = None,
+    hasher: PasswordHasher | None = None,
+) -> Herald:
+    """Open the database (migrating it to the current schema) and build the services.
+
+    ``clock`` and ``hasher`` replace the real ones (tests use a movable clock and cheap
+    hashing).
+    """
     database = Database(settings.database_url)
     if migrate:
         database.migrate()
-    clock = SystemClock()
+    clock = clock or SystemClock()
+    read = partial(database.unit_of_work, read_only=True)
+    authoring = AuthoringService(database.unit_of_work, clock, SourceTextSerializer())
+    embargo = EmbargoKeeper(read, authoring.release_due, clock)
     return Herald(
         settings=settings,
         database=database,
-        authoring=AuthoringService(database.unit_of_work, clock),
-        reading=ReadingService(partial(database.unit_of_work, read_only=True)),
+        clock=clock,
+        authoring=authoring,
+        reading=ReadingService(read),
         source=SourceService(database.unit_of_work),
+        accounts=AccountService(database.unit_of_work, hasher or Argon2Hasher(), clock),
+        embargo=embargo,
+        publication=PublicationService(read, embargo),
     )

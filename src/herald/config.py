@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,10 @@ ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "(default: ./var).",
     "HERALD_DATABASE_URL": "Database URL, e.g. postgresql://user@host:5432/herald "
     "(default: sqlite:///$HERALD_DATA_DIR/herald.db).",
+    "HERALD_BASE_URL": "The public base URL used in absolute links: feeds, sitemaps, "
+    "machine-readable documents, emails (default: http://127.0.0.1:8000).",
+    "HERALD_SECRET_KEY": "Secret for signing session cookies and CSRF tokens; at least 32 "
+    "characters (default: a random key kept in $HERALD_DATA_DIR/secret.key).",
 }
 """Every environment variable herald reads, with what it does (the README lists them too)."""
 
@@ -26,6 +31,10 @@ class Settings:
     """Folder for herald's own files."""
     database_url: str
     """SQLAlchemy-ready or user-written database URL."""
+    base_url: str = "http://127.0.0.1:8000"
+    """The public base URL, without a trailing slash."""
+    secret_key: str | None = None
+    """The signing secret; None means the key file under ``data_dir``."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -37,4 +46,32 @@ class Settings:
                 "HERALD_DATABASE_URL",
                 f"{database_url!r} is not a URL (e.g. postgresql://user@host:5432/herald)",
             )
-        return cls(data_dir=data_dir, database_url=database_url)
+        base_url = (env.get("HERALD_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+        if not base_url.startswith(("http://", "https://")):
+            raise ValidationError("HERALD_BASE_URL", f"{base_url!r} is not an http(s) URL")
+        secret_key = env.get("HERALD_SECRET_KEY") or None
+        if secret_key is not None and len(secret_key) < 32:
+            raise ValidationError("HERALD_SECRET_KEY", "use at least 32 characters")
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            base_url=base_url,
+            secret_key=secret_key,
+        )
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry ``Secure`` when the site is served over TLS."""
+        return self.base_url.startswith("https://")
+
+    def signing_key(self) -> str:
+        """``secret_key``, or the key kept in the data folder (created on first use)."""
+        if self.secret_key is not None:
+            return self.secret_key
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as key_file:
+                key_file.write(secrets.token_urlsafe(48))
+        return path.read_text(encoding="ascii").strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from herald import __version__
-from herald.adapters.cli import bulletins, data
+from herald.adapters.cli import bulletins, data, serve
 from herald.adapters.cli.errors import HeraldGroup
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 data.register(app)
 bulletins.register(app)
+serve.register(app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,44 @@
+"""``herald serve``: the knowledge center, the API, feeds and the staff side."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from herald.adapters.cli.context import herald_app
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (use PostgreSQL for more than one).")
+    ] = 1,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(help="Proxies trusted for X-Forwarded-* headers (comma-separated)."),
+    ] = "127.0.0.1",
+) -> None:
+    """Serve the web site on HOST:PORT; scheduled bulletins publish themselves on time."""
+    with herald_app() as herald:  # migrates the schema once, before any worker starts
+        if workers > 1 and herald.database.is_sqlite:
+            typer.echo(
+                "herald: warning: SQLite allows one writer; use PostgreSQL for workers > 1",
+                err=True,
+            )
+    uvicorn.run(
+        "herald.adapters.web.factory:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+        log_level="info",
+    )

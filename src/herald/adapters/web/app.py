@@ -1,0 +1,90 @@
+"""``create_app``: the FastAPI application around herald's services."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.sessions import SessionMiddleware
+
+from herald import __version__
+from herald.adapters.web import errors
+from herald.adapters.web.middleware import BodyLimit, SecurityHeaders
+from herald.adapters.web.routes import api, feeds, site, staff
+from herald.bootstrap import Herald
+
+HERE = Path(__file__).resolve().parent
+MAX_BODY_BYTES = 1_000_000
+"""The largest request body accepted (forms and API input)."""
+EMBARGO_POLL_SECONDS = 30.0
+"""The longest the background task sleeps between looks at the schedule."""
+
+log = logging.getLogger("herald.web")
+
+
+def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
+    """The web application; ``run_scheduler`` starts the embargo task with the server."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_release_on_time(herald)) if run_scheduler else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    app = FastAPI(
+        title="herald",
+        version=__version__,
+        description="Security bulletins: the public JSON API of the knowledge center.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals.update(base_url=herald.settings.base_url, version=__version__)
+    app.state.herald = herald
+    app.state.templates = templates
+    errors.install(app, templates)
+    app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(staff.router)
+    app.include_router(site.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=herald.settings.signing_key(),
+        session_cookie="herald_session",
+        max_age=8 * 3600,
+        same_site="lax",
+        https_only=herald.settings.secure_cookies,
+    )
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(SecurityHeaders, hsts=herald.settings.secure_cookies)
+    return app
+
+
+async def _release_on_time(herald: Herald) -> None:
+    """Sleep until the next embargo lifts (or a while), then release what is due."""
+    while True:
+        try:
+            await run_in_threadpool(herald.embargo.catch_up)
+        except Exception:  # the loop must outlive a passing database error
+            log.exception("releasing scheduled bulletins failed; retrying")
+        upcoming = herald.embargo.next_release_at
+        delay = EMBARGO_POLL_SECONDS
+        if upcoming is not None:
+            delay = min(delay, max((upcoming - datetime.now(UTC)).total_seconds(), 0.0) + 0.01)
+        await asyncio.sleep(delay)

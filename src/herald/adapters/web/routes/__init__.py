@@ -1,0 +1,1 @@
+"""Route modules: site (HTML), api (JSON), feeds, staff."""

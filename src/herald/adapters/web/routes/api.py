@@ -1,0 +1,5 @@
+"""Routes: api (to be written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes: feeds (to be written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

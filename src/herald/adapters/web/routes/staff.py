@@ -1,0 +1,5 @@
+"""Routes: staff (to be written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""The web adapter, served in-process and by a real server."""

@@ -1,0 +1,98 @@
+"""Fixtures for the web tests: herald with the demo data on each backend, a movable
+clock, cheap password hashing, and an in-process client.
+
+- ``clock``: a ``MovableClock`` starting at 2026-11-02 10:00 UTC; ``clock.advance(...)``.
+- ``herald``: the services on ``database_url`` (SQLite and PostgreSQL), demo data loaded.
+- ``app``: ``create_app(herald, run_scheduler=False)`` (tests release embargoes
+  through reads, or by calling ``herald.authoring.release_due()``).
+- ``client``: a ``fastapi.testclient.TestClient`` on ``app`` (``https://testserver``).
+- ``staff``: creates users ``alice`` (author), ``bob`` (reviewer), ``carol``
+  (publisher), ``root`` (admin), each with password ``PASSWORD``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from herald import demo
+from herald.adapters.security import Argon2Hasher
+from herald.adapters.web import create_app
+from herald.bootstrap import Herald, build
+from herald.config import Settings
+from herald.services.source import SourceItems
+
+PASSWORD = "correct horse battery staple"
+START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+
+@dataclass
+class MovableClock:
+    """A clock the test moves by hand."""
+
+    current: datetime = field(default=START)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def herald(database_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Herald]:
+    settings = Settings(
+        data_dir=tmp_path / "var",
+        database_url=database_url,
+        base_url="https://bulletins.example.com",
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+    )
+    services = build(settings, clock=clock, hasher=Argon2Hasher(cheap=True))
+    services.source.import_items(
+        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
+    )
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+@pytest.fixture
+def app(herald: Herald) -> FastAPI:
+    return create_app(herald, run_scheduler=False)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def staff(herald: Herald) -> dict[str, str]:
+    """Usernames by role; every password is ``PASSWORD``."""
+    accounts = {
+        "author": ("alice", "Alice Author"),
+        "reviewer": ("bob", "Bob Reviewer"),
+        "publisher": ("carol", "Carol Publisher"),
+        "admin": ("root", "Rita Admin"),
+    }
+    for role, (username, name) in accounts.items():
+        herald.accounts.add_user(username, name, [role], PASSWORD)
+    return {role: username for role, (username, _) in accounts.items()}
+
+
+def later(clock: MovableClock, **delta: float) -> datetime:
+    """An instant ``delta`` after the clock's current time."""
+    return clock.now() + timedelta(**delta)
