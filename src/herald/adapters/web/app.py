@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -63,6 +64,13 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     app.include_router(staff.router)
     app.include_router(site.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        """For load balancers: 200 when the database answers."""
+        herald.publication.generation()
+        return PlainTextResponse("ok")
+
     app.add_middleware(
         SessionMiddleware,
         secret_key=herald.settings.signing_key(),
