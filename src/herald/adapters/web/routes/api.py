@@ -1,5 +1,425 @@
-"""Routes: api (to be written)."""
+"""The public JSON API under ``/api/v1``: bulletins (cursor-paged) and the product catalog.
 
-from fastapi import APIRouter
+Every read goes through ``PublicationService``, so an embargoed or draft bulletin is
+never listed and its id answers exactly like an unknown one. Each 200 carries a weak
+``ETag`` (a hash of the body) and ``Cache-Control``; bulletin responses also carry
+``Last-Modified``. ``docs/api.md`` describes the API for its users.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from itsdangerous import BadData, URLSafeSerializer
+from pydantic import BaseModel
+
+from herald.adapters.web import http_cache
+from herald.adapters.web.api_models import (
+    API_PREFIX,
+    BulletinDetail,
+    BulletinList,
+    BulletinSummary,
+    ErrorResponse,
+    ProductDetail,
+    ProductList,
+    ProductSummary,
+    PublicUrls,
+    ReleaseList,
+    ReleaseModel,
+    VersionDetail,
+)
+from herald.adapters.web.deps import HeraldDep
+from herald.bootstrap import Herald
+from herald.domain.bulletin import Bulletin
+from herald.domain.catalog import Catalog, Product
+from herald.domain.errors import NotFound, ValidationError
+from herald.domain.ids import parse_cve_id
+from herald.services.ports import BulletinQuery
+
+_CACHE_HEADERS: dict[str, Any] = {
+    "ETag": {
+        "description": "Weak validator: a hash of the body.",
+        "schema": {"type": "string"},
+        "required": True,
+    },
+    "Cache-Control": {
+        "description": f"`public, max-age={http_cache.MAX_AGE}`.",
+        "schema": {"type": "string"},
+        "required": True,
+    },
+}
+_LAST_MODIFIED: dict[str, Any] = {
+    "Last-Modified": {
+        "description": "The newest change of a public bulletin the response depends on.",
+        "schema": {"type": "string"},
+    }
+}
+_NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {
+        "description": "Not Modified: the copy named by `If-None-Match` (or, without it, "
+        "dated by `If-Modified-Since`) is current. Empty body."
+    }
+}
+_INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorResponse, "description": "A parameter is invalid; `error.field` names it."}
+}
+
+
+def _not_found(what: str) -> dict[int | str, dict[str, Any]]:
+    return {404: {"model": ErrorResponse, "description": f"No such {what}."}}
+
+
+router = APIRouter(prefix=API_PREFIX, responses={**_INVALID})
+
+PAGE_SIZE = 20
+"""Bulletins per page unless ``limit`` says otherwise."""
+MAX_PAGE_SIZE = 100
+_CURSOR_SALT = "herald.api.cursor.v1"
+_ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# --- bulletins ---------------------------------------------------------------------
+
+ProductParam = Annotated[
+    str | None,
+    Query(
+        description="Only bulletins affecting this product (its id, see `/api/v1/products`).",
+        examples=["xenserver"],
+        max_length=64,
+    ),
+]
+VersionParam = Annotated[
+    str | None,
+    Query(
+        description="With `product`: only bulletins affecting this version of it.",
+        examples=["8.4"],
+        max_length=100,
+    ),
+]
+SeverityParam = Annotated[
+    str | None,
+    Query(
+        description="Only bulletins of this severity, from the publisher's scale "
+        "(default Critical, High, Medium, Low; case-insensitive).",
+        examples=["High"],
+        max_length=50,
+    ),
+]
+YearParam = Annotated[
+    int | None,
+    Query(
+        description="Only bulletins first published in this year (UTC).",
+        ge=1970,
+        le=9999,
+        examples=[2026],
+    ),
+]
+CveParam = Annotated[
+    str | None,
+    Query(
+        description="Only bulletins naming this CVE id (case-insensitive).",
+        examples=["CVE-2026-4397"],
+        max_length=40,
+    ),
+]
+TextParam = Annotated[
+    str | None,
+    Query(
+        description="Case-insensitive search in the article id, title, CVE ids and problem "
+        "text (the site's search box).",
+        examples=["memory"],
+        max_length=200,
+    ),
+]
+LimitParam = Annotated[
+    int,
+    Query(description="Bulletins per page.", ge=1, le=MAX_PAGE_SIZE, examples=[PAGE_SIZE]),
+]
+CursorParam = Annotated[
+    str | None,
+    Query(
+        description="The `next_cursor` of the previous page, as given (opaque and signed; "
+        "a cursor that was altered is refused with 422). Keep the other parameters "
+        "unchanged while paging.",
+        max_length=512,
+    ),
+]
+
+
+@router.get(
+    "/bulletins",
+    response_model=BulletinList,
+    tags=["bulletins"],
+    summary="List public bulletins, newest first",
+    responses={
+        200: {
+            "headers": {
+                **_CACHE_HEADERS,
+                **_LAST_MODIFIED,
+                "Link": {
+                    "description": 'The next page: `<URL>; rel="next"` (absent on the last).',
+                    "schema": {"type": "string"},
+                },
+            }
+        },
+        **_NOT_MODIFIED,
+    },
+)
+def list_bulletins(
+    request: Request,
+    herald: HeraldDep,
+    product: ProductParam = None,
+    version: VersionParam = None,
+    severity: SeverityParam = None,
+    year: YearParam = None,
+    cve: CveParam = None,
+    q: TextParam = None,
+    limit: LimitParam = PAGE_SIZE,
+    cursor: CursorParam = None,
+) -> Response:
+    """Published and withdrawn bulletins, newest first by first publication (then by
+    article id), filtered and paged with a cursor. `total` counts every match."""
+    query = _filters(herald, product, version, severity, year, cve, q)
+    after = _decode_cursor(herald, cursor) if cursor is not None else None
+    page = herald.publication.bulletins(replace(query, limit=limit + 1, after=after))
+    shown = page.bulletins[:limit]
+    more = len(page.bulletins) > limit
+    next_cursor = _encode_cursor(herald, shown[-1]) if more and shown else None
+    urls = PublicUrls(herald.settings.base_url)
+    body = BulletinList(
+        data=[BulletinSummary.build(bulletin, urls) for bulletin in shown],
+        next_cursor=next_cursor,
+        total=page.total,
+    )
+    links: dict[str, str] = {}
+    if next_cursor is not None:
+        links["Link"] = f'<{_next_url(request, urls, next_cursor)}>; rel="next"'
+    return _json(request, body, newest_change(herald), links)
+
+
+@router.get(
+    "/bulletins/{article_id}",
+    response_model=BulletinDetail,
+    tags=["bulletins"],
+    summary="One public bulletin with its revisions",
+    responses={
+        200: {"headers": {**_CACHE_HEADERS, **_LAST_MODIFIED}},
+        **_NOT_MODIFIED,
+        **_not_found("public bulletin (unknown and unpublished ids answer alike)"),
+    },
+)
+def get_bulletin(
+    request: Request,
+    herald: HeraldDep,
+    article_id: Annotated[
+        str, Path(description="The article id.", examples=["CTX696397"], max_length=64)
+    ],
+) -> Response:
+    """The bulletin as readers see it; `revisions` numbers its change log (1 is the
+    initial publication). A draft, an embargoed bulletin and an unknown id all get the
+    same 404."""
+    missing = NotFound(f"no bulletin {article_id!r}")
+    if not _ARTICLE_ID.fullmatch(article_id):
+        raise missing
+    try:
+        public = herald.publication.bulletin(article_id)
+    except NotFound:
+        raise missing from None
+    urls = PublicUrls(herald.settings.base_url)
+    body = BulletinDetail.build(public.bulletin, public.document, urls)
+    return _json(request, body, public.bulletin.updated_at)
+
+
+# --- products ----------------------------------------------------------------------
+
+ProductIdPath = Annotated[
+    str, Path(description="The product id.", examples=["xenserver"], max_length=64)
+]
+VersionPath = Annotated[str, Path(description="The version name.", examples=["8.4"])]
+ChannelPath = Annotated[str, Path(description="The update channel.", examples=["Normal"])]
+_CATALOG_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"headers": _CACHE_HEADERS},
+    **_NOT_MODIFIED,
+}
+
+
+@router.get(
+    "/products",
+    response_model=ProductList,
+    tags=["products"],
+    summary="List products",
+    responses=_CATALOG_RESPONSES,
+)
+def list_products(request: Request, herald: HeraldDep) -> Response:
+    """Every product with its versions and their lifecycle, in display order."""
+    urls = PublicUrls(herald.settings.base_url)
+    products = herald.publication.catalog().products
+    return _json(request, ProductList(data=[ProductSummary.build(p, urls) for p in products]))
+
+
+@router.get(
+    "/products/{product_id}",
+    response_model=ProductDetail,
+    tags=["products"],
+    summary="One product",
+    responses={**_CATALOG_RESPONSES, **_not_found("product")},
+)
+def get_product(request: Request, herald: HeraldDep, product_id: ProductIdPath) -> Response:
+    """The product's versions with their lifecycle and update channels."""
+    product = herald.publication.catalog().product(product_id)
+    return _json(request, ProductDetail.build(product, PublicUrls(herald.settings.base_url)))
+
+
+@router.get(
+    "/products/{product_id}/versions/{version}",
+    response_model=VersionDetail,
+    tags=["products"],
+    summary="One version of a product",
+    responses={**_CATALOG_RESPONSES, **_not_found("product or version")},
+)
+def get_version(
+    request: Request, herald: HeraldDep, product_id: ProductIdPath, version: VersionPath
+) -> Response:
+    """The version's update channels with their releases and the components they ship."""
+    product = herald.publication.catalog().product(product_id)
+    body = VersionDetail.build_for(
+        product, product.version(version), PublicUrls(herald.settings.base_url)
+    )
+    return _json(request, body)
+
+
+@router.get(
+    "/products/{product_id}/versions/{version}/channels/{channel}/releases",
+    response_model=ReleaseList,
+    tags=["products"],
+    summary="The releases of one update channel",
+    responses={**_CATALOG_RESPONSES, **_not_found("product, version or channel")},
+)
+def list_releases(
+    request: Request,
+    herald: HeraldDep,
+    product_id: ProductIdPath,
+    version: VersionPath,
+    channel: ChannelPath,
+) -> Response:
+    """The channel's releases in the order they shipped, with their components."""
+    found = herald.publication.catalog().product(product_id).version(version).channel(channel)
+    return _json(request, ReleaseList(data=[ReleaseModel.build(r) for r in found.releases]))
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def _filters(
+    herald: Herald,
+    product: str | None,
+    version: str | None,
+    severity: str | None,
+    year: int | None,
+    cve: str | None,
+    text: str | None,
+) -> BulletinQuery:
+    """The query the parameters ask for; ``ValidationError`` naming the first bad one."""
+    named = {"product": product, "version": version, "severity": severity, "cve": cve, "q": text}
+    for name, value in named.items():
+        if value is not None and _CONTROL.search(value):
+            raise ValidationError(name, "must not contain control characters")
+    if version is not None and product is None:
+        raise ValidationError("version", "give product as well")
+    if product is not None:
+        found = _product(herald.publication.catalog(), product)
+        if version is not None and all(v.name != version for v in found.versions):
+            raise ValidationError("version", f"{found.name} has no version {version!r}")
+    if severity is not None:
+        severity = _severity(herald, severity)
+    if cve is not None:
+        cve = parse_cve_id(cve.strip().upper(), "cve")
+    if text is not None:
+        text = text.strip() or None
+    return BulletinQuery(
+        product=product,
+        version=version,
+        severity=severity,
+        year=year,
+        cve=cve,
+        text=text,
+        order="published",
+    )
+
+
+def _product(catalog: Catalog, product_id: str) -> Product:
+    try:
+        return catalog.product(product_id)
+    except NotFound:
+        raise ValidationError("product", f"no product {product_id!r}") from None
+
+
+def _severity(herald: Herald, severity: str) -> str:
+    scale = herald.publication.publisher().severities
+    for known in scale:
+        if known.casefold() == severity.strip().casefold():
+            return known
+    raise ValidationError("severity", f"{severity!r} is not one of {', '.join(scale)}")
+
+
+def _json(
+    request: Request,
+    body: BaseModel,
+    last_modified: datetime | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """``body`` as JSON with its validators, or a 304."""
+    return http_cache.respond(
+        request,
+        body.model_dump_json().encode(),
+        "application/json",
+        last_modified=last_modified,
+        headers=headers,
+    )
+
+
+def newest_change(herald: Herald) -> datetime | None:
+    """When any public bulletin last changed: a ``Last-Modified`` that is safe for every
+    list and feed, whatever its filters (a bulletin that leaves a filtered list changed)."""
+    newest = herald.publication.bulletins(BulletinQuery(order="updated", limit=1)).bulletins
+    return newest[0].updated_at if newest else None
+
+
+def _serializer(herald: Herald) -> URLSafeSerializer:
+    return URLSafeSerializer(herald.settings.signing_key(), salt=_CURSOR_SALT)
+
+
+def _encode_cursor(herald: Herald, last: Bulletin) -> str:
+    """A signed token naming the keyset (first publication, article id) of ``last``."""
+    instant = last.published_at or last.updated_at
+    token: str = _serializer(herald).dumps([instant.isoformat(), last.article_id])
+    return token
+
+
+def _decode_cursor(herald: Herald, token: str) -> tuple[datetime, str]:
+    refused = ValidationError("cursor", "is not a cursor this API issued (pass next_cursor as is)")
+    try:
+        value = _serializer(herald).loads(token)
+    except BadData:
+        raise refused from None
+    match value:
+        case [str(instant), str(article_id)]:
+            try:
+                return datetime.fromisoformat(instant), article_id
+            except ValueError:
+                raise refused from None
+        case _:
+            raise refused
+
+
+def _next_url(request: Request, urls: PublicUrls, cursor: str) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    params.append(("cursor", cursor))
+    return f"{urls.bulletins_api()}?{urlencode(params)}"

@@ -1,0 +1,484 @@
+"""The JSON API's response bodies, as pydantic models (they make the OpenAPI schemas).
+
+Each model has a ``build`` classmethod that takes domain objects; ``PublicUrls`` is
+the one place the API and the feeds learn where public resources live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from herald.adapters.formats.json_document import document_to_dict
+from herald.domain.bulletin import Bulletin, Status
+from herald.domain.catalog import (
+    Component,
+    Lifecycle,
+    Product,
+    ProductVersion,
+    Release,
+    UpdateChannel,
+    VersionRef,
+)
+from herald.domain.document import BulletinDocument
+from herald.domain.scoring import CvssScore
+
+API_PREFIX = "/api/v1"
+
+
+@dataclass(frozen=True)
+class PublicUrls:
+    """Absolute URLs of public resources, from the configured base URL."""
+
+    base: str
+    """``Settings.base_url``, without a trailing slash."""
+
+    def home(self) -> str:
+        return f"{self.base}/"
+
+    def feed(self, suffix: str) -> str:
+        """The feed of every bulletin; ``suffix`` is ``atom`` or ``rss``."""
+        return f"{self.base}/feeds/bulletins.{suffix}"
+
+    def product_feed(self, product_id: str, suffix: str) -> str:
+        return f"{self.base}/feeds/products/{_segment(product_id)}.{suffix}"
+
+    def bulletin_html(self, article_id: str) -> str:
+        return f"{self.base}/bulletins/{_segment(article_id)}"
+
+    def bulletin_api(self, article_id: str) -> str:
+        return f"{self.base}{API_PREFIX}/bulletins/{_segment(article_id)}"
+
+    def bulletins_api(self) -> str:
+        return f"{self.base}{API_PREFIX}/bulletins"
+
+    def product_html(self, product_id: str) -> str:
+        return f"{self.base}/products/{_segment(product_id)}"
+
+    def product_api(self, product_id: str) -> str:
+        return f"{self.base}{API_PREFIX}/products/{_segment(product_id)}"
+
+    def version_api(self, product_id: str, version: str) -> str:
+        return f"{self.product_api(product_id)}/versions/{_segment(version)}"
+
+    def releases_api(self, product_id: str, version: str, channel: str) -> str:
+        return f"{self.version_api(product_id, version)}/channels/{_segment(channel)}/releases"
+
+
+def _segment(text: str) -> str:
+    return quote(text, safe="")
+
+
+def _utc(instant: datetime) -> datetime:
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+PublicStatus = Literal["published", "withdrawn"]
+
+
+# --- errors ------------------------------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    status: int = Field(description="The HTTP status code.", examples=[422])
+    message: str = Field(
+        description="What went wrong, for people.", examples=["limit: Input should be <= 100"]
+    )
+    field: str | None = Field(
+        default=None,
+        description="The parameter or field at fault (absent when none is).",
+        examples=["limit"],
+    )
+
+
+class ErrorResponse(BaseModel):
+    """Every error under ``/api/`` has this body."""
+
+    error: ErrorDetail
+
+
+# --- bulletins ---------------------------------------------------------------------
+
+
+class Cvss(BaseModel):
+    version: Literal["3.1", "4.0"] = Field(description="The CVSS version.", examples=["3.1"])
+    score: float = Field(description="The base score, 0.0 to 10.0.", ge=0, le=10, examples=[5.3])
+    severity: str = Field(
+        description="The CVSS base severity: NONE, LOW, MEDIUM, HIGH or CRITICAL.",
+        examples=["MEDIUM"],
+    )
+    vector: str = Field(
+        description="The normalised vector string.",
+        examples=["CVSS:3.1/AV:L/AC:H/PR:H/UI:N/S:C/C:H/I:N/A:N"],
+    )
+
+    @classmethod
+    def build(cls, score: CvssScore) -> Cvss:
+        return cls(
+            version=score.version.value,
+            score=score.base_score,
+            severity=score.base_severity,
+            vector=score.vector,
+        )
+
+
+class AffectedVersion(BaseModel):
+    product: str = Field(description="The product id.", examples=["xenserver"])
+    version: str = Field(description="The version name.", examples=["8.4"])
+
+    @classmethod
+    def build(cls, ref: VersionRef) -> AffectedVersion:
+        return cls(product=ref.product, version=ref.version)
+
+
+class BulletinUrls(BaseModel):
+    html: str = Field(
+        description="The bulletin's page on the knowledge center.",
+        examples=["https://bulletins.example.com/bulletins/CTX696397"],
+    )
+    api: str = Field(
+        description="This API's full view of the bulletin.",
+        examples=["https://bulletins.example.com/api/v1/bulletins/CTX696397"],
+    )
+
+    @classmethod
+    def build(cls, urls: PublicUrls, article_id: str) -> BulletinUrls:
+        return cls(html=urls.bulletin_html(article_id), api=urls.bulletin_api(article_id))
+
+
+class BulletinSummary(BaseModel):
+    """A public bulletin in a list."""
+
+    article_id: str = Field(description="The publisher's article id.", examples=["CTX696397"])
+    title: str = Field(examples=["XenServer Security Update for CVE-2026-4397"])
+    severity: str | None = Field(
+        description="The publisher's severity (its own scale), if set.", examples=["Medium"]
+    )
+    cves: list[str] = Field(description="The CVE ids.", examples=[["CVE-2026-4397"]])
+    cvss: list[Cvss] = Field(description="CVSS base scores, if given.")
+    status: PublicStatus = Field(
+        description="``published``, or ``withdrawn`` (it stays listed).", examples=["published"]
+    )
+    revision: int = Field(
+        description="1 at the initial publication, one more per later change-log entry.",
+        ge=1,
+        examples=[1],
+    )
+    published_at: datetime = Field(
+        description="When it was first published (UTC).", examples=["2026-03-24T16:00:00Z"]
+    )
+    updated_at: datetime = Field(
+        description="When it last changed (UTC).", examples=["2026-03-24T16:00:00Z"]
+    )
+    updated_on: date = Field(
+        description='The date readers see as "Updated On" (the last change-log entry).',
+        examples=["2026-03-24"],
+    )
+    affected: list[AffectedVersion] = Field(description="The affected product versions.")
+    urls: BulletinUrls
+
+    @classmethod
+    def build(cls, bulletin: Bulletin, urls: PublicUrls) -> BulletinSummary:
+        return cls(
+            article_id=bulletin.article_id,
+            title=bulletin.title,
+            severity=bulletin.severity,
+            cves=list(bulletin.cves),
+            cvss=[Cvss.build(score) for score in bulletin.cvss],
+            status=_public_status(bulletin.status),
+            revision=max(bulletin.revision, 1),
+            published_at=_utc(bulletin.published_at or bulletin.updated_at),
+            updated_at=_utc(bulletin.updated_at),
+            updated_on=bulletin.updated_on,
+            affected=[AffectedVersion.build(ref) for ref in bulletin.affected],
+            urls=BulletinUrls.build(urls, bulletin.article_id),
+        )
+
+
+class BulletinList(BaseModel):
+    """One page of bulletins, newest first by first publication."""
+
+    data: list[BulletinSummary] = Field(description="The bulletins on this page, in order.")
+    next_cursor: str | None = Field(
+        description="Pass as ``cursor`` for the next page; null on the last page.",
+        examples=["WyIyMDI2LTAzLTI0VDE2OjAwOjAwKzAwOjAwIiwiQ1RYNjk2Mzk3Il0.abc"],
+    )
+    total: int = Field(
+        description="How many bulletins match the filters, over all pages.", ge=0, examples=[42]
+    )
+
+
+class Revision(BaseModel):
+    revision: int = Field(description="1 is the initial publication.", ge=1, examples=[1])
+    date: dt.date = Field(description="The day of the change.", examples=["2026-03-24"])
+    summary: str = Field(description="What changed.", examples=["Initial Publication"])
+
+
+class FixLine(BaseModel):
+    product: str = Field(description="The product's display name.", examples=["XenServer"])
+    version: str = Field(examples=["8.4"])
+    channel: str = Field(description="The update channel.", examples=["Normal"])
+    release: str | None = Field(
+        description="The first release with the fix; null when a mitigation is given.",
+        examples=["8.4.2026-03-24"],
+    )
+    mitigation: str | None = Field(
+        description="What to do without a fixed release (Markdown).", examples=[None]
+    )
+
+
+class Section(BaseModel):
+    kind: str = Field(
+        description="customer_action, vendor_action, support, alerts or reporting.",
+        examples=["customer_action"],
+    )
+    heading: str = Field(examples=["What Customers Should Do"])
+    body: str = Field(description="Markdown text.")
+
+
+class PublisherName(BaseModel):
+    name: str = Field(examples=["Cloud Software Group, Inc."])
+    brand: str = Field(examples=["Citrix"])
+
+
+class BulletinDetail(BaseModel):
+    """A public bulletin as readers see it, with its revisions.
+
+    The fields after ``affected`` are those of the JSON rendering (``docs/renderings.md``);
+    the change log appears as numbered ``revisions``.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    article_id: str = Field(examples=["CTX696397"])
+    title: str = Field(examples=["XenServer Security Update for CVE-2026-4397"])
+    status: PublicStatus = Field(examples=["published"])
+    revision: int = Field(description="The number of the latest revision.", ge=1, examples=[1])
+    severity: str | None = Field(examples=["Medium"])
+    cves: list[str] = Field(examples=[["CVE-2026-4397"]])
+    cvss: list[Cvss]
+    published_at: datetime = Field(description="When it was first published (UTC).")
+    updated_at: datetime = Field(description="When it last changed (UTC).")
+    updated_on: date = Field(description='The "Updated On" date.', examples=["2026-03-24"])
+    withdrawn_at: datetime | None = Field(description="When it was withdrawn (UTC), or null.")
+    affected: list[AffectedVersion]
+    problem: str = Field(description="The description of the problem (Markdown).")
+    identifier_intro: str = Field(examples=["This issue has the following identifier:"])
+    affected_statement: str = Field(examples=["This issue affects XenServer 8.4."])
+    not_covered_notes: list[str] = Field(
+        description="Versions the bulletin does not cover (preview, end of life), in words."
+    )
+    fixes: list[FixLine]
+    sections: list[Section] = Field(description="The narrative sections, filled in.")
+    revisions: list[Revision] = Field(description="The change log, oldest first.")
+    disclaimer: str
+    publisher: PublisherName
+    urls: BulletinUrls
+
+    @classmethod
+    def build(
+        cls, bulletin: Bulletin, document: BulletinDocument, urls: PublicUrls
+    ) -> BulletinDetail:
+        rendered: dict[str, Any] = document_to_dict(document)
+        return cls.model_validate(
+            {
+                **rendered,
+                "revision": max(document.revision, 1),
+                "published_at": _utc(bulletin.published_at or bulletin.updated_at),
+                "updated_at": _utc(bulletin.updated_at),
+                "withdrawn_at": _utc(bulletin.withdrawn_at) if bulletin.withdrawn_at else None,
+                "affected": [AffectedVersion.build(ref) for ref in bulletin.affected],
+                "revisions": [
+                    Revision(revision=number, date=entry.on, summary=entry.summary)
+                    for number, entry in enumerate(document.changelog, start=1)
+                ],
+                "urls": BulletinUrls.build(urls, bulletin.article_id),
+            }
+        )
+
+
+def _public_status(status: Status) -> PublicStatus:
+    return "withdrawn" if status is Status.WITHDRAWN else "published"
+
+
+# --- products ----------------------------------------------------------------------
+
+
+class ComponentModel(BaseModel):
+    name: str = Field(description="Package or module name.", examples=["xen-hypervisor"])
+    version: str = Field(examples=["4.17.5-20"])
+
+    @classmethod
+    def build(cls, component: Component) -> ComponentModel:
+        return cls(name=component.name, version=component.version)
+
+
+class ReleaseModel(BaseModel):
+    name: str = Field(description="The release's version string.", examples=["8.4.2026-03-24"])
+    released_on: date = Field(examples=["2026-03-24"])
+    components: list[ComponentModel] = Field(description="The component versions it ships.")
+
+    @classmethod
+    def build(cls, release: Release) -> ReleaseModel:
+        return cls(
+            name=release.name,
+            released_on=release.released_on,
+            components=[ComponentModel.build(c) for c in release.components],
+        )
+
+
+class ReleaseSummary(BaseModel):
+    name: str = Field(examples=["8.4.2026-03-24"])
+    released_on: date = Field(examples=["2026-03-24"])
+
+
+class ReleaseList(BaseModel):
+    """A channel's releases, in the order they shipped."""
+
+    data: list[ReleaseModel]
+
+
+class ChannelSummary(BaseModel):
+    name: str = Field(examples=["Normal"])
+    release_count: int = Field(ge=0, examples=[12])
+    latest_release: ReleaseSummary | None = Field(
+        description="The most recent release by date, or null when there is none."
+    )
+    releases_url: str = Field(description="This API's list of the channel's releases.")
+
+    @classmethod
+    def build(cls, channel: UpdateChannel, releases_url: str) -> ChannelSummary:
+        latest = channel.latest_release
+        return cls(
+            name=channel.name,
+            release_count=len(channel.releases),
+            latest_release=ReleaseSummary(name=latest.name, released_on=latest.released_on)
+            if latest
+            else None,
+            releases_url=releases_url,
+        )
+
+
+class ChannelModel(BaseModel):
+    name: str = Field(examples=["Normal"])
+    releases: list[ReleaseModel] = Field(description="In the order they shipped.")
+    releases_url: str
+
+    @classmethod
+    def build(cls, channel: UpdateChannel, releases_url: str) -> ChannelModel:
+        return cls(
+            name=channel.name,
+            releases=[ReleaseModel.build(r) for r in channel.releases],
+            releases_url=releases_url,
+        )
+
+
+class VersionSummary(BaseModel):
+    name: str = Field(examples=["8.4"])
+    lifecycle: Lifecycle = Field(examples=["supported"])
+    state: str = Field(
+        description="How the vendor names the lifecycle state.", examples=["Supported"]
+    )
+    covered: bool = Field(description="Bulletins cover it (only supported versions are).")
+
+    @classmethod
+    def build(cls, version: ProductVersion) -> VersionSummary:
+        return cls(
+            name=version.name,
+            lifecycle=version.lifecycle,
+            state=version.state_label,
+            covered=version.lifecycle.covered,
+        )
+
+
+class VersionInProduct(VersionSummary):
+    channels: list[ChannelSummary]
+    url: str = Field(description="This API's view of the version.")
+
+
+class VersionDetail(VersionSummary):
+    """One version of a product with its channels, releases and components."""
+
+    product: str = Field(description="The product id.", examples=["xenserver"])
+    channels: list[ChannelModel]
+
+    @classmethod
+    def build_for(
+        cls, product: Product, version: ProductVersion, urls: PublicUrls
+    ) -> VersionDetail:
+        return cls(
+            **VersionSummary.build(version).model_dump(),
+            product=product.id,
+            channels=[
+                ChannelModel.build(c, urls.releases_api(product.id, version.name, c.name))
+                for c in version.channels
+            ],
+        )
+
+
+class ProductUrls(BaseModel):
+    html: str = Field(examples=["https://bulletins.example.com/products/xenserver"])
+    api: str = Field(examples=["https://bulletins.example.com/api/v1/products/xenserver"])
+
+    @classmethod
+    def build(cls, urls: PublicUrls, product_id: str) -> ProductUrls:
+        return cls(html=urls.product_html(product_id), api=urls.product_api(product_id))
+
+
+class ProductSummary(BaseModel):
+    id: str = Field(description="The product's stable key.", examples=["xenserver"])
+    name: str = Field(examples=["XenServer"])
+    versions: list[VersionSummary] = Field(description="Oldest first.")
+    urls: ProductUrls
+
+    @classmethod
+    def build(cls, product: Product, urls: PublicUrls) -> ProductSummary:
+        return cls(
+            id=product.id,
+            name=product.name,
+            versions=[VersionSummary.build(v) for v in product.versions],
+            urls=ProductUrls.build(urls, product.id),
+        )
+
+
+class ProductList(BaseModel):
+    """Every product, in display order."""
+
+    data: list[ProductSummary]
+
+
+class ProductDetail(BaseModel):
+    """A product with its versions (lifecycle) and their update channels."""
+
+    id: str = Field(examples=["xenserver"])
+    name: str = Field(examples=["XenServer"])
+    update_instructions_url: str | None = Field(
+        description="Where customers learn to update it (null: the publisher's page)."
+    )
+    versions: list[VersionInProduct] = Field(description="Oldest first.")
+    urls: ProductUrls
+
+    @classmethod
+    def build(cls, product: Product, urls: PublicUrls) -> ProductDetail:
+        return cls(
+            id=product.id,
+            name=product.name,
+            update_instructions_url=product.update_instructions_url,
+            versions=[
+                VersionInProduct(
+                    **VersionSummary.build(v).model_dump(),
+                    channels=[
+                        ChannelSummary.build(c, urls.releases_api(product.id, v.name, c.name))
+                        for c in v.channels
+                    ],
+                    url=urls.version_api(product.id, v.name),
+                )
+                for v in product.versions
+            ],
+            urls=ProductUrls.build(urls, product.id),
+        )
