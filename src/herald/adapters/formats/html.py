@@ -109,13 +109,34 @@ class _Fix:
 def render_html(document: BulletinDocument) -> str:
     """The bulletin as a complete HTML page."""
     template = _environment().get_template("bulletin.html")
-    return template.render(
-        layout=layout,
-        document=document,
-        title_html=inline_markdown_to_html(document.title),
-        title_text=plain_text(document.title),
-        notice=layout.status_notice(document),
-        sections=[
+    return template.render(_context(document))
+
+
+def render_article(document: BulletinDocument) -> Markup:
+    """The body of the page (Description to Fixes, headings ``<h2>`` and below) as HTML
+    to embed under a page's own ``<h1>``; the same markup the standalone page shows."""
+    template = _environment().get_template("_article.html")
+    return Markup(template.render(_context(document)))  # noqa: S704 - autoescaped template
+
+
+def title_html(document: BulletinDocument) -> Markup:
+    """The authored title as sanitised inline HTML (for a page's ``<h1>``)."""
+    return inline_markdown_to_html(document.title)
+
+
+def title_text(document: BulletinDocument) -> str:
+    """The authored title as plain words (for ``<title>``)."""
+    return plain_text(document.title)
+
+
+def _context(document: BulletinDocument) -> dict[str, object]:
+    return {
+        "layout": layout,
+        "document": document,
+        "title_html": inline_markdown_to_html(document.title),
+        "title_text": plain_text(document.title),
+        "notice": layout.status_notice(document),
+        "sections": [
             _Section(
                 f"section-{section.kind.value.replace('_', '-')}",
                 one_line(section.heading),
@@ -123,16 +144,16 @@ def render_html(document: BulletinDocument) -> str:
             )
             for section in document.sections
         ],
-        changelog=[
+        "changelog": [
             _Entry(entry.on, split_urls(one_line(entry.summary))) for entry in document.changelog
         ],
-        disclaimer=_paragraphs(document.disclaimer),
-        scores=[_score(score) for score in document.cvss],
-        problem=markdown_to_html(append_sentence(document.problem, _intro(document))),
-        affected=split_urls(document.affected_statement),
-        notes=[split_urls(one_line(note)) for note in document.not_covered_notes],
-        fixes=[_fix(fix) for fix in document.fixes],
-    )
+        "disclaimer": _paragraphs(document.disclaimer),
+        "scores": [_score(score) for score in document.cvss],
+        "problem": markdown_to_html(append_sentence(document.problem, _intro(document))),
+        "affected": split_urls(document.affected_statement),
+        "notes": [split_urls(one_line(note)) for note in document.not_covered_notes],
+        "fixes": [_fix(fix) for fix in document.fixes],
+    }
 
 
 def _paragraphs(text: str) -> list[tuple[Piece, ...]]:

@@ -1,0 +1,317 @@
+"""The static export: the whole public site as files a plain file server or CDN serves.
+
+The web app is crawled in-process (httpx over ASGI, no network) from its entry points
+over every same-site link found in HTML, XML, JSON and text bodies. Each response is
+written where a file server maps its URL back:
+
+- ``/`` → ``index.html``; ``/bulletins/CTX696397`` → ``bulletins/CTX696397/index.html``;
+- a path whose last part has a known suffix (``.json``, ``.txt``, ``.md``, ``.xml``,
+  ``.atom``, ``.rss``, ``.css``...) is written as it is;
+- any other path is a folder holding ``index.<ext>`` for its media type, e.g.
+  ``/api/v1/bulletins`` → ``api/v1/bulletins/index.json`` (the server must try
+  ``index.json`` as well as ``index.html``);
+- a same-site redirect (``/cve/...`` naming one bulletin) becomes a small HTML page
+  that refreshes to its target.
+
+URLs with a query string (search, filters, API cursors) cannot be files and are not
+exported; the site's own page links never need one. Everything is written into a
+fresh folder beside the destination, which then replaces it, so a half-written export
+is never served. ``docs/site.md`` describes how to serve it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html import escape, unescape
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpx
+from fastapi import FastAPI
+
+from herald.adapters.web.routes.site import for_static_export
+
+ENTRY_POINTS = (
+    "/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/products/",
+    "/feeds/bulletins.atom",
+    "/feeds/bulletins.rss",
+    "/api/v1/bulletins",
+    "/api/v1/products",
+    "/static/herald.css",
+)
+"""Where the crawl starts; everything else is found through links."""
+NOT_EXPORTED = ("/api/v1/docs", "/api/v1/openapi.json", "/staff", "/healthz")
+"""Live-only paths (interactive API docs, the staff side) never written."""
+SUFFIXES = frozenset(
+    {".json", ".txt", ".md", ".xml", ".atom", ".rss", ".css", ".js", ".html", ".svg", ".png"}
+    | {".ico", ".woff2", ".pdf"}
+)
+"""Suffixes a file server recognises: such paths are written as they are."""
+_INDEX_SUFFIX = {
+    "text/html": ".html",
+    "application/json": ".json",
+    "application/xml": ".xml",
+    "text/xml": ".xml",
+    "application/atom+xml": ".xml",
+    "application/rss+xml": ".xml",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+}
+_ABSOLUTE_URL = re.compile(r"https?://[^\s<>\"'`)]+")
+_ATTRIBUTE_URL = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""")
+CONCURRENCY = 8
+"""Requests in flight during the crawl."""
+ATTEMPTS = 3
+"""Exports tried until the site did not change while one ran."""
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What an export wrote and what it could not."""
+
+    destination: Path
+    files: tuple[str, ...]
+    """Files written, relative to the destination."""
+    missing: tuple[str, ...]
+    """Linked paths the site answered with an error (4xx or 5xx), with their status."""
+    skipped: tuple[str, ...] = ()
+    """Linked URLs with a query string (not exportable)."""
+    consistent: bool = True
+    """False when the site kept changing while it was exported."""
+
+
+@dataclass
+class _Crawl:
+    base_url: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    missing: dict[str, int] = field(default_factory=dict)
+    skipped: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)
+
+
+def export_site(
+    app: FastAPI,
+    destination: Path,
+    base_url: str,
+    *,
+    generation: Callable[[], int] | None = None,
+    entry_points: Iterable[str] = ENTRY_POINTS,
+) -> ExportReport:
+    """Write the public site of ``app`` to ``destination`` (replacing what is there).
+
+    ``generation`` (the site generation) lets the export try again when a change or a
+    lifted embargo landed while it ran, so the files agree with each other.
+    """
+    for_static_export(app)
+    entries = tuple(entry_points)
+    crawl = _Crawl(base_url.rstrip("/"))
+    consistent = False
+    for _ in range(ATTEMPTS):
+        before = generation() if generation else None
+        crawl = asyncio.run(_crawl(app, base_url.rstrip("/"), entries))
+        if generation is None or generation() == before:
+            consistent = True
+            break
+    _write(destination, crawl.files)
+    return ExportReport(
+        destination=destination,
+        files=tuple(sorted(crawl.files)),
+        missing=tuple(f"{path} ({status})" for path, status in sorted(crawl.missing.items())),
+        skipped=tuple(sorted(crawl.skipped)),
+        consistent=consistent,
+    )
+
+
+def links_in(body: bytes, media_type: str, page_url: str, base_url: str) -> set[str]:
+    """Same-site paths (with any query string, without fragment) a body links to."""
+    text = body.decode("utf-8", "replace")
+    found: set[str] = set()
+    kind = media_type.split(";")[0].strip().lower()
+    if kind == "text/html":
+        collector = _Links()
+        collector.feed(text)
+        collector.close()
+        found.update(collector.links)
+    elif kind.endswith("json"):
+        with contextlib.suppress(ValueError):
+            found.update(_json_strings(json.loads(text)))
+    elif kind.endswith("xml"):
+        found.update(unescape(link) for link in _ATTRIBUTE_URL.findall(text))
+    found.update(unescape(url) for url in _ABSOLUTE_URL.findall(text))
+    paths = set()
+    for link in found:
+        path = same_site_path(link, page_url, base_url)
+        if path is not None:
+            paths.add(path)
+    return paths
+
+
+def same_site_path(link: str, page_url: str, base_url: str) -> str | None:
+    """``link`` (resolved against ``page_url``) as a path and query, or None elsewhere."""
+    link = link.strip()
+    if not link or link.startswith(("#", "mailto:", "javascript:", "data:")):
+        return None
+    absolute = urljoin(page_url, link)
+    parts, base = urlsplit(absolute), urlsplit(base_url)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        return None
+    path = parts.path or "/"
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+def file_for(path: str, media_type: str) -> str | None:
+    """Where a file server finds ``path``; None when it cannot be a file."""
+    decoded = unquote(path)
+    parts = [part for part in decoded.split("/") if part]
+    if any(part in {".", ".."} or "\\" in part or "\x00" in part for part in parts):
+        return None
+    if parts and not decoded.endswith("/") and PurePosixPath(parts[-1]).suffix in SUFFIXES:
+        return "/".join(parts)
+    kind = media_type.split(";")[0].strip().lower()
+    return "/".join([*parts, f"index{_INDEX_SUFFIX.get(kind, '.html')}"])
+
+
+async def _crawl(app: FastAPI, base_url: str, entries: tuple[str, ...]) -> _Crawl:
+    crawl = _Crawl(base_url)
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for entry in entries:
+        _enqueue(crawl, queue, entry)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+        workers = [asyncio.create_task(_worker(client, crawl, queue)) for _ in range(CONCURRENCY)]
+        await queue.join()
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        not_found = await client.get("/404")
+        crawl.files.setdefault("404.html", not_found.content)
+    return crawl
+
+
+async def _worker(client: httpx.AsyncClient, crawl: _Crawl, queue: asyncio.Queue[str]) -> None:
+    while True:
+        path = await queue.get()
+        try:
+            await _fetch(client, crawl, queue, path)
+        finally:
+            queue.task_done()
+
+
+async def _fetch(
+    client: httpx.AsyncClient, crawl: _Crawl, queue: asyncio.Queue[str], path: str
+) -> None:
+    response = await client.get(path)
+    media_type = response.headers.get("content-type", "application/octet-stream")
+    page_url = f"{crawl.base_url}{path}"
+    if response.is_redirect:
+        target = same_site_path(response.headers.get("location", ""), page_url, crawl.base_url)
+        if target is None:
+            return
+        _store(crawl, path, "text/html", _redirect_page(target))
+        _enqueue(crawl, queue, target)
+        return
+    if response.status_code != 200:
+        crawl.missing[path] = response.status_code
+        return
+    _store(crawl, path, media_type, response.content)
+    for link in links_in(response.content, media_type, page_url, crawl.base_url):
+        _enqueue(crawl, queue, link)
+
+
+def _enqueue(crawl: _Crawl, queue: asyncio.Queue[str], path: str) -> None:
+    if "?" in path:
+        crawl.skipped.add(path)
+        return
+    if path in crawl.seen or path.startswith(NOT_EXPORTED):
+        return
+    crawl.seen.add(path)
+    queue.put_nowait(path)
+
+
+def _store(crawl: _Crawl, path: str, media_type: str, body: bytes) -> None:
+    name = file_for(path, media_type)
+    if name is not None:
+        crawl.files.setdefault(name, body)
+
+
+def _redirect_page(target: str) -> bytes:
+    href = escape(target, quote=True)
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>Moved</title>\n<meta http-equiv="refresh" content="0; url={href}">\n'
+        f'<link rel="canonical" href="{href}">\n</head>\n<body>\n'
+        f'<p>This page is at <a href="{href}">{href}</a>.</p>\n</body>\n</html>\n'
+    ).encode()
+
+
+def _write(destination: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into a new folder beside ``destination``, then swap it in.
+
+    A symlink destination is replaced atomically (``rename`` of a new link); a folder
+    is renamed aside and the new one renamed in, then the old one removed.
+    """
+    parent = destination.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=parent))
+    try:
+        for name, body in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+        staging.chmod(0o755)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if destination.is_symlink():
+        old = destination.resolve()
+        link = parent / f".{destination.name}.link-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        link.symlink_to(staging.name)
+        link.replace(destination)
+        if old.is_dir() and old.parent == parent:
+            shutil.rmtree(old, ignore_errors=True)
+        return
+    if destination.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old.", dir=parent))
+        retired.rmdir()
+        destination.rename(retired)
+        staging.rename(destination)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        staging.rename(destination)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in {"href", "src"} and value:
+                self.links.add(value)
+
+
+def _json_strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        if value.startswith(("/", "http://", "https://")):
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
