@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -133,6 +133,45 @@ def withdraw(
     with herald_app() as herald:
         withdrawn = herald.authoring.withdraw(article_id, summary, _day(when))
     typer.echo(f"{withdrawn.article_id} withdrawn (revision {withdrawn.revision})")
+
+
+@bulletin_app.command("schedule")
+def schedule(
+    article_id: Annotated[str, typer.Argument(help="The approved bulletin's article id.")],
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at", help="The release instant (ISO 8601 with a zone), e.g. 2026-11-02T11:00Z."
+        ),
+    ],
+) -> None:
+    """Hold an approved bulletin under embargo; it publishes itself at that instant."""
+    release_at = _instant(at, "--at")
+    with herald_app() as herald:
+        scheduled = herald.authoring.schedule(article_id, release_at)
+    assert scheduled.release_at is not None
+    typer.echo(f"{scheduled.article_id} scheduled for {scheduled.release_at.isoformat()}")
+
+
+@bulletin_app.command("unschedule")
+def unschedule(
+    article_id: Annotated[str, typer.Argument(help="The scheduled bulletin's article id.")],
+) -> None:
+    """Lift a bulletin's schedule; it stays approved."""
+    with herald_app() as herald:
+        done = herald.authoring.unschedule(article_id)
+    typer.echo(f"{done.article_id} unscheduled (approved, not published)")
+
+
+def _instant(text: str, field: str) -> datetime:
+    """An ISO 8601 instant with its zone, in UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(field, f"{text!r} is not an ISO 8601 date and time") from None
+    if moment.tzinfo is None:
+        raise ValidationError(field, f"{text!r} has no time zone; add Z for UTC")
+    return moment.astimezone(UTC)
 
 
 def render_command(

@@ -1,0 +1,438 @@
+"""Staff routes for bulletins: the draft form with its preview, and the workflow steps.
+
+The services decide who may do what (``Actor.require``) and which step a status
+allows; these routes read forms, show errors next to their fields, and redirect
+after every change (POST, then GET).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import assert_never
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.errors import status_of
+from herald.adapters.web.staff_forms import (
+    SUMMARY_LIMIT,
+    BulletinFormChoices,
+    BulletinFormValues,
+    FormErrors,
+    FormReader,
+    read_bulletin_form,
+    read_release_at,
+)
+from herald.adapters.web.staff_pages import (
+    article_path,
+    checked_article_id,
+    page,
+    see_other,
+    sign_in_first,
+)
+from herald.adapters.web.staff_preview import Rendered, preview_bulletin, preview_html
+from herald.adapters.web.staff_session import Staff, StaffDep, flash, protect, read_form
+from herald.bootstrap import Herald
+from herald.domain.accounts import Action
+from herald.domain.bulletin import Bulletin, BulletinContent, Status
+from herald.domain.catalog import Catalog
+from herald.domain.errors import Conflict, HeraldError, NotFound, ValidationError
+from herald.domain.publisher import Publisher
+
+router = APIRouter(dependencies=[Depends(protect)])
+
+STATUS_ORDER = (
+    Status.DRAFT,
+    Status.IN_REVIEW,
+    Status.APPROVED,
+    Status.SCHEDULED,
+    Status.PUBLISHED,
+    Status.WITHDRAWN,
+)
+
+
+class FormMode(StrEnum):
+    """What the bulletin form does on save."""
+
+    NEW = "new"
+    EDIT = "edit"
+    AMEND = "amend"
+
+
+async def _catalog(herald: Herald) -> tuple[Catalog, Publisher]:
+    return (
+        await run_in_threadpool(herald.reading.catalog),
+        await run_in_threadpool(herald.reading.publisher),
+    )
+
+
+async def _bulletin(herald: Herald, article_id: str) -> Bulletin:
+    return await run_in_threadpool(herald.reading.bulletin, checked_article_id(article_id))
+
+
+# --- the form ------------------------------------------------------------------------
+
+
+@router.get("/bulletins/new")
+async def new_form(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.WRITE_DRAFT)
+    catalog, publisher = await _catalog(herald)
+    return _form_page(request, staff, FormMode.NEW, None, BulletinFormValues(), catalog, publisher)
+
+
+@router.post("/bulletins/new")
+async def create(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.WRITE_DRAFT)
+    return await _post_form(request, herald, staff, FormMode.NEW, None)
+
+
+@router.get("/bulletins/{article_id}/edit")
+async def edit_form(
+    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    bulletin = await _bulletin(herald, article_id)
+    if bulletin.status.public:
+        return see_other(f"{article_path(article_id)}/amend")
+    staff.actor.require(Action.WRITE_DRAFT)
+    catalog, publisher = await _catalog(herald)
+    values = BulletinFormValues.of(bulletin)
+    return _form_page(request, staff, FormMode.EDIT, bulletin, values, catalog, publisher)
+
+
+@router.post("/bulletins/{article_id}/edit")
+async def edit(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.WRITE_DRAFT)
+    bulletin = await _bulletin(herald, article_id)
+    return await _post_form(request, herald, staff, FormMode.EDIT, bulletin)
+
+
+@router.get("/bulletins/{article_id}/amend")
+async def amend_form(
+    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    bulletin = await _bulletin(herald, article_id)
+    catalog, publisher = await _catalog(herald)
+    values = BulletinFormValues.of(bulletin)
+    return _form_page(request, staff, FormMode.AMEND, bulletin, values, catalog, publisher)
+
+
+@router.post("/bulletins/{article_id}/amend")
+async def amend(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    bulletin = await _bulletin(herald, article_id)
+    return await _post_form(request, herald, staff, FormMode.AMEND, bulletin)
+
+
+async def _post_form(
+    request: Request, herald: Herald, staff: Staff, mode: FormMode, bulletin: Bulletin | None
+) -> Response:
+    """Check the posted form; show it again with a preview or its errors, or save it."""
+    catalog, publisher = await _catalog(herald)
+    reader = FormReader(await read_form(request))
+    wants_preview = reader.text("action", limit=20, one_line=True) == "preview"
+    values, content = read_bulletin_form(
+        reader, catalog, publisher, amending=mode is FormMode.AMEND
+    )
+    if bulletin is not None:
+        values.article_id = bulletin.article_id
+    if mode is FormMode.AMEND and not wants_preview and not values.summary:
+        reader.errors.add("summary", "say what the amendment changes; it goes in the change log")
+    rendered = None
+    if content is not None:
+        try:
+            draft = preview_bulletin(content, catalog, publisher, herald.clock.now(), bulletin)
+            rendered = preview_html(draft, catalog, publisher)
+        except ValidationError as error:
+            reader.errors.add_error(error)
+    if content is None or reader.errors:
+        return _form_page(
+            request, staff, mode, bulletin, values, catalog, publisher, reader.errors, status=422
+        )
+    if wants_preview:
+        return _form_page(
+            request, staff, mode, bulletin, values, catalog, publisher, preview=rendered
+        )
+    try:
+        saved = await run_in_threadpool(_save, herald, staff, mode, bulletin, content, values)
+    except (ValidationError, Conflict) as error:
+        if isinstance(error, Conflict):
+            reader.errors.add("article_id", error.message)
+        else:
+            reader.errors.add_error(error)
+        return _form_page(
+            request,
+            staff,
+            mode,
+            bulletin,
+            values,
+            catalog,
+            publisher,
+            reader.errors,
+            status=status_of(error),
+        )
+    done = {
+        FormMode.NEW: "draft created",
+        FormMode.EDIT: "draft saved",
+        FormMode.AMEND: f"amended (revision {saved.revision})",
+    }[mode]
+    flash(request, f"{saved.article_id} {done}.")
+    return see_other(article_path(saved.article_id))
+
+
+def _save(
+    herald: Herald,
+    staff: Staff,
+    mode: FormMode,
+    bulletin: Bulletin | None,
+    content: BulletinContent,
+    values: BulletinFormValues,
+) -> Bulletin:
+    actor = staff.actor
+    if mode is FormMode.NEW:
+        return herald.authoring.create_draft(content, values.article_id.strip() or None, actor)
+    assert bulletin is not None
+    if mode is FormMode.EDIT:
+        return herald.authoring.edit_draft(bulletin.article_id, content, actor)
+    if mode is FormMode.AMEND:
+        return herald.authoring.amend(bulletin.article_id, content, values.summary, actor=actor)
+    assert_never(mode)
+
+
+def _form_page(
+    request: Request,
+    staff: Staff,
+    mode: FormMode,
+    bulletin: Bulletin | None,
+    values: BulletinFormValues,
+    catalog: Catalog,
+    publisher: Publisher,
+    errors: FormErrors | None = None,
+    *,
+    preview: Rendered | None = None,
+    status: int = 200,
+) -> Response:
+    action = "/staff/bulletins/new"
+    if bulletin is not None:
+        action = f"{article_path(bulletin.article_id)}/{mode}"
+    return page(
+        request,
+        "bulletin_form.html",
+        staff,
+        {
+            "mode": mode.value,
+            "bulletin": bulletin,
+            "action": action,
+            "values": values,
+            "choices": BulletinFormChoices.of(catalog, publisher),
+            "errors": errors or {},
+            "preview": preview,
+        },
+        status=status,
+    )
+
+
+@router.post("/preview")
+async def preview(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    """The rendered bulletin of a posted form, as a fragment (for ``staff.js``)."""
+    templates: Jinja2Templates = request.app.state.templates
+    if staff is None:
+        errors = FormErrors(form="your session has ended; sign in again")
+        return templates.TemplateResponse(
+            request, "staff/_preview.html", {"errors": errors}, status_code=401
+        )
+    catalog, publisher = await _catalog(herald)
+    reader = FormReader(await read_form(request))
+    base_id = reader.text("base", limit=70, one_line=True)
+    base = None
+    if base_id:
+        try:
+            base = await _bulletin(herald, base_id)
+        except NotFound:
+            base = None
+    _, content = read_bulletin_form(reader, catalog, publisher)
+    rendered = None
+    if content is not None:
+        try:
+            draft = preview_bulletin(content, catalog, publisher, herald.clock.now(), base)
+            rendered = preview_html(draft, catalog, publisher)
+        except ValidationError as error:
+            reader.errors.add_error(error)
+    return templates.TemplateResponse(
+        request,
+        "staff/_preview.html",
+        {"errors": reader.errors, "preview": rendered},
+        status_code=422 if reader.errors else 200,
+    )
+
+
+# --- the bulletin's page and its workflow steps --------------------------------------
+
+
+@router.get("/bulletins/{article_id}")
+async def show(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    return await _bulletin_page(request, herald, staff, article_id)
+
+
+async def _bulletin_page(
+    request: Request,
+    herald: Herald,
+    staff: Staff,
+    article_id: str,
+    errors: FormErrors | None = None,
+    *,
+    status: int = 200,
+    typed: dict[str, str] | None = None,
+) -> Response:
+    bulletin = await _bulletin(herald, article_id)
+    catalog, publisher = await _catalog(herald)
+    rendered, problem = None, None
+    try:
+        rendered = preview_html(bulletin, catalog, publisher)
+    except HeraldError as error:
+        problem = error.message
+    return page(
+        request,
+        "bulletin.html",
+        staff,
+        {
+            "bulletin": bulletin,
+            "preview": rendered,
+            "preview_problem": problem,
+            "errors": errors or {},
+            "typed": typed or {},
+            "now": herald.clock.now(),
+        },
+        status=status,
+    )
+
+
+Step = Callable[[Herald, str, Staff], Bulletin]
+
+_STEPS: dict[str, tuple[Step, str]] = {
+    "submit": (lambda h, a, s: h.authoring.submit(a, s.actor), "submitted for review"),
+    "approve": (lambda h, a, s: h.authoring.approve(a, s.actor), "approved"),
+    "request-changes": (
+        lambda h, a, s: h.authoring.request_changes(a, s.actor),
+        "sent back to its author",
+    ),
+    "publish": (lambda h, a, s: h.authoring.publish(a, actor=s.actor), "published"),
+    "unschedule": (lambda h, a, s: h.authoring.unschedule(a, s.actor), "unscheduled"),
+}
+
+
+@router.post("/bulletins/{article_id}/schedule")
+async def schedule(
+    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    reader = FormReader(await read_form(request))
+    typed = {"release_at": reader.text("release_at", limit=40, one_line=True)}
+    release_at = read_release_at(reader)
+    if release_at is None:
+        return await _bulletin_page(
+            request, herald, staff, article_id, reader.errors, status=422, typed=typed
+        )
+    try:
+        done = await run_in_threadpool(
+            herald.authoring.schedule, checked_article_id(article_id), release_at, staff.actor
+        )
+    except ValidationError as error:
+        reader.errors.add_error(error)
+        return await _bulletin_page(
+            request, herald, staff, article_id, reader.errors, status=422, typed=typed
+        )
+    assert done.release_at is not None
+    when = done.release_at.strftime("%Y-%m-%d %H:%M UTC")
+    flash(request, f"{done.article_id} scheduled: it publishes itself at {when}.")
+    return see_other(article_path(done.article_id))
+
+
+@router.post("/bulletins/{article_id}/withdraw")
+async def withdraw(
+    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    reader = FormReader(await read_form(request))
+    summary = reader.text("summary", limit=SUMMARY_LIMIT, one_line=True, label="the summary")
+    typed = {"summary": summary}
+    if not summary.strip() and "summary" not in reader.errors:
+        reader.errors.add("summary", "say why the bulletin is withdrawn; it goes in the change log")
+    if reader.errors:
+        return await _bulletin_page(
+            request, herald, staff, article_id, reader.errors, status=422, typed=typed
+        )
+    try:
+        done = await run_in_threadpool(
+            lambda: herald.authoring.withdraw(
+                checked_article_id(article_id), summary.strip(), actor=staff.actor
+            )
+        )
+    except ValidationError as error:
+        reader.errors.add_error(error)
+        return await _bulletin_page(
+            request, herald, staff, article_id, reader.errors, status=422, typed=typed
+        )
+    flash(request, f"{done.article_id} withdrawn (revision {done.revision}).")
+    return see_other(article_path(done.article_id))
+
+
+@router.post("/bulletins/{article_id}/delete")
+async def delete(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    try:
+        await run_in_threadpool(
+            herald.authoring.delete_draft, checked_article_id(article_id), staff.actor
+        )
+    except ValidationError as error:
+        errors = FormErrors()
+        errors.add("action", error.message)
+        return await _bulletin_page(request, herald, staff, article_id, errors, status=422)
+    flash(request, f"{article_id} deleted.")
+    return see_other("/staff/")
+
+
+@router.post("/bulletins/{article_id}/{step}")
+async def take_step(
+    request: Request, article_id: str, step: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    """Submit, approve, request changes, publish now, unschedule."""
+    if staff is None:
+        return sign_in_first(request)
+    if step not in _STEPS:
+        raise NotFound(f"no step {step[:40]!r}")
+    run, done = _STEPS[step]
+    try:
+        changed = await run_in_threadpool(run, herald, checked_article_id(article_id), staff)
+    except ValidationError as error:
+        errors = FormErrors()
+        errors.add("action", error.message)
+        return await _bulletin_page(request, herald, staff, article_id, errors, status=422)
+    flash(request, f"{changed.article_id} {done}.")
+    return see_other(article_path(changed.article_id))
+
+
+def grouped(bulletins: list[Bulletin]) -> list[tuple[Status, list[Bulletin]]]:
+    """Bulletins by status, in workflow order."""
+    return [(status, [b for b in bulletins if b.status is status]) for status in STATUS_ORDER]

@@ -1,0 +1,402 @@
+"""Staff forms: reading posted fields safely, and the bulletin form <-> ``BulletinContent``.
+
+Every problem is recorded against the form field it concerns, so the page can be shown
+again with the message next to that field (422) and nothing saved. Text is limited in
+length and may not contain control characters (PostgreSQL refuses NUL).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from starlette.datastructures import FormData
+
+from herald.domain.bulletin import Bulletin, BulletinContent, Fix
+from herald.domain.catalog import Catalog, ChannelRef, VersionRef
+from herald.domain.errors import HeraldError, NotFound, ValidationError
+from herald.domain.ids import ProductId, cve_sort_key, parse_cve_id
+from herald.domain.publisher import Publisher, SectionKind
+from herald.domain.scoring import parse_cvss
+from herald.domain.templates import check_template
+
+TITLE_LIMIT = 300
+TEXT_LIMIT = 50_000
+"""Problem text, mitigations and section overrides."""
+LINE_LIMIT = 2_000
+"""CVE ids and CVSS vectors, all lines together."""
+SUMMARY_LIMIT = 300
+MAX_LIST_ITEMS = 100
+MAX_CHANNELS = 200
+"""The fixes table reads at most this many channels (the form field cap is lower)."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ONE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class FormErrors(dict[str, str]):
+    """Messages by form field; the first problem of a field wins."""
+
+    def add(self, name: str, message: str) -> None:
+        self.setdefault(name, message)
+
+    def add_error(self, error: HeraldError) -> None:
+        """A service's error, placed at the form field it names."""
+        name = form_field(getattr(error, "field", "") or "")
+        reason = getattr(error, "reason", None) or error.message
+        self.add(name, reason)
+
+
+def form_field(domain_field: str) -> str:
+    """The form field a domain error's field belongs to (``fixes[0]`` -> ``fixes``)."""
+    head = re.split(r"[.\[]", domain_field, maxsplit=1)[0]
+    if head == "sections" and "." in domain_field:
+        kind = domain_field.split(".")[1]
+        if kind in {k.value for k in SectionKind}:
+            return f"section-{kind}"
+    if head in {"changelog", "summary"}:
+        return "summary"
+    if head in {"title", "severity", "cves", "cvss", "problem", "affected", "fixes", "release_at"}:
+        return head
+    if head in {"article_id", "username", "display_name", "password", "roles"}:
+        return head
+    return "form"
+
+
+class FormReader:
+    """Typed, bounded access to posted fields; problems go to ``errors``."""
+
+    def __init__(self, form: FormData, errors: FormErrors | None = None) -> None:
+        self._form = form
+        self.errors = errors if errors is not None else FormErrors()
+
+    def has(self, name: str) -> bool:
+        return name in self._form
+
+    def text(self, name: str, *, limit: int, one_line: bool = False, label: str = "") -> str:
+        """One text value ('' when absent); too long or odd input is an error."""
+        values = self._form.getlist(name)
+        if not values:
+            return ""
+        if len(values) > 1:
+            self.errors.add(name, "give one value only")
+            return ""
+        return self._check(name, values[0], limit, one_line, label)
+
+    def texts(self, name: str, *, limit: int, max_count: int = MAX_LIST_ITEMS) -> list[str]:
+        """Every value of a repeated field (checkboxes)."""
+        values = self._form.getlist(name)
+        if len(values) > max_count:
+            self.errors.add(name, f"choose at most {max_count}")
+            return []
+        return [self._check(name, value, limit, True, "") for value in values]
+
+    def lines(self, name: str, *, limit: int = LINE_LIMIT) -> list[str]:
+        """A textarea of one item per line, blank lines dropped."""
+        text = self.text(name, limit=limit)
+        found = [line.strip() for line in text.splitlines() if line.strip()]
+        if len(found) > MAX_LIST_ITEMS:
+            self.errors.add(name, f"give at most {MAX_LIST_ITEMS} lines")
+            return []
+        return found
+
+    def _check(self, name: str, value: object, limit: int, one_line: bool, label: str) -> str:
+        what = label or "this field"
+        if not isinstance(value, str):
+            self.errors.add(name, f"{what} takes text, not a file")
+            return ""
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if len(value) > limit:
+            self.errors.add(name, f"{what} is too long ({len(value)} characters; at most {limit})")
+            return value[:limit]
+        control = _ONE_LINE_CONTROL if one_line else _CONTROL
+        if control.search(value):
+            kind = "line breaks or control characters" if one_line else "control characters"
+            self.errors.add(name, f"{what} must not contain {kind}")
+            return control.sub(" ", value)
+        return value
+
+
+# --- the bulletin form ------------------------------------------------------------
+
+
+def version_key(ref: VersionRef) -> str:
+    """A version's value in the form (JSON, so any version name round-trips)."""
+    return json.dumps([ref.product, ref.version])
+
+
+def channel_key(ref: ChannelRef) -> str:
+    return json.dumps([ref.product, ref.version, ref.channel])
+
+
+def _decode_key(text: str, parts: int) -> list[str] | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if (
+        not isinstance(value, list)
+        or len(value) != parts
+        or not all(isinstance(p, str) for p in value)
+    ):
+        return None
+    return value
+
+
+@dataclass
+class BulletinFormValues:
+    """What the bulletin form shows: as typed, so a page with errors keeps the input."""
+
+    article_id: str = ""
+    title: str = ""
+    severity: str = ""
+    cves: str = ""
+    cvss: str = ""
+    problem: str = ""
+    affected: set[str] = field(default_factory=set)
+    """Version keys ticked."""
+    fixes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """(release, mitigation) by channel key."""
+    sections: dict[str, str] = field(default_factory=dict)
+    """Override text by section kind value."""
+    summary: str = ""
+    """The change-log entry (amend only)."""
+
+    @classmethod
+    def of(cls, bulletin: Bulletin) -> BulletinFormValues:
+        return cls(
+            article_id=bulletin.article_id,
+            title=bulletin.title,
+            severity=bulletin.severity or "",
+            cves="\n".join(bulletin.cves),
+            cvss="\n".join(score.vector for score in bulletin.cvss),
+            problem=bulletin.problem,
+            affected={version_key(ref) for ref in bulletin.affected},
+            fixes={
+                channel_key(fix.channel): (fix.release or "", fix.mitigation or "")
+                for fix in bulletin.fixes
+            },
+            sections={kind.value: text for kind, text in bulletin.sections.items()},
+        )
+
+
+@dataclass(frozen=True)
+class ChannelChoice:
+    """One update channel in the form's fixes table."""
+
+    index: int
+    key: str
+    version_key: str
+    label: str
+    releases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VersionChoice:
+    key: str
+    label: str
+    state: str
+    covered: bool
+
+
+@dataclass(frozen=True)
+class BulletinFormChoices:
+    """What the form offers: the publisher's severities and the catalog's versions."""
+
+    severities: tuple[str, ...]
+    versions: tuple[VersionChoice, ...]
+    channels: tuple[ChannelChoice, ...]
+    sections: tuple[tuple[str, str], ...]
+    """(kind value, heading) of each narrative section."""
+
+    @classmethod
+    def of(cls, catalog: Catalog, publisher: Publisher) -> BulletinFormChoices:
+        versions: list[VersionChoice] = []
+        channels: list[ChannelChoice] = []
+        for product in catalog.products:
+            for version in product.versions:
+                ref = VersionRef(product.id, version.name)
+                label = f"{product.name} {version.name}"
+                versions.append(
+                    VersionChoice(
+                        version_key(ref), label, version.state_label, version.lifecycle.covered
+                    )
+                )
+                for channel in version.channels:
+                    channels.append(
+                        ChannelChoice(
+                            index=len(channels),
+                            key=channel_key(ChannelRef(product.id, version.name, channel.name)),
+                            version_key=version_key(ref),
+                            label=f"{label} — {channel.name}",
+                            releases=tuple(r.name for r in reversed(channel.releases)),
+                        )
+                    )
+        sections = tuple(
+            (kind.value, publisher.section(kind).title.replace("{brand}", publisher.brand))
+            for kind in SectionKind
+        )
+        return cls(publisher.severities, tuple(versions), tuple(channels), sections)
+
+
+def read_bulletin_form(
+    reader: FormReader, catalog: Catalog, publisher: Publisher, *, amending: bool = False
+) -> tuple[BulletinFormValues, BulletinContent | None]:
+    """The posted bulletin form: the values as typed, and the content when every field is
+    valid (otherwise None, with the problems in ``reader.errors``)."""
+    errors = reader.errors
+    values = BulletinFormValues(
+        article_id=reader.text("article_id", limit=40, one_line=True, label="the article id"),
+        title=reader.text("title", limit=TITLE_LIMIT, one_line=True, label="the title"),
+        severity=reader.text("severity", limit=100, one_line=True, label="the severity"),
+        cves=reader.text("cves", limit=LINE_LIMIT, label="the CVE list"),
+        cvss=reader.text("cvss", limit=LINE_LIMIT, label="the CVSS list"),
+        problem=reader.text("problem", limit=TEXT_LIMIT, label="the problem"),
+    )
+    if amending:
+        values.summary = reader.text(
+            "summary", limit=SUMMARY_LIMIT, one_line=True, label="the summary"
+        ).strip()
+
+    title = values.title.strip()
+    if not title and "title" not in errors:
+        errors.add("title", "give the bulletin a title")
+    severity = values.severity.strip() or None
+    if severity is not None and severity not in publisher.severities:
+        errors.add("severity", f"choose one of {', '.join(publisher.severities)}")
+
+    cves = []
+    for line in reader.lines("cves"):
+        try:
+            cves.append(parse_cve_id(line))
+        except ValidationError as error:
+            errors.add("cves", error.reason)
+    if len(set(cves)) != len(cves):
+        errors.add("cves", "a CVE id appears twice")
+    scores = []
+    for line in reader.lines("cvss"):
+        try:
+            scores.append(parse_cvss(line))
+        except ValidationError as error:
+            errors.add("cvss", error.reason)
+
+    affected = _read_affected(reader, catalog, values)
+    fixes = _read_fixes(reader, catalog, values, set(affected))
+    sections = _read_sections(reader, values)
+    if errors:
+        return values, None
+    content = BulletinContent(
+        title=title,
+        severity=severity,
+        cves=tuple(sorted(cves, key=cve_sort_key)),
+        cvss=tuple(sorted(scores, key=lambda score: score.version)),
+        problem=values.problem.strip(),
+        affected=tuple(affected),
+        fixes=tuple(fixes),
+        sections=sections,
+    )
+    return values, content
+
+
+def _read_affected(
+    reader: FormReader, catalog: Catalog, values: BulletinFormValues
+) -> list[VersionRef]:
+    found: list[VersionRef] = []
+    for key in reader.texts("affected", limit=500):
+        values.affected.add(key)
+        parts = _decode_key(key, 2)
+        if parts is None:
+            reader.errors.add("affected", "an affected version was not understood; reload the form")
+            continue
+        ref = VersionRef(ProductId(parts[0]), parts[1])
+        try:
+            catalog.version(ref)
+        except NotFound as error:
+            reader.errors.add("affected", f"{error.message}; reload the form")
+            continue
+        if ref not in found:
+            found.append(ref)
+    return sorted(found, key=lambda ref: _catalog_order(catalog, ref))
+
+
+def _catalog_order(catalog: Catalog, ref: VersionRef) -> tuple[int, int]:
+    for p_index, product in enumerate(catalog.products):
+        if product.id == ref.product:
+            names = [v.name for v in product.versions]
+            return p_index, names.index(ref.version)
+    return len(catalog.products), 0
+
+
+def _read_fixes(
+    reader: FormReader, catalog: Catalog, values: BulletinFormValues, affected: set[VersionRef]
+) -> list[Fix]:
+    fixes: list[Fix] = []
+    for index in range(MAX_CHANNELS):
+        name = f"fix-{index}"
+        if not reader.has(f"{name}-channel"):
+            break
+        key = reader.text(f"{name}-channel", limit=1000, one_line=True)
+        release = reader.text(f"{name}-release", limit=200, one_line=True, label="the release")
+        mitigation = reader.text(f"{name}-mitigation", limit=TEXT_LIMIT, label="the mitigation")
+        values.fixes[key] = (release, mitigation)
+        release, mitigation = release.strip(), mitigation.strip()
+        if not release and not mitigation:
+            continue
+        parts = _decode_key(key, 3)
+        if parts is None:
+            reader.errors.add(name, "this channel was not understood; reload the form")
+            continue
+        ref = ChannelRef(ProductId(parts[0]), parts[1], parts[2])
+        try:
+            channel = catalog.channel(ref)
+            if release:
+                channel.release(release)
+        except NotFound as error:
+            reader.errors.add(name, error.message)
+            continue
+        if release and mitigation:
+            reader.errors.add(name, "choose a fixed release or write a mitigation, not both")
+        elif ref.version_ref not in affected:
+            reader.errors.add(
+                name, f"{catalog.display_name(ref.version_ref)} is not ticked as affected"
+            )
+        else:
+            fixes.append(Fix(ref, release=release or None, mitigation=mitigation or None))
+    return fixes
+
+
+def _read_sections(reader: FormReader, values: BulletinFormValues) -> dict[SectionKind, str]:
+    overrides: dict[SectionKind, str] = {}
+    for kind in SectionKind:
+        name = f"section-{kind.value}"
+        text = reader.text(name, limit=TEXT_LIMIT, label="the section")
+        values.sections[kind.value] = text
+        if not text.strip():
+            continue
+        try:
+            check_template(text.strip(), f"sections.{kind.value}")
+        except ValidationError as error:
+            reader.errors.add(name, error.reason)
+            continue
+        overrides[kind] = text.strip()
+    return overrides
+
+
+def read_release_at(reader: FormReader) -> datetime | None:
+    """The ``release_at`` field of the schedule form: a date and time, read as UTC."""
+    text = reader.text("release_at", limit=40, one_line=True, label="the release time").strip()
+    if "release_at" in reader.errors:
+        return None
+    if not text:
+        reader.errors.add("release_at", "give the date and time of release (UTC)")
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        reader.errors.add("release_at", f"{text!r} is not a date and time (YYYY-MM-DDTHH:MM)")
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -1,0 +1,184 @@
+"""Staff sessions: who is signed in, CSRF tokens, the same-origin check, flash messages.
+
+The session lives in Starlette's signed cookie (``herald_session``: HttpOnly,
+SameSite=Lax, Secure over https). It holds the username, a random session id, the
+instant of sign-in and the CSRF token; signing in replaces all of them.
+
+Every POST under ``/staff`` passes :func:`protect` (a router dependency) before its
+route runs: the request must come from this site (``Origin``, else ``Referer``) and
+carry the session's CSRF token in the ``csrf_token`` field (or the ``X-CSRF-Token``
+header, for the preview script).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+
+from herald.bootstrap import Herald
+from herald.domain.accounts import Action, User
+from herald.services.actors import Actor
+
+CSRF_FIELD = "csrf_token"
+"""The hidden form field that carries the CSRF token."""
+CSRF_HEADER = "x-csrf-token"
+"""The header the preview script may use instead."""
+SESSION_LIFETIME = timedelta(hours=8)
+"""A session ends this long after sign-in, however busy (the cookie's Max-Age matches)."""
+MAX_FORM_FIELDS = 400
+"""More fields than any staff form has: a bulletin form for a large catalog stays under."""
+MAX_FORM_PART_BYTES = 200_000
+"""The largest single field (the app caps the whole body at 1 MB)."""
+
+_USER = "user"
+_SESSION_ID = "sid"
+_CSRF = "csrf"
+_SIGNED_IN_AT = "at"
+_FLASH = "flash"
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The signed-in staff member of a request."""
+
+    user: User
+    """Their account (active)."""
+    csrf: str
+    """The session's CSRF token, for the forms on the page."""
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.staff(self.user)
+
+    def may(self, action: str) -> bool:
+        """For templates: show only what the services would allow."""
+        return self.user.may(Action(action))
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    token = request.session.get(_CSRF)
+    if not isinstance(token, str) or len(token) < 32:
+        token = secrets.token_urlsafe(32)
+        request.session[_CSRF] = token
+    return token
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's form fields (parsed once; no file uploads)."""
+    return await request.form(
+        max_files=0, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART_BYTES
+    )
+
+
+async def protect(request: Request) -> None:
+    """Refuse (403, naming the problem) an unsafe request from elsewhere or without the token."""
+    if request.method not in _UNSAFE_METHODS:
+        return
+    _check_same_origin(request)
+    form = await read_form(request)
+    expected = request.session.get(_CSRF)
+    given = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
+    if not isinstance(expected, str) or not expected:
+        raise _refused(
+            "CSRF check failed: this session has no CSRF token (it expired, or cookies are "
+            "blocked); reload the page and try again"
+        )
+    if not isinstance(given, str) or not given:
+        raise _refused(f"CSRF check failed: the form has no {CSRF_FIELD}; reload the page")
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise _refused(
+            f"CSRF check failed: the form's {CSRF_FIELD} does not match this session; "
+            "reload the page and try again"
+        )
+
+
+def _check_same_origin(request: Request) -> None:
+    herald: Herald = request.app.state.herald
+    allowed = {_origin(herald.settings.base_url), _origin(str(request.base_url))}
+    origin = request.headers.get("origin")
+    if origin is not None:
+        if origin.rstrip("/").lower() not in allowed:
+            raise _refused(
+                f"cross-origin request refused: Origin {origin[:100]!r} is not this site"
+            )
+        return
+    referer = request.headers.get("referer")
+    if referer and _origin(referer) not in allowed:
+        raise _refused("cross-origin request refused: the Referer is not this site")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _refused(message: str) -> HTTPException:
+    return HTTPException(status_code=403, detail=message)
+
+
+def start_session(request: Request, user: User, now: datetime) -> None:
+    """Sign ``user`` in: a new session id and CSRF token replace whatever was there."""
+    request.session.clear()
+    request.session.update(
+        {
+            _USER: user.username,
+            _SESSION_ID: secrets.token_urlsafe(24),
+            _CSRF: secrets.token_urlsafe(32),
+            _SIGNED_IN_AT: now.timestamp(),
+        }
+    )
+
+
+def end_session(request: Request) -> None:
+    """Sign out: the cookie is cleared."""
+    request.session.clear()
+
+
+async def current_staff(request: Request) -> Staff | None:
+    """The signed-in, active staff member, or None (an ended session is cleared)."""
+    herald: Herald = request.app.state.herald
+    username = request.session.get(_USER)
+    started = request.session.get(_SIGNED_IN_AT)
+    if not isinstance(username, str) or not isinstance(started, int | float):
+        return None
+    now = herald.clock.now()
+    began = datetime.fromtimestamp(started, UTC)
+    if not began - timedelta(minutes=5) <= now < began + SESSION_LIFETIME:
+        end_session(request)
+        return None
+    user = await run_in_threadpool(herald.accounts.user, username)
+    if user is None:
+        end_session(request)
+        return None
+    return Staff(user, csrf_token(request))
+
+
+StaffDep = Annotated[Staff | None, Depends(current_staff)]
+"""The signed-in staff member, or None."""
+
+
+def flash(request: Request, message: str) -> None:
+    """A message shown once, on the next page."""
+    messages = request.session.get(_FLASH)
+    request.session[_FLASH] = [*(messages if isinstance(messages, list) else []), message][-5:]
+
+
+def take_flashes(request: Request) -> list[str]:
+    messages = request.session.pop(_FLASH, None)
+    return [str(m) for m in messages] if isinstance(messages, list) else []
+
+
+def client_address(request: Request) -> str:
+    """The address failed sign-ins are counted under (the proxy sets it via uvicorn)."""
+    return request.client.host if request.client else "unknown"
