@@ -1,0 +1,204 @@
+"""The static export: served by Python's plain file server, every link resolves, every
+page is the live one (but for the documented differences), and nothing embargoed is
+in it."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from herald.adapters.site_export import ENTRY_POINTS, export_site, links_in
+from herald.adapters.web import create_app
+from herald.bootstrap import Herald
+from herald.services.actors import Actor
+
+from .conftest import MovableClock
+from .test_site_support import BASE_URL, content, publish
+
+EMBARGOED = "CTX990001"
+EMBARGO_MARKER = "Vx9SecretExportMarker"
+
+
+class _FileServer(SimpleHTTPRequestHandler):
+    """Python's file server, also trying ``index.json`` in a folder (as docs/site.md
+    tells nginx to with ``index index.html index.json``)."""
+
+    def translate_path(self, path: str) -> str:
+        local = Path(super().translate_path(path))
+        if local.is_dir() and not (local / "index.html").exists():
+            candidate = local / "index.json"
+            if candidate.exists():
+                return str(candidate)
+        return str(local)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def serve() -> Iterator[functools.partial[str]]:
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(root: Path) -> str:
+        handler = functools.partial(_FileServer, directory=str(root))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield functools.partial(start)
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def site(herald: Herald, clock: MovableClock, staff: dict[str, str]) -> Herald:
+    """22 public bulletins (two list pages) and one under embargo for an hour."""
+    for number in range(1, 22):
+        publish(
+            herald, clock, f"CTX8000{number:02d}", content(f"Issue {number}", ["CVE-2026-8000"])
+        )
+    herald.authoring.create_draft(
+        content(f"Embargoed {EMBARGO_MARKER}", ["CVE-2026-8999"]), EMBARGOED
+    )
+    herald.authoring.submit(EMBARGOED)
+    reviewer = herald.accounts.user(staff["reviewer"])
+    assert reviewer is not None
+    herald.authoring.approve(EMBARGOED, actor=Actor.staff(reviewer))
+    herald.authoring.schedule(EMBARGOED, clock.now() + timedelta(hours=1))
+    return herald
+
+
+def _export(herald: Herald, destination: Path) -> None:
+    app = create_app(herald, run_scheduler=False)
+    report = export_site(
+        app, destination, herald.settings.base_url, generation=herald.publication.generation
+    )
+    assert report.consistent
+    assert report.missing == (), report.missing
+
+
+def _static_crawl(root_url: str) -> tuple[dict[str, httpx.Response], set[str]]:
+    """Every page reachable on the file server, and the query-string links skipped."""
+    pages: dict[str, httpx.Response] = {}
+    skipped: set[str] = set()
+    queue = list(ENTRY_POINTS)
+    with httpx.Client(base_url=root_url, follow_redirects=True, timeout=10) as client:
+        while queue:
+            path = queue.pop()
+            if path in pages:
+                continue
+            response = client.get(path)
+            pages[path] = response
+            kind = _media_type(path, response)
+            links = links_in(response.content, kind, f"{root_url}{path}", root_url)
+            links |= links_in(response.content, kind, f"{BASE_URL}{path}", BASE_URL)
+            for link in links:
+                if "?" in link:
+                    skipped.add(link)
+                elif link not in pages and not link.startswith("/api/v1/docs"):
+                    queue.append(link)
+    return pages, skipped
+
+
+def _media_type(path: str, response: httpx.Response) -> str:
+    if path.endswith((".atom", ".rss", ".xml")):
+        return "application/xml"  # the file server cannot know these
+    return response.headers.get("content-type", "")
+
+
+STATIC_ONLY = [
+    (re.compile(r'\s*<li><a href="/api/v1/docs">API</a></li>'), ""),
+    (re.compile(r'<form class="filters".*?</form>', re.S), "[filters]"),
+    (re.compile(r'<p class="note">This is a static copy.*?</p>', re.S), "[filters]"),
+]
+"""The documented differences of an exported page (docs/site.md)."""
+
+
+def _comparable(html: str) -> str:
+    for pattern, replacement in STATIC_ONLY:
+        html = pattern.sub(replacement, html)
+    return re.sub(r"\n\s*\n", "\n", html)
+
+
+def test_the_export_serves_from_a_plain_file_server_like_the_live_site(
+    site: Herald, client: TestClient, tmp_path: Path, serve: functools.partial[str]
+) -> None:
+    destination = tmp_path / "public"
+    _export(site, destination)
+    root_url = serve(destination)
+    pages, skipped = _static_crawl(root_url)
+
+    broken = {path: r.status_code for path, r in pages.items() if r.status_code != 200}
+    assert not broken
+    assert {"/", "/page/2/", "/products/xenserver", "/bulletins/CTX800021.md"} <= pages.keys()
+    assert all(link.startswith(("/api/", "/feeds/")) for link in skipped), skipped
+
+    for path, static in pages.items():
+        live = client.get(path)
+        if live.is_redirect:  # a refresh page stands in for the redirect
+            assert f'content="0; url={live.headers["location"]}"' in static.text, path
+            continue
+        assert live.status_code == 200, path
+        if live.headers["content-type"].startswith("text/html"):
+            assert _comparable(static.text) == _comparable(live.text), path
+        else:
+            assert static.content == live.content, path
+
+    for file in destination.rglob("*"):
+        if file.is_file():
+            text = file.read_text(encoding="utf-8", errors="replace")
+            assert EMBARGOED not in text and EMBARGO_MARKER not in text, file
+    assert not (destination / "bulletins" / EMBARGOED).exists()
+    assert "search and filters need the live site" in (destination / "index.html").read_text()
+    assert (destination / "404.html").is_file()
+    cve_page = (destination / "cve" / "CVE-2026-4397" / "index.html").read_text()
+    assert 'http-equiv="refresh" content="0; url=/bulletins/CTX696397"' in cve_page
+
+
+def test_a_new_export_replaces_the_old_one_whole(
+    site: Herald, clock: MovableClock, tmp_path: Path
+) -> None:
+    destination = tmp_path / "public"
+    _export(site, destination)
+    (destination / "stale.html").write_text("old")
+    clock.advance(timedelta(hours=2))
+    _export(site, destination)
+    assert not (destination / "stale.html").exists()
+    assert (destination / "bulletins" / EMBARGOED / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".public")) == []
+
+
+def test_the_command_writes_the_site(herald: Herald, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "HERALD_DATABASE_URL": herald.settings.database_url,
+        "HERALD_DATA_DIR": str(tmp_path / "var"),
+        "HERALD_BASE_URL": BASE_URL,
+    }
+    destination = tmp_path / "out"
+    completed = subprocess.run(
+        [sys.executable, "-m", "herald", "export-site", str(destination)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("exported ")
+    assert (destination / "bulletins" / "CTX696397" / "index.html").is_file()
+    assert (destination / "sitemap.xml").read_text().count("<loc>") >= 4
