@@ -251,3 +251,28 @@ def test_a_reviewer_cannot_write_drafts_and_only_admins_read_the_audit_log(
     carol = signed_in(app, "carol")
     assert carol.get("/staff/audit").status_code == 403
     assert signed_in(app, "root").get("/staff/audit").status_code == 200
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+def test_an_admin_adds_a_user_who_can_then_sign_in(
+    app: FastAPI, herald: Herald, staff: dict[str, str]
+) -> None:
+    root = signed_in(app, "root")
+    form: dict[str, str | list[str]] = {
+        "username": "dave",
+        "display_name": "Dave Doe",
+        "roles": ["author", "reviewer"],
+        "password": "short",
+    }
+    refused = root.post("/staff/users", form)
+    assert refused.status_code == 422
+    assert 'id="password-error"' in refused.text and "12 characters" in refused.text
+    assert root.post("/staff/users", {**form, "password": PASSWORD}).status_code == 303
+    assert "Dave Doe" in root.get("/staff/users").text
+    taken = root.post("/staff/users", {**form, "password": PASSWORD})
+    assert taken.status_code == 409
+    assert 'id="username-error"' in taken.text
+    assert sign_in_form(new_client(app), "dave").status_code == 303
+    assert signed_in(app, "alice").post("/staff/users", form).status_code == 403
