@@ -117,7 +117,8 @@ def _static_crawl(root_url: str) -> tuple[dict[str, httpx.Response], set[str]]:
 def _media_type(path: str, response: httpx.Response) -> str:
     if path.endswith((".atom", ".rss", ".xml")):
         return "application/xml"  # the file server cannot know these
-    return response.headers.get("content-type", "")
+    kind: str = response.headers.get("content-type", "")
+    return kind
 
 
 STATIC_ONLY = [

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from herald import demo
+import herald.demo as demo
 from herald.adapters.formats import RenderFormat, render
 from herald.bootstrap import Herald
 from herald.domain.scoring import parse_cvss

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
-from herald import demo
+import herald.demo as demo
 from herald.adapters.site_export import file_for, links_in, same_site_path
 from herald.bootstrap import Herald
 from herald.domain import BulletinContent, ChannelRef, CveId, Fix, VersionRef
