@@ -1,5 +1,126 @@
-"""Routes: feeds (to be written)."""
+"""Atom and RSS feeds of public bulletins, and the HTML page that lists them.
 
-from fastapi import APIRouter
+The documents come from ``herald.adapters.formats.feeds``; links are absolute, from
+``Settings.base_url``. ``docs/feeds.md`` describes the feeds for their readers.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from herald.adapters.formats.feeds import (
+    ATOM_MEDIA_TYPE,
+    RSS_MEDIA_TYPE,
+    Feed,
+    FeedEntry,
+    render_atom,
+    render_rss,
+)
+from herald.adapters.web import http_cache
+from herald.adapters.web.api_models import PublicUrls
+from herald.adapters.web.deps import HeraldDep, TemplatesDep
+from herald.adapters.web.routes.api import newest_change
+from herald.bootstrap import Herald
+from herald.domain.catalog import Product
+from herald.services.ports import BulletinQuery
+
+router = APIRouter(prefix="/feeds", include_in_schema=False)
+
+FEED_SIZE = 50
+"""Entries per feed: the bulletins that changed last."""
+
+Renderer = Callable[[Feed], bytes]
+ProductIdPath = Annotated[str, Path(max_length=64)]
+
+
+@router.get("/")
+def feeds_index(request: Request, herald: HeraldDep, templates: TemplatesDep) -> Response:
+    """The feeds on offer, for people."""
+    urls = PublicUrls(herald.settings.base_url)
+    products = [
+        {
+            "name": product.name,
+            "atom": urls.product_feed(product.id, "atom"),
+            "rss": urls.product_feed(product.id, "rss"),
+        }
+        for product in herald.publication.catalog().products
+    ]
+    page = templates.TemplateResponse(
+        request,
+        "feeds/index.html",
+        {
+            "all_feeds": {"atom": urls.feed("atom"), "rss": urls.feed("rss")},
+            "products": products,
+            "limit": FEED_SIZE,
+        },
+    )
+    return http_cache.respond(request, bytes(page.body), "text/html; charset=utf-8")
+
+
+@router.get("/bulletins.atom")
+def all_bulletins_atom(request: Request, herald: HeraldDep) -> Response:
+    """Every public bulletin, Atom 1.0."""
+    return _feed(request, herald, None, "atom")
+
+
+@router.get("/bulletins.rss")
+def all_bulletins_rss(request: Request, herald: HeraldDep) -> Response:
+    """Every public bulletin, RSS 2.0."""
+    return _feed(request, herald, None, "rss")
+
+
+@router.get("/products/{product_id}.atom")
+def product_atom(request: Request, herald: HeraldDep, product_id: ProductIdPath) -> Response:
+    """The public bulletins affecting one product, Atom 1.0."""
+    return _feed(request, herald, product_id, "atom")
+
+
+@router.get("/products/{product_id}.rss")
+def product_rss(request: Request, herald: HeraldDep, product_id: ProductIdPath) -> Response:
+    """The public bulletins affecting one product, RSS 2.0."""
+    return _feed(request, herald, product_id, "rss")
+
+
+def _feed(request: Request, herald: Herald, product_id: str | None, suffix: str) -> Response:
+    product = herald.publication.catalog().product(product_id) if product_id else None
+    feed = build_feed(herald, product, suffix)
+    render: Renderer = render_atom if suffix == "atom" else render_rss
+    media_type = ATOM_MEDIA_TYPE if suffix == "atom" else RSS_MEDIA_TYPE
+    return http_cache.respond(
+        request, render(feed), media_type, last_modified=newest_change(herald)
+    )
+
+
+def build_feed(herald: Herald, product: Product | None, suffix: str) -> Feed:
+    """The feed of the ``FEED_SIZE`` bulletins that changed last (of ``product``)."""
+    urls = PublicUrls(herald.settings.base_url)
+    page = herald.publication.bulletins(
+        BulletinQuery(product=product.id if product else None, order="updated", limit=FEED_SIZE)
+    )
+    documents = herald.publication.documents(page.bulletins)
+    publisher = herald.publication.publisher()
+    entries = [
+        FeedEntry(
+            bulletin=bulletin,
+            document=document,
+            url=urls.bulletin_html(bulletin.article_id),
+            json_url=urls.bulletin_api(bulletin.article_id),
+        )
+        for bulletin, document in zip(page.bulletins, documents, strict=True)
+    ]
+    title = f"{publisher.brand} security bulletins"
+    about = "every product"
+    if product is not None:
+        title, about = f"{title}: {product.name}", product.name
+    return Feed(
+        title=title,
+        description=f"Security bulletins from {publisher.name} about {about}, newest change first.",
+        url=urls.product_feed(product.id, suffix) if product else urls.feed(suffix),
+        site_url=urls.product_html(product.id) if product else urls.home(),
+        author=publisher.name,
+        entries=entries,
+    )
