@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from herald import demo
+import herald.demo as demo
 from herald.bootstrap import Herald
 from herald.domain import (
     BulletinContent,

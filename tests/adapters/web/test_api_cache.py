@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from herald import demo
+import herald.demo as demo
 from herald.bootstrap import Herald
 
 from .conftest import MovableClock

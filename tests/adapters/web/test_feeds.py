@@ -7,11 +7,11 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]
 import pytest
 from fastapi.testclient import TestClient
 
-from herald import demo
+import herald.demo as demo
 from herald.bootstrap import Herald
 
 from .conftest import MovableClock
