@@ -11,6 +11,7 @@ from herald.adapters.source import SourceTextSerializer
 from herald.adapters.storage import Database
 from herald.config import Settings
 from herald.services.accounts import AccountService
+from herald.services.audit import AuditService
 from herald.services.authoring import AuthoringService
 from herald.services.ports import Clock, PasswordHasher
 from herald.services.publication import EmbargoKeeper, PublicationService
@@ -36,6 +37,7 @@ class Herald:
     reading: ReadingService
     source: SourceService
     accounts: AccountService
+    audit: AuditService
     embargo: EmbargoKeeper
     publication: PublicationService
 
@@ -70,6 +72,7 @@ def build(
         reading=ReadingService(read),
         source=SourceService(database.unit_of_work),
         accounts=AccountService(database.unit_of_work, hasher or Argon2Hasher(), clock),
+        audit=AuditService(read),
         embargo=embargo,
         publication=PublicationService(read, embargo),
     )

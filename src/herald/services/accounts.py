@@ -85,12 +85,14 @@ class AccountService:
     def sign_in(self, username: str, password: str, client: str) -> User:
         """The user whose password this is; ``SignInFailed`` or ``TooManyAttempts``.
 
-        Failures are counted per username and per client address over
-        ``FAILURE_WINDOW``; past ``FREE_FAILURES`` of either, sign-in is refused until
-        the window passes. An unknown name costs as much time as a known one.
+        Failures are counted per (username, client address) and per client address
+        over ``FAILURE_WINDOW``; past ``FREE_FAILURES`` of either, sign-in is refused
+        until the window passes. Counting a name only together with the address keeps
+        a stranger from locking a colleague out by guessing from elsewhere. An unknown
+        name costs as much time as a known one.
         """
         now = self._clock.now()
-        keys = (f"user:{username.lower()}", f"client:{client}")
+        keys = (f"user:{username.lower()}@{client}", f"client:{client}")
         with self._unit_of_work() as uow:
             since = now - FAILURE_WINDOW
             if any(uow.sign_in.failures(key, since) >= FREE_FAILURES for key in keys):

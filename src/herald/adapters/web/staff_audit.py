@@ -6,12 +6,8 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from herald.domain.accounts import Action
 from herald.domain.audit import AuditEntry
-from herald.services.actors import Actor
-from herald.services.ports import UnitOfWorkFactory
-
-PAGE_SIZE = 50
+from herald.services.audit import AuditPage
 
 
 @dataclass(frozen=True)
@@ -29,30 +25,16 @@ class AuditRow:
 
 
 @dataclass(frozen=True)
-class AuditPage:
+class AuditView:
     rows: tuple[AuditRow, ...]
     next_before_id: int | None
     """The ``before_id`` of the next (older) page, when there is one."""
 
 
-class AuditReader:
-    """The audit log, newest first, for those allowed to read it."""
-
-    def __init__(self, unit_of_work: UnitOfWorkFactory) -> None:
-        self._unit_of_work = unit_of_work
-
-    def page(
-        self, actor: Actor, *, subject: str | None = None, before_id: int | None = None
-    ) -> AuditPage:
-        actor.require(Action.READ_AUDIT)
-        with self._unit_of_work() as uow:
-            entries = list(
-                uow.audit.list(subject=subject, limit=PAGE_SIZE + 1, before_id=before_id)
-            )
-        more = len(entries) > PAGE_SIZE
-        shown = entries[:PAGE_SIZE]
-        rows = tuple(AuditRow(entry, tuple(diff(entry.before, entry.after))) for entry in shown)
-        return AuditPage(rows, shown[-1].id if more and shown else None)
+def audit_view(page: AuditPage) -> AuditView:
+    """A page of the audit log with the diff of each entry."""
+    rows = tuple(AuditRow(e, tuple(diff(e.before, e.after))) for e in page.entries)
+    return AuditView(rows, page.next_before_id)
 
 
 def diff(before: str | None, after: str | None) -> Sequence[DiffLine]:

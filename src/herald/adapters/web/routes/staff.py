@@ -8,7 +8,6 @@ member's roles do not allow, whatever the page showed.
 from __future__ import annotations
 
 import asyncio
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from herald.adapters.web import staff_bulletins
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.errors import status_of
-from herald.adapters.web.staff_audit import AuditReader
+from herald.adapters.web.staff_audit import audit_view
 from herald.adapters.web.staff_forms import FormErrors, FormReader
 from herald.adapters.web.staff_pages import local_target, page, see_other, sign_in_first
 from herald.adapters.web.staff_session import (
@@ -133,9 +132,10 @@ async def audit(
 ) -> Response:
     if staff is None:
         return sign_in_first(request)
-    reader = AuditReader(partial(herald.database.unit_of_work, read_only=True))
-    found = await run_in_threadpool(
-        lambda: reader.page(staff.actor, subject=subject, before_id=before_id)
+    found = audit_view(
+        await run_in_threadpool(
+            lambda: herald.audit.page(staff.actor, subject=subject, before_id=before_id)
+        )
     )
     return page(request, "audit.html", staff, {"audit": found, "subject": subject or ""})
 

@@ -1,0 +1,41 @@
+"""Reading the audit log (admins only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from herald.domain.accounts import Action
+from herald.domain.audit import AuditEntry
+from herald.services.actors import Actor
+from herald.services.ports import UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """A page of entries, newest first."""
+
+    entries: tuple[AuditEntry, ...]
+    next_before_id: int | None
+    """The ``before_id`` of the next (older) page, when there is one."""
+
+
+class AuditService:
+    """The append-only log of every change, for those allowed to read it."""
+
+    def __init__(self, read_unit_of_work: UnitOfWorkFactory) -> None:
+        self._read = read_unit_of_work
+
+    def page(
+        self,
+        actor: Actor,
+        *,
+        subject: str | None = None,
+        before_id: int | None = None,
+        size: int = 50,
+    ) -> AuditPage:
+        actor.require(Action.READ_AUDIT)
+        with self._read() as uow:
+            entries = list(uow.audit.list(subject=subject, limit=size + 1, before_id=before_id))
+        shown = tuple(entries[:size])
+        more = len(entries) > size and bool(shown)
+        return AuditPage(shown, shown[-1].id if more else None)
