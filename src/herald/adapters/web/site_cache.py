@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -70,6 +71,7 @@ class PageCache:
         self._pages: OrderedDict[str, Page] = OrderedDict()
         self._generation: int | None = None
         self._lock = threading.Lock()
+        self._flights: dict[str, tuple[threading.Lock, list[int]]] = {}
 
     def get(self, generation: int, key: str) -> Page | None:
         with self._lock:
@@ -98,6 +100,23 @@ class PageCache:
     def __len__(self) -> int:
         return len(self._pages)
 
+    @contextmanager
+    def single_flight(self, key: str) -> Iterator[None]:
+        """One render per key at a time: the others wait, then find it cached."""
+        with self._lock:
+            flight = self._flights.get(key)
+            if flight is None:
+                flight = self._flights[key] = (threading.Lock(), [0])
+            flight[1][0] += 1
+        try:
+            with flight[0]:
+                yield
+        finally:
+            with self._lock:
+                flight[1][0] -= 1
+                if not flight[1][0]:
+                    del self._flights[key]
+
 
 _CREATING = threading.Lock()
 
@@ -117,15 +136,19 @@ def cache_of(app: FastAPI) -> PageCache:
 def cached(request: Request, generation: int, render: Callable[[], Page]) -> Response:
     """The page for this request at ``generation``: from the cache, or rendered and kept.
 
-    Errors ``render`` raises go to the app's error handlers and are not kept.
+    Concurrent misses of one page render it once (the rest wait for it). Errors
+    ``render`` raises go to the app's error handlers and are not kept.
     """
     cache = cache_of(request.app)
     query = request.scope.get("query_string", b"").decode("latin-1")
     key = f"{request.scope['path']}?{query}"
     page = cache.get(generation, key)
     if page is None:
-        page = render()
-        cache.put(generation, key, page)
+        with cache.single_flight(key):
+            page = cache.get(generation, key)
+            if page is None:
+                page = render()
+                cache.put(generation, key, page)
     return respond(request, page)
 
 

@@ -8,6 +8,7 @@ service, which never returns a draft or an embargoed bulletin.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -37,6 +38,8 @@ PRODUCT_PAGE_LIMIT = 1_000
 SITEMAP_LIMIT = 50_000
 """The sitemap protocol's limit of URLs per file."""
 _CHUNK = 500
+_RECENT = 64
+"""Bulletins kept between rendering a page and its renderings."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class Pages:
         self._static = bool(getattr(app.state, "static_site", False))
         self._lock = threading.Lock()
         self._site: Site | None = None
+        self._recent: OrderedDict[tuple[int, str], PublicBulletin] = OrderedDict()
 
     @property
     def base_url(self) -> str:
@@ -158,7 +162,7 @@ class Pages:
 
     def bulletin(self, generation: int, article_id: str) -> Page:
         site = self.site(generation)
-        public = self._published(article_id)
+        public = self._published(generation, article_id)
         bulletin, document = public.bulletin, public.document
         products = {ref.product: site.catalog.product(ref.product) for ref in bulletin.affected}
         return self._html(
@@ -177,8 +181,8 @@ class Pages:
             canonical=f"/bulletins/{bulletin.article_id}",
         )
 
-    def alternate(self, article_id: str, fmt: RenderFormat) -> Page:
-        public = self._published(article_id)
+    def alternate(self, generation: int, article_id: str, fmt: RenderFormat) -> Page:
+        public = self._published(generation, article_id)
         return Page.text(
             render(public.document, fmt), fmt.media_type, _utc(public.bulletin.updated_at)
         )
@@ -243,11 +247,22 @@ class Pages:
 
     # helpers
 
-    def _published(self, article_id: str) -> PublicBulletin:
+    def _published(self, generation: int, article_id: str) -> PublicBulletin:
+        """The bulletin and its document; the page and its renderings share one read."""
+        key = (generation, article_id)
+        with self._lock:
+            public = self._recent.get(key)
+        if public is not None:
+            return public
         try:
-            return self._herald.publication.bulletin(article_id)
+            public = self._herald.publication.bulletin(article_id)
         except NotFound:
             raise NotFound(f"No public bulletin has the article id {article_id}.") from None
+        with self._lock:
+            self._recent[key] = public
+            while len(self._recent) > _RECENT:
+                self._recent.popitem(last=False)
+        return public
 
     def _version(self, product: Product, version: ProductVersion) -> dict[str, Any]:
         query = BulletinQuery(product=product.id, version=version.name, limit=1)

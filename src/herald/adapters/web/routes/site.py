@@ -93,7 +93,7 @@ def bulletin(name: str, request: Request, herald: HeraldDep) -> Response:
     generation = herald.publication.generation()
     if fmt is None:
         return cached(request, generation, lambda: _pages(request).bulletin(generation, stem))
-    return cached(request, generation, lambda: _pages(request).alternate(stem, fmt))
+    return cached(request, generation, lambda: _pages(request).alternate(generation, stem, fmt))
 
 
 @router.api_route("/products/", methods=_GET)
