@@ -237,6 +237,8 @@ fixes = st.one_of(
     st.builds(Fix, channel_refs, mitigation=texts),
 )
 changelog_entries = st.builds(ChangeLogEntry, days, one_line_names)
+usernames = st.from_regex(r"[a-z0-9][a-z0-9._-]{1,62}", fullmatch=True)
+"""Sign-in names, as ``parse_username`` takes them."""
 not_covered_notes = st.builds(NotCovered, version_refs, st.sampled_from(Lifecycle), texts)
 
 bulletins = st.builds(
@@ -257,5 +259,9 @@ bulletins = st.builds(
     not_covered=st.lists(not_covered_notes, max_size=2).map(tuple),
     published_at=st.none() | moments,
     withdrawn_at=st.none() | moments,
+    created_by=st.none() | usernames,
+    submitted_by=st.none() | usernames,
+    approved_by=st.none() | usernames,
+    release_at=st.none() | moments,
 )
 """Any bulletin the domain can hold, publishable or not."""

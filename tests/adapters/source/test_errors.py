@@ -274,7 +274,22 @@ CASES: dict[str, Case] = {
         "b.yaml",
         10,
         "status",
-        "expected 'draft', 'published' or 'withdrawn', got 'final'",
+        "expected 'draft', 'in_review', 'approved', 'scheduled', 'published' or 'withdrawn', "
+        "got 'final'",
+    ),
+    "username": Case(
+        {"b.yaml": BULLETIN + "created_by: Alice Smith\n"},
+        "b.yaml",
+        10,
+        "created_by",
+        "use 2 to 63 lower-case letters",
+    ),
+    "release instant without a zone": Case(
+        {"b.yaml": BULLETIN + "release_at: 2026-04-14T16:00:00\n"},
+        "b.yaml",
+        10,
+        "release_at",
+        "expected a UTC time such as 2026-03-24T16:00:00Z",
     ),
     "product id": Case(
         {"p.yaml": _replace(PRODUCT, "id: xenserver", "id: Xen Server")},

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import assert_type
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -14,13 +16,15 @@ from herald import demo
 from herald.adapters.source import (
     Origin,
     SourceBundle,
+    SourceTextSerializer,
     dump_bulletin,
     dump_product,
     dump_publisher,
     load_paths,
     write_bundle,
 )
-from herald.domain import Bulletin, Product, Publisher
+from herald.domain import Bulletin, Product, Publisher, Status
+from herald.services.ports import SourceSerializer
 from herald.services.source import SourceItems
 from tests import strategies
 
@@ -223,3 +227,58 @@ def test_a_product_file_reads_back_equal(found: list[Product]) -> None:
         path = Path(folder, "any-name.yml")
         path.write_text(dump_product(product), encoding="utf-8")
         assert load_paths([path]).products == (product,)
+
+
+def _scheduled() -> Bulletin:
+    published = demo.reference_bulletin()
+    return replace(
+        published,
+        status=Status.SCHEDULED,
+        changelog=(),
+        not_covered=(),
+        published_at=None,
+        created_by="alice",
+        submitted_by="alice.b",
+        approved_by="bob-2",
+        release_at=datetime(2026, 4, 14, 16, 0, tzinfo=UTC),
+    )
+
+
+def test_review_and_embargo_fields_are_written_last_and_read_back(tmp_path: Path) -> None:
+    scheduled = _scheduled()
+
+    text = dump_bulletin(scheduled)
+    (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
+
+    assert "\nstatus: scheduled\n" in text
+    assert text.endswith(
+        "release_at: 2026-04-14T16:00:00Z\n"
+        "created_by: alice\n"
+        "submitted_by: alice.b\n"
+        "approved_by: bob-2\n"
+    )
+    assert load_paths([tmp_path]).bulletins == (scheduled,)
+
+
+def test_review_fields_are_left_out_when_not_set() -> None:
+    text = dump_bulletin(demo.reference_bulletin())
+    for field in ("release_at", "created_by", "submitted_by", "approved_by"):
+        assert field not in text
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_status_reads_back(status: Status, tmp_path: Path) -> None:
+    bulletin = replace(_scheduled(), status=status)
+    (tmp_path / "b.yaml").write_text(dump_bulletin(bulletin), encoding="utf-8")
+    assert load_paths([tmp_path]).bulletins == (bulletin,)
+
+
+def test_the_serializer_is_the_source_text_of_one_bulletin() -> None:
+    serializer: SourceSerializer = SourceTextSerializer()
+    bulletin = replace(_scheduled(), updated_at=_scheduled().updated_at + timedelta(hours=1))
+
+    text = serializer.bulletin(bulletin)
+
+    assert_type(text, str)
+    assert text == dump_bulletin(bulletin)
+    assert text.startswith("schema: herald/v1\nkind: bulletin\narticle_id: CTX696397\n")

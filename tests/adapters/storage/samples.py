@@ -142,3 +142,41 @@ def seed(uow: SqlUnitOfWork, *products: Product) -> None:
     for product in products or (xenserver(),):
         uow.catalog.save_product(product)
     uow.commit()
+
+
+def listed(
+    article_id: str,
+    status: Status,
+    at: datetime,
+    *,
+    title: str = "",
+    severity: str | None = "High",
+    cves: tuple[str, ...] = (),
+    problem: str = "",
+    affected: tuple[VersionRef, ...] = (VersionRef(XENSERVER, "8.4"),),
+    updated_at: datetime | None = None,
+) -> Bulletin:
+    """A bulletin for the list queries: published at ``at`` when public, else last changed.
+
+    Storage checks no workflow rule, so these carry only what the queries look at.
+    """
+    public = status.public
+    reviewed = status in (Status.APPROVED, Status.SCHEDULED)
+    return Bulletin(
+        article_id=ArticleId(article_id),
+        title=title or f"Bulletin {article_id}",
+        created_at=at - timedelta(days=2),
+        updated_at=updated_at or at,
+        severity=severity,
+        cves=tuple(CveId(cve) for cve in cves),
+        problem=problem,
+        affected=affected,
+        changelog=(ChangeLogEntry(at.date(), "Initial Publication"),) if public else (),
+        status=status,
+        published_at=at if public else None,
+        withdrawn_at=at + timedelta(days=1) if status is Status.WITHDRAWN else None,
+        created_by="alice",
+        submitted_by="alice" if status is not Status.DRAFT else None,
+        approved_by="bob" if reviewed or public else None,
+        release_at=at if status is Status.SCHEDULED else None,
+    )

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from herald import demo
 from herald.adapters.storage import Database, StorageError, normalize_url
 from herald.adapters.storage.database import alembic_config
 from herald.adapters.storage.tables import Base
-from herald.domain import HeraldError
+from herald.domain import HeraldError, Status
+from herald.services.ports import BulletinQuery
+
+from .samples import draft, hypervisor, rich_bulletin, xenserver
 
 
 @pytest.mark.parametrize(
@@ -167,3 +171,78 @@ def test_read_only_units_of_work_read(database: Database) -> None:
         uow.commit()
     with database.unit_of_work(read_only=True) as uow:
         assert uow.publisher.get() == demo.publisher()
+
+
+def _demo_data(database: Database) -> None:
+    with database.unit_of_work() as uow:
+        uow.publisher.save(demo.publisher())
+        uow.catalog.save_product(xenserver())
+        uow.catalog.save_product(hypervisor())
+        uow.bulletins.add(demo.reference_bulletin())
+        uow.bulletins.add(rich_bulletin())
+        uow.bulletins.add(draft("CTX000001", datetime(2026, 5, 1, tzinfo=UTC)))
+        uow.commit()
+
+
+def test_upgrading_from_0001_keeps_the_data(database_url: str, tmp_path: Path) -> None:
+    """A database written by the first release, with the demo data, migrates intact."""
+    source = Database(f"sqlite:///{tmp_path / 'source.db'}")
+    target = Database(database_url)
+    try:
+        source.migrate()
+        _demo_data(source)
+        with target.migration_connection() as connection:
+            command.upgrade(alembic_config(connection), "0001")
+        old_columns = {
+            table: {column["name"] for column in inspect(target.engine).get_columns(table)}
+            for table in inspect(target.engine).get_table_names()
+        }
+        assert "users" not in old_columns
+        assert "release_at" not in old_columns["bulletins"]
+        # Copy every row the 0001 schema can hold, as the first release wrote it.
+        with source.engine.connect() as read, target.engine.begin() as write:
+            for table in Base.metadata.sorted_tables:
+                if table.name not in old_columns:
+                    continue
+                columns = [c for c in table.columns if c.name in old_columns[table.name]]
+                rows = [dict(row._mapping) for row in read.execute(select(*columns))]
+                if rows:
+                    write.execute(insert(table), rows)
+
+        target.migrate()
+
+        with target.unit_of_work(read_only=True) as uow:
+            assert uow.publisher.get() == demo.publisher()
+            assert uow.catalog.load().products == (xenserver(), hypervisor())
+            assert uow.bulletins.find(demo.REFERENCE_ID) == demo.reference_bulletin()
+            assert uow.bulletins.find("CTX700001") == rich_bulletin()
+            stored = uow.bulletins.list()
+            assert len(stored) == 3
+            for bulletin in stored:
+                assert bulletin.created_by is None
+                assert bulletin.approved_by is None
+                assert bulletin.release_at is None
+            assert uow.site.generation() == 0
+            assert uow.users.list() == []
+            assert uow.audit.list() == []
+            page = uow.bulletins.query(BulletinQuery())
+            assert [b.status for b in page.bulletins] == [Status.PUBLISHED, Status.PUBLISHED]
+        with target.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def test_0002_goes_down_to_0001_keeping_the_bulletins(database: Database) -> None:
+    _demo_data(database)
+    with database.migration_connection() as connection:
+        command.downgrade(alembic_config(connection), "0001")
+    with database.engine.connect() as connection:
+        ids = connection.execute(text("SELECT article_id FROM bulletins ORDER BY 1")).scalars()
+        assert list(ids) == ["CTX000001", demo.REFERENCE_ID, "CTX700001"]
+    database.migrate()
+    with database.unit_of_work(read_only=True) as uow:
+        assert uow.bulletins.find(demo.REFERENCE_ID) == demo.reference_bulletin()
+        assert uow.site.generation() == 0

@@ -23,6 +23,7 @@ from herald.adapters.source.models import (
     ReleaseShape,
     VersionShape,
 )
+from herald.domain.accounts import parse_username
 from herald.domain.bulletin import Bulletin, ChangeLogEntry, Fix
 from herald.domain.catalog import (
     ChannelRef,
@@ -149,6 +150,10 @@ def bulletin(shape: BulletinFile) -> Bulletin:
         ),
         published_at=shape.published_at,
         withdrawn_at=shape.withdrawn_at,
+        created_by=_username(shape.created_by, "created_by"),
+        submitted_by=_username(shape.submitted_by, "submitted_by"),
+        approved_by=_username(shape.approved_by, "approved_by"),
+        release_at=shape.release_at,
     )
 
 
@@ -177,6 +182,10 @@ def _entry(shape: ChangeLogEntryShape, path: FieldPath) -> ChangeLogEntry:
 def _not_covered(shape: NotCoveredShape, path: FieldPath) -> NotCovered:
     ref = VersionRef(_product_id(shape.product, (*path, "product")), shape.version)
     return NotCovered(ref, shape.lifecycle, shape.label)
+
+
+def _username(text: str | None, field: str) -> str | None:
+    return None if text is None else _domain((field,), parse_username, text, "")
 
 
 def _product_id(text: str, path: FieldPath) -> ProductId:

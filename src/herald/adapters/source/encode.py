@@ -157,6 +157,12 @@ def bulletin(value: Bulletin) -> Data:
         data["published_at"] = _time(value.published_at, "published_at")
     if value.withdrawn_at is not None:
         data["withdrawn_at"] = _time(value.withdrawn_at, "withdrawn_at")
+    if value.release_at is not None:
+        data["release_at"] = _time(value.release_at, "release_at")
+    for field in ("created_by", "submitted_by", "approved_by"):
+        username = getattr(value, field)
+        if username is not None:
+            data[field] = username
     return data
 
 

@@ -298,7 +298,7 @@ class BulletinFile(_Shape):
     title: str
     """The headline."""
     status: Status = Status.DRAFT
-    """Draft, published or withdrawn."""
+    """Where it stands: draft, in_review, approved, scheduled, published or withdrawn."""
     severity: str | None = None
     """A severity from the publisher's scale."""
     cves: list[str] = Field(default_factory=list)
@@ -325,6 +325,14 @@ class BulletinFile(_Shape):
     """When it was first published."""
     withdrawn_at: UtcTime | None = None
     """When it was withdrawn."""
+    release_at: UtcTime | None = None
+    """The embargo of a scheduled bulletin: the instant it publishes itself."""
+    created_by: str | None = None
+    """The username of the author who created the draft; absent when imported."""
+    submitted_by: str | None = None
+    """The username of who last submitted it for review."""
+    approved_by: str | None = None
+    """The username of the reviewer who approved it."""
 
 
 FILE_MODELS: dict[str, type[PublisherFile] | type[ProductFile] | type[BulletinFile]] = {

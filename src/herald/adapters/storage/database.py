@@ -178,7 +178,8 @@ def _parse(url: str) -> URL:
 
 
 def _sqlite_engine(url: URL) -> Engine:
-    """SQLite the way a server needs it: foreign keys, WAL, a busy timeout, BEGIN IMMEDIATE."""
+    """SQLite the way a server needs it: foreign keys, WAL, a busy timeout, BEGIN IMMEDIATE,
+    and a ``lower()`` that knows more than ASCII."""
     path = url.database or ""
     in_memory = path in ("", ":memory:") or url.query.get("mode") == "memory"
     if not in_memory:
@@ -195,6 +196,8 @@ def _sqlite_engine(url: URL) -> Engine:
         # SQLAlchemy's recipe: pysqlite must not emit BEGIN itself, "begin" below does.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # lower() of Python, so that searches ignore case beyond ASCII, as on PostgreSQL.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         if not in_memory:
@@ -208,6 +211,10 @@ def _sqlite_engine(url: URL) -> Engine:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _lower(value: str | bytes | None) -> str | bytes | None:
+    return value.lower() if isinstance(value, str) else value
 
 
 __all__ = ["MIGRATIONS", "Database", "alembic_config", "normalize_url"]

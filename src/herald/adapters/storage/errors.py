@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy.exc import (
     IntegrityError,
@@ -37,7 +39,11 @@ _TABLE_FIELDS = {
     "releases": "releases",
     "release_components": "components",
 }
-_TAKEN = {"bulletins": "the article id is already taken", "products": "the product id is taken"}
+_TAKEN = {
+    "bulletins": "the article id is already taken",
+    "products": "the product id is taken",
+    "users": "the username is already taken",
+}
 _SQLITE_TABLE = re.compile(r"constraint failed: (\w+)\.")
 
 
@@ -58,6 +64,30 @@ def storage_errors(where: str) -> Iterator[None]:
         raise StorageError(f"{SETTING}: database error at {where}: {_reason(error)}") from error
     except SQLAlchemyError as error:
         raise StorageError(f"{SETTING}: database error at {where}: {_reason(error)}") from error
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class _Located(Protocol):
+    _where: str
+
+
+_Self = TypeVar("_Self", bound=_Located)
+
+
+def translated(
+    method: Callable[Concatenate[_Self, _P], _R],
+) -> Callable[Concatenate[_Self, _P], _R]:
+    """Database exceptions leave a repository method as herald errors (``storage_errors``)."""
+
+    @wraps(method)
+    def wrapper(self: _Self, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with storage_errors(self._where):
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 def integrity_error(error: IntegrityError) -> HeraldError:

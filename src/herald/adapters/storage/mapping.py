@@ -6,6 +6,7 @@ from types import MappingProxyType
 
 from herald.adapters.storage.tables import (
     AffectedRow,
+    AuditRow,
     BulletinRow,
     ChangeLogRow,
     ChannelRow,
@@ -18,8 +19,11 @@ from herald.adapters.storage.tables import (
     PublisherRow,
     ReleaseRow,
     SectionOverrideRow,
+    UserRow,
     VersionRow,
 )
+from herald.domain.accounts import Role, User
+from herald.domain.audit import AuditEntry
 from herald.domain.bulletin import Bulletin, ChangeLogEntry, Fix, Status
 from herald.domain.catalog import (
     ChannelRef,
@@ -187,6 +191,10 @@ def bulletin_from_row(row: BulletinRow) -> Bulletin:
         ),
         published_at=row.published_at,
         withdrawn_at=row.withdrawn_at,
+        created_by=row.created_by,
+        submitted_by=row.submitted_by,
+        approved_by=row.approved_by,
+        release_at=row.release_at,
     )
 
 
@@ -204,6 +212,10 @@ def bulletin_to_row(bulletin: Bulletin, row: BulletinRow, stored: Bulletin | Non
     row.updated_at = bulletin.updated_at
     row.published_at = bulletin.published_at
     row.withdrawn_at = bulletin.withdrawn_at
+    row.created_by = bulletin.created_by
+    row.submitted_by = bulletin.submitted_by
+    row.approved_by = bulletin.approved_by
+    row.release_at = bulletin.release_at
     if stored is None or stored.cves != bulletin.cves:
         row.cves = [
             CveRow(article_id=article, position=i, cve_id=c) for i, c in enumerate(bulletin.cves)
@@ -262,4 +274,47 @@ def bulletin_to_row(bulletin: Bulletin, row: BulletinRow, stored: Bulletin | Non
 def changelog_row(article_id: str, position: int, entry: ChangeLogEntry) -> ChangeLogRow:
     return ChangeLogRow(
         article_id=article_id, position=position, on=entry.on, summary=entry.summary
+    )
+
+
+# --- staff and audit -------------------------------------------------------------------
+
+
+def user_from_row(row: UserRow) -> User:
+    return User(
+        username=row.username,
+        display_name=row.display_name,
+        roles=frozenset(Role(name) for name in row.roles),
+        password_hash=row.password_hash,
+        active=row.active,
+    )
+
+
+def user_to_row(user: User, row: UserRow) -> None:
+    row.display_name = user.display_name
+    row.roles = sorted(Role(role).value for role in user.roles)
+    row.password_hash = user.password_hash
+    row.active = user.active
+
+
+def audit_from_row(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        at=row.at,
+        actor=row.actor,
+        action=row.action,
+        subject=row.subject,
+        before=row.before,
+        after=row.after,
+        id=row.id,
+    )
+
+
+def audit_row(entry: AuditEntry) -> AuditRow:
+    return AuditRow(
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        subject=entry.subject,
+        before=entry.before,
+        after=entry.after,
     )

@@ -1,25 +1,20 @@
-"""The SQL repositories: the ports of ``herald.services.ports`` on one SQLAlchemy session.
+"""The publisher and catalog repositories on one SQLAlchemy session.
 
-No business rules live here, only two storage guarantees: a bulletin's change log is
-append-only, and a catalog change never drops what a stored bulletin refers to.
+No business rules live here, only one storage guarantee: a catalog change never drops
+what a stored bulletin refers to. Bulletins live in ``bulletins``, staff and their
+traces in ``accounts``, ``audit`` and ``site``.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
-from functools import wraps
-from typing import Concatenate, ParamSpec, Protocol, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.sql.base import ExecutableOption
 
-from herald.adapters.storage.errors import storage_errors
+from herald.adapters.storage.errors import translated
 from herald.adapters.storage.mapping import (
-    bulletin_from_row,
-    bulletin_to_row,
-    changelog_row,
     product_from_row,
     publisher_from_row,
     publisher_to_row,
@@ -28,7 +23,6 @@ from herald.adapters.storage.mapping import (
 )
 from herald.adapters.storage.tables import (
     AffectedRow,
-    BulletinRow,
     ChannelRow,
     FixRow,
     NotCoveredRow,
@@ -37,36 +31,11 @@ from herald.adapters.storage.tables import (
     ReleaseRow,
     VersionRow,
 )
-from herald.domain.bulletin import Bulletin
 from herald.domain.catalog import Catalog, Product, check_product
-from herald.domain.errors import Conflict, NotFound, ValidationError
+from herald.domain.errors import ValidationError
 from herald.domain.publisher import Publisher
-from herald.domain.workflow import check_changelog_extends
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 _T = TypeVar("_T")
-
-
-class _Repository(Protocol):
-    _session: Session
-    _where: str
-
-
-_Self = TypeVar("_Self", bound=_Repository)
-
-
-def _translated(
-    method: Callable[Concatenate[_Self, _P], _R],
-) -> Callable[Concatenate[_Self, _P], _R]:
-    """Database exceptions leave a repository method as herald errors."""
-
-    @wraps(method)
-    def wrapper(self: _Self, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with storage_errors(self._where):
-            return method(self, *args, **kwargs)
-
-    return wrapper
 
 
 class SqlPublisherRepository:
@@ -76,12 +45,12 @@ class SqlPublisherRepository:
         self._session = session
         self._where = where
 
-    @_translated
+    @translated
     def get(self) -> Publisher | None:
         row = self._session.get(PublisherRow, 1)
         return None if row is None else publisher_from_row(row)
 
-    @_translated
+    @translated
     def save(self, publisher: Publisher) -> None:
         row = self._session.get(PublisherRow, 1)
         if row is None:
@@ -106,7 +75,7 @@ class SqlCatalogRepository:
         self._session = session
         self._where = where
 
-    @_translated
+    @translated
     def load(self) -> Catalog:
         rows = self._session.scalars(
             select(ProductRow)
@@ -116,7 +85,7 @@ class SqlCatalogRepository:
         )
         return Catalog(tuple(product_from_row(row) for row in rows))
 
-    @_translated
+    @translated
     def save_product(self, product: Product) -> None:
         check_product(product)
         row = self._session.scalars(
@@ -252,86 +221,3 @@ def _sync_versions(row: ProductRow, product: Product) -> None:
 def _replace(collection: builtins.list[_T], items: builtins.list[_T]) -> None:
     if collection != items:
         collection[:] = items
-
-
-_BULLETIN_LISTS: tuple[ExecutableOption, ...] = (
-    selectinload(BulletinRow.cves),
-    selectinload(BulletinRow.cvss),
-    selectinload(BulletinRow.affected),
-    selectinload(BulletinRow.fixes),
-    selectinload(BulletinRow.sections),
-    selectinload(BulletinRow.not_covered),
-    selectinload(BulletinRow.changelog),
-)
-
-
-class SqlBulletinRepository:
-    """Bulletins by article id; the change log only ever grows."""
-
-    def __init__(self, session: Session, where: str) -> None:
-        self._session = session
-        self._where = where
-
-    @_translated
-    def find(self, article_id: str) -> Bulletin | None:
-        row = self._row(article_id)
-        return None if row is None else bulletin_from_row(row)
-
-    @_translated
-    def list(self) -> Sequence[Bulletin]:
-        rows = self._session.scalars(
-            select(BulletinRow)
-            .options(*_BULLETIN_LISTS)
-            .order_by(BulletinRow.updated_at.desc(), BulletinRow.article_id.desc())
-            .execution_options(populate_existing=True)
-        )
-        return [bulletin_from_row(row) for row in rows]
-
-    @_translated
-    def article_ids(self) -> Sequence[str]:
-        return self._session.scalars(
-            select(BulletinRow.article_id).order_by(BulletinRow.article_id)
-        ).all()
-
-    @_translated
-    def add(self, bulletin: Bulletin) -> None:
-        if self._session.get(BulletinRow, bulletin.article_id) is not None:
-            raise Conflict(f"article id {bulletin.article_id} is already taken")
-        row = BulletinRow(article_id=bulletin.article_id)
-        bulletin_to_row(bulletin, row, stored=None)
-        row.changelog = [
-            changelog_row(bulletin.article_id, position, entry)
-            for position, entry in enumerate(bulletin.changelog)
-        ]
-        self._session.add(row)
-        self._session.flush()
-
-    @_translated
-    def update(self, bulletin: Bulletin) -> None:
-        row = self._row(bulletin.article_id)
-        if row is None:
-            raise NotFound(f"no bulletin {bulletin.article_id}")
-        stored = bulletin_from_row(row)
-        check_changelog_extends(stored.changelog, bulletin.changelog)
-        bulletin_to_row(bulletin, row, stored)
-        for position in range(len(stored.changelog), len(bulletin.changelog)):
-            row.changelog.append(
-                changelog_row(bulletin.article_id, position, bulletin.changelog[position])
-            )
-        self._session.flush()
-
-    @_translated
-    def delete(self, article_id: str) -> None:
-        row = self._session.get(BulletinRow, article_id)
-        if row is None:
-            raise NotFound(f"no bulletin {article_id}")
-        self._session.delete(row)
-        self._session.flush()
-
-    def _row(self, article_id: str) -> BulletinRow | None:
-        return self._session.scalars(
-            select(BulletinRow)
-            .where(BulletinRow.article_id == article_id)
-            .options(*_BULLETIN_LISTS)
-            .execution_options(populate_existing=True)
-        ).one_or_none()

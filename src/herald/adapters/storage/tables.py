@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -26,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -211,7 +214,12 @@ class BulletinRow(Base):
     """A bulletin; its lists live in the ``bulletin_*`` tables."""
 
     __tablename__ = "bulletins"
-    __table_args__ = (Index(None, "updated_at", "article_id"),)
+    __table_args__ = (
+        Index(None, "updated_at", "article_id"),
+        Index(None, "status", "published_at", "article_id"),
+        Index(None, "status", "updated_at", "article_id"),
+        Index(None, "status", "release_at"),
+    )
 
     article_id: Mapped[str] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
@@ -222,6 +230,11 @@ class BulletinRow(Base):
     updated_at: Mapped[datetime]
     published_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    created_by: Mapped[str | None]
+    submitted_by: Mapped[str | None]
+    approved_by: Mapped[str | None]
+    release_at: Mapped[datetime | None]
+    """The embargo of a scheduled bulletin."""
 
     cves: Mapped[list[CveRow]] = relationship(
         order_by="CveRow.position", cascade=_CHILDREN, passive_deletes=True, lazy="raise"
@@ -255,6 +268,7 @@ class CveRow(Base):
     """A CVE id of a bulletin."""
 
     __tablename__ = "bulletin_cves"
+    __table_args__ = (Index(None, "cve_id"),)
 
     article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
     position: Mapped[int] = mapped_column(primary_key=True)
@@ -283,6 +297,7 @@ class AffectedRow(Base):
             ["product_id", "version_name"],
             ["product_versions.product_id", "product_versions.name"],
         ),
+        Index(None, "product_id", "version_name"),
     )
 
     article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
@@ -361,3 +376,68 @@ class ChangeLogRow(Base):
     position: Mapped[int] = mapped_column(primary_key=True)
     on: Mapped[date]
     summary: Mapped[str] = mapped_column(Text)
+
+
+# --- staff, audit and site state (revision 0002) ------------------------------------------
+
+
+class UserRow(Base):
+    """A staff account."""
+
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(primary_key=True)
+    display_name: Mapped[str]
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    """Role names, sorted."""
+    password_hash: Mapped[str]
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+    """When the account was stored (set by the database)."""
+
+
+class AuditRow(Base):
+    """One audit-log entry; rows are inserted, never updated or deleted."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index(None, "subject", "id"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str]
+    action: Mapped[str]
+    subject: Mapped[str]
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+class SignInFailureRow(Base):
+    """One failed sign-in for a throttle key (a username or a client address)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index(None, "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str]
+    at: Mapped[datetime]
+
+
+class SiteStateRow(Base):
+    """The site generation, in a single row (``id`` is always 1, seeded by the migration)."""
+
+    __tablename__ = "site_state"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(BigInteger)
+
+
+PRIVATE_TABLES = frozenset(
+    {
+        UserRow.__tablename__,
+        AuditRow.__tablename__,
+        SignInFailureRow.__tablename__,
+        SiteStateRow.__tablename__,
+    }
+)
+"""Tables no public surface shows; every other table's changes bump the site generation."""

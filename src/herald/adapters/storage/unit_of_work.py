@@ -9,13 +9,21 @@ from typing import Self
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from herald.adapters.storage.accounts import SqlSignInThrottle, SqlUserRepository
+from herald.adapters.storage.audit import SqlAuditLog
+from herald.adapters.storage.bulletins import SqlBulletinRepository
 from herald.adapters.storage.errors import storage_errors
-from herald.adapters.storage.repositories import (
-    SqlBulletinRepository,
-    SqlCatalogRepository,
-    SqlPublisherRepository,
+from herald.adapters.storage.repositories import SqlCatalogRepository, SqlPublisherRepository
+from herald.adapters.storage.site import PublicChanges, SqlSiteState
+from herald.services.ports import (
+    AuditLog,
+    BulletinRepository,
+    CatalogRepository,
+    PublisherRepository,
+    SignInThrottle,
+    SiteState,
+    UserRepository,
 )
-from herald.services.ports import BulletinRepository, CatalogRepository, PublisherRepository
 
 
 class SqlUnitOfWork:
@@ -26,18 +34,34 @@ class SqlUnitOfWork:
         with database.unit_of_work() as uow:
             uow.bulletins.add(bulletin)
             uow.commit()
+
+    A commit of a unit of work that wrote through ``publisher``, ``catalog`` or
+    ``bulletins`` also bumps ``site`` (the site generation), in the same transaction: a
+    public change is never visible under the generation of the state before it. Writes
+    to ``users``, ``audit`` and ``sign_in`` are not public and do not bump it; neither
+    does a unit of work that only read. A service may still call ``site.bump()`` itself;
+    the commit then bumps again only for public writes made after that call.
     """
 
     publisher: PublisherRepository
     catalog: CatalogRepository
     bulletins: BulletinRepository
+    users: UserRepository
+    audit: AuditLog
+    sign_in: SignInThrottle
+    site: SiteState
 
     def __init__(self, session: Session, where: str) -> None:
         self._session = session
         self._where = where
+        self._changes = PublicChanges(session)
         self.publisher = SqlPublisherRepository(session, where)
         self.catalog = SqlCatalogRepository(session, where)
         self.bulletins = SqlBulletinRepository(session, where)
+        self.users = SqlUserRepository(session, where)
+        self.audit = SqlAuditLog(session, where)
+        self.sign_in = SqlSignInThrottle(session, where)
+        self.site = SqlSiteState(session, where, self._changes)
 
     def __enter__(self) -> Self:
         return self
@@ -61,6 +85,11 @@ class SqlUnitOfWork:
             self._session.close()
 
     def commit(self) -> None:
-        """Make everything done so far permanent."""
+        """Make everything done so far permanent; bump the site generation first if it
+        wrote anything public (see the class)."""
         with storage_errors(self._where):
+            self._session.flush()
+            if self._changes.pending:
+                self.site.bump()
             self._session.commit()
+            self._changes.settled()
