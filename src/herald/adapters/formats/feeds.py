@@ -73,7 +73,8 @@ class FeedEntry:
     def summary(self) -> str:
         """Plain text: the latest change, the severity and CVE ids, what is affected."""
         document = self.document
-        facts = [self.latest_change]
+        change = self.latest_change
+        facts = [change if not change or change.endswith((".", "!", "?")) else f"{change}."]
         if document.severity:
             facts.append(f"Severity: {document.severity}.")
         if document.cves:
