@@ -10,6 +10,9 @@ bytes), so a page that a change elsewhere did not alter keeps its tag, and the t
 says nothing about changes that are not public yet (scheduling an embargoed
 bulletin moves the generation but no public byte). ``Last-Modified`` is the newest
 change the page shows. ``If-None-Match`` is answered with 304.
+
+Concurrent requests share generation reads (``site_generation``); a cached page is
+answered on the event loop, only a miss renders in a worker thread.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from email.utils import format_datetime
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from herald.adapters.web.site_generation import reader_of
 
 CAPACITY = 2_000
 """The most pages kept per process (least recently used go first)."""
@@ -133,23 +139,33 @@ def cache_of(app: FastAPI) -> PageCache:
     return cache
 
 
-def cached(request: Request, generation: int, render: Callable[[], Page]) -> Response:
-    """The page for this request at ``generation``: from the cache, or rendered and kept.
+async def cached(request: Request, render: Callable[[int], Page]) -> Response:
+    """The page for this request: from the cache, or rendered (in a worker thread) and kept.
 
-    Concurrent misses of one page render it once (the rest wait for it). Errors
-    ``render`` raises go to the app's error handlers and are not kept.
+    ``render`` gets the generation to render at. A cached page costs one shared
+    generation read (``site_generation``) and no worker thread. Concurrent misses of
+    one page render it once (the rest wait for it). Errors ``render`` raises go to the
+    app's error handlers and are not kept.
     """
+    generation = await reader_of(request.app).current()
     cache = cache_of(request.app)
     query = request.scope.get("query_string", b"").decode("latin-1")
     key = f"{request.scope['path']}?{query}"
     page = cache.get(generation, key)
     if page is None:
-        with cache.single_flight(key):
-            page = cache.get(generation, key)
-            if page is None:
-                page = render()
-                cache.put(generation, key, page)
+        page = await run_in_threadpool(_render_once, cache, generation, key, render)
     return respond(request, page)
+
+
+def _render_once(
+    cache: PageCache, generation: int, key: str, render: Callable[[int], Page]
+) -> Page:
+    with cache.single_flight(key):
+        page = cache.get(generation, key)
+        if page is None:
+            page = render(generation)
+            cache.put(generation, key, page)
+        return page
 
 
 def respond(request: Request, page: Page) -> Response:

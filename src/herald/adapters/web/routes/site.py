@@ -10,8 +10,8 @@
 =========================================  =========================================
 
 Every page is rendered once per site generation and path and kept in memory
-(``site_cache``); a cached request reads only the generation. ``docs/site.md`` has
-the details.
+(``site_cache``); a cached request only shares a generation read and is answered on
+the event loop. ``docs/site.md`` has the details.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from herald.adapters.formats import RenderFormat
-from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.site_cache import cached
 from herald.adapters.web.site_pages import Pages
 from herald.adapters.web.site_query import parse_page
@@ -62,68 +61,61 @@ def _pages(request: Request) -> Pages:
 
 
 @router.api_route("/", methods=_GET)
-def bulletin_list(request: Request, herald: HeraldDep) -> Response:
-    generation = herald.publication.generation()
+async def bulletin_list(request: Request) -> Response:
     params = request.query_params
-    return cached(
+    return await cached(
         request,
-        generation,
-        lambda: _pages(request).bulletin_list(generation, params, params.get("page")),
+        lambda generation: _pages(request).bulletin_list(generation, params, params.get("page")),
     )
 
 
 @router.api_route("/page/{number}/", methods=_GET)
-def numbered_page(number: str, request: Request, herald: HeraldDep) -> Response:
+async def numbered_page(number: str, request: Request) -> Response:
     if parse_page(number) == 1:
         query = request.url.query
         return RedirectResponse(f"/?{query}" if query else "/", status_code=308)
-    generation = herald.publication.generation()
     params = request.query_params
-    return cached(
-        request, generation, lambda: _pages(request).bulletin_list(generation, params, number)
+    return await cached(
+        request, lambda generation: _pages(request).bulletin_list(generation, params, number)
     )
 
 
 @router.api_route("/bulletins/{name}", methods=_GET)
-def bulletin(name: str, request: Request, herald: HeraldDep) -> Response:
+async def bulletin(name: str, request: Request) -> Response:
     stem, dot, suffix = name.partition(".")
     fmt = _ALTERNATES.get(f"{dot}{suffix}") if dot else None
     if (dot and fmt is None) or not _ID.fullmatch(stem):
         raise NotFound(f"No public bulletin has the article id {name}.")
-    generation = herald.publication.generation()
     if fmt is None:
-        return cached(request, generation, lambda: _pages(request).bulletin(generation, stem))
-    return cached(request, generation, lambda: _pages(request).alternate(generation, stem, fmt))
+        return await cached(request, lambda generation: _pages(request).bulletin(generation, stem))
+    return await cached(
+        request, lambda generation: _pages(request).alternate(generation, stem, fmt)
+    )
 
 
 @router.api_route("/products/", methods=_GET)
-def products(request: Request, herald: HeraldDep) -> Response:
-    generation = herald.publication.generation()
-    return cached(request, generation, lambda: _pages(request).products(generation))
+async def products(request: Request) -> Response:
+    return await cached(request, lambda generation: _pages(request).products(generation))
 
 
 @router.api_route("/products/{product_id}", methods=_GET)
-def product(product_id: str, request: Request, herald: HeraldDep) -> Response:
+async def product(product_id: str, request: Request) -> Response:
     if not _ID.fullmatch(product_id):
         raise NotFound(f"There is no product {product_id}.")
-    generation = herald.publication.generation()
-    return cached(request, generation, lambda: _pages(request).product(generation, product_id))
+    return await cached(request, lambda generation: _pages(request).product(generation, product_id))
 
 
 @router.api_route("/cve/{cve_id}", methods=_GET)
-def cve(cve_id: str, request: Request, herald: HeraldDep) -> Response:
+async def cve(cve_id: str, request: Request) -> Response:
     parsed = parse_cve_id(cve_id, "cve")
-    generation = herald.publication.generation()
-    return cached(request, generation, lambda: _pages(request).cve(generation, parsed))
+    return await cached(request, lambda generation: _pages(request).cve(generation, parsed))
 
 
 @router.api_route("/sitemap.xml", methods=_GET)
-def sitemap(request: Request, herald: HeraldDep) -> Response:
-    generation = herald.publication.generation()
-    return cached(request, generation, lambda: _pages(request).sitemap(generation))
+async def sitemap(request: Request) -> Response:
+    return await cached(request, lambda generation: _pages(request).sitemap(generation))
 
 
 @router.api_route("/robots.txt", methods=_GET)
-def robots(request: Request, herald: HeraldDep) -> Response:
-    generation = herald.publication.generation()
-    return cached(request, generation, lambda: _pages(request).robots())
+async def robots(request: Request) -> Response:
+    return await cached(request, lambda _: _pages(request).robots())
