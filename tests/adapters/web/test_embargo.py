@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -22,7 +21,7 @@ from herald.domain import BulletinContent
 from herald.services.actors import Actor
 
 from .conftest import MovableClock
-from .test_site_support import content, crawl
+from .test_site_support import Response, content, crawl
 
 MARKER = "Qx7FennecMarker"
 ARTICLE_ID = "CTX987654"
@@ -83,7 +82,7 @@ def _snapshot(client: TestClient) -> dict[str, tuple[int, bytes]]:
     }
 
 
-def _assert_secret_free(path: str, response: httpx.Response) -> None:
+def _assert_secret_free(path: str, response: Response) -> None:
     for secret in SECRETS:
         assert secret.lower() not in response.text.lower(), (path, secret)
         assert secret not in response.reason_phrase, (path, secret)

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
+from typing import Any
 
-import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 import herald.demo as demo
 from herald.adapters.site_export import file_for, links_in, same_site_path
@@ -120,11 +121,13 @@ def outline(html: str) -> Outline:
     return page
 
 
-def crawl(
-    client: httpx.Client, starts: Iterable[str], limit: int = 400
-) -> dict[str, httpx.Response]:
+Response = Any
+"""A test client's response: ``httpx.Response`` at run time, ``httpx2``'s to mypy."""
+
+
+def crawl(client: TestClient, starts: Iterable[str], limit: int = 400) -> dict[str, Response]:
     """Every same-site URL reachable from ``starts`` (query strings included)."""
-    seen: dict[str, httpx.Response] = {}
+    seen: dict[str, Response] = {}
     queue = list(dict.fromkeys(starts))
     while queue and len(seen) < limit:
         path = queue.pop(0)
