@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from herald import demo
+from herald.adapters.source import SourceTextSerializer
 from herald.domain import (
     Conflict,
     CveId,
@@ -39,7 +40,7 @@ def loaded(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
 
 
 def test_a_draft_gets_the_next_article_id(loaded: UnitOfWorkFactory) -> None:
-    authoring = AuthoringService(loaded, FixedClock())
+    authoring = AuthoringService(loaded, FixedClock(), SourceTextSerializer())
     first = authoring.create_draft(demo.reference_content())
     second = authoring.create_draft(demo.reference_content())
     assert (first.article_id, second.article_id) == ("CTX696398", "CTX696399")
@@ -50,7 +51,7 @@ def test_a_draft_gets_the_next_article_id(loaded: UnitOfWorkFactory) -> None:
 def test_article_ids_follow_the_publisher_pattern_and_are_unique(
     loaded: UnitOfWorkFactory,
 ) -> None:
-    authoring = AuthoringService(loaded, FixedClock())
+    authoring = AuthoringService(loaded, FixedClock(), SourceTextSerializer())
     with pytest.raises(ValidationError, match="CTX followed by 6 digits"):
         authoring.create_draft(demo.reference_content(), "KB12")
     with pytest.raises(Conflict):
@@ -58,7 +59,7 @@ def test_article_ids_follow_the_publisher_pattern_and_are_unique(
 
 
 def test_publish_amend_withdraw_through_the_database(loaded: UnitOfWorkFactory) -> None:
-    authoring = AuthoringService(loaded, FixedClock())
+    authoring = AuthoringService(loaded, FixedClock(), SourceTextSerializer())
     reading = ReadingService(loaded)
     draft = authoring.create_draft(demo.reference_content(), "CTX700001")
     published = authoring.publish(draft.article_id)
@@ -81,7 +82,7 @@ def test_publish_amend_withdraw_through_the_database(loaded: UnitOfWorkFactory) 
 
 
 def test_a_refused_step_changes_nothing(loaded: UnitOfWorkFactory) -> None:
-    authoring = AuthoringService(loaded, FixedClock())
+    authoring = AuthoringService(loaded, FixedClock(), SourceTextSerializer())
     reading = ReadingService(loaded)
     before = reading.bulletin("CTX696397")
     with pytest.raises(RuleViolation):
@@ -96,7 +97,7 @@ def test_a_refused_step_changes_nothing(loaded: UnitOfWorkFactory) -> None:
 
 
 def test_drafts_can_be_edited_and_deleted(loaded: UnitOfWorkFactory) -> None:
-    authoring = AuthoringService(loaded, FixedClock())
+    authoring = AuthoringService(loaded, FixedClock(), SourceTextSerializer())
     draft = authoring.create_draft(replace(demo.reference_content(), severity=None))
     edited = authoring.edit_draft(draft.article_id, demo.reference_content())
     assert ReadingService(loaded).bulletin(draft.article_id).severity == "Medium" == edited.severity

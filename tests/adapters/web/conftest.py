@@ -21,7 +21,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from herald import demo
+import herald.demo as demo
 from herald.adapters.security import Argon2Hasher
 from herald.adapters.web import create_app
 from herald.bootstrap import Herald, build

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-import httpx
+import httpx2 as httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
