@@ -178,6 +178,14 @@ def test_feeds_answer_304_and_change_their_etag_with_the_content(
     assert changed.status_code == 200 and changed.headers["etag"] != etag
 
 
+@pytest.mark.parametrize("url", [*FEEDS, "/feeds/"])
+def test_head_answers_like_get_without_a_body(client: TestClient, url: str) -> None:
+    got = client.get(url)
+    head = client.head(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == got.headers["etag"]
+
+
 @pytest.mark.parametrize("url", ["/feeds/products/nope.atom", "/feeds/products/nope.rss"])
 def test_an_unknown_product_has_no_feed(client: TestClient, url: str) -> None:
     assert client.get(url).status_code == 404

@@ -30,6 +30,7 @@ from herald.services.ports import BulletinQuery
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 
+_GET = ["GET", "HEAD"]
 FEED_SIZE = 50
 """Entries per feed: the bulletins that changed last."""
 
@@ -37,7 +38,7 @@ Renderer = Callable[[Feed], bytes]
 ProductIdPath = Annotated[str, Path(max_length=64)]
 
 
-@router.get("/")
+@router.api_route("/", methods=_GET)
 def feeds_index(request: Request, herald: HeraldDep, templates: TemplatesDep) -> Response:
     """The feeds on offer, for people."""
     urls = PublicUrls(herald.settings.base_url)
@@ -61,25 +62,25 @@ def feeds_index(request: Request, herald: HeraldDep, templates: TemplatesDep) ->
     return http_cache.respond(request, bytes(page.body), "text/html; charset=utf-8")
 
 
-@router.get("/bulletins.atom")
+@router.api_route("/bulletins.atom", methods=_GET)
 def all_bulletins_atom(request: Request, herald: HeraldDep) -> Response:
     """Every public bulletin, Atom 1.0."""
     return _feed(request, herald, None, "atom")
 
 
-@router.get("/bulletins.rss")
+@router.api_route("/bulletins.rss", methods=_GET)
 def all_bulletins_rss(request: Request, herald: HeraldDep) -> Response:
     """Every public bulletin, RSS 2.0."""
     return _feed(request, herald, None, "rss")
 
 
-@router.get("/products/{product_id}.atom")
+@router.api_route("/products/{product_id}.atom", methods=_GET)
 def product_atom(request: Request, herald: HeraldDep, product_id: ProductIdPath) -> Response:
     """The public bulletins affecting one product, Atom 1.0."""
     return _feed(request, herald, product_id, "atom")
 
 
-@router.get("/products/{product_id}.rss")
+@router.api_route("/products/{product_id}.rss", methods=_GET)
 def product_rss(request: Request, herald: HeraldDep, product_id: ProductIdPath) -> Response:
     """The public bulletins affecting one product, RSS 2.0."""
     return _feed(request, herald, product_id, "rss")
