@@ -53,8 +53,10 @@ ENTRY_POINTS = (
     "/static/herald.css",
 )
 """Where the crawl starts; everything else is found through links."""
-NOT_EXPORTED = ("/api/v1/docs", "/api/v1/openapi.json", "/staff", "/healthz")
-"""Live-only paths (interactive API docs, the staff side) never written."""
+NOT_EXPORTED = ("/api/v1/openapi.json", "/staff", "/healthz")
+"""Live-only path prefixes (the API description, the staff side) never written."""
+NOT_EXPORTED_PAGES = frozenset({"/api/"})
+"""Live-only pages (the API index, which describes the live API)."""
 SUFFIXES = frozenset(
     {".json", ".txt", ".md", ".xml", ".atom", ".rss", ".css", ".js", ".html", ".svg", ".png"}
     | {".ico", ".woff2", ".pdf"}
@@ -235,7 +237,7 @@ def _enqueue(crawl: _Crawl, queue: asyncio.Queue[str], path: str) -> None:
     if "?" in path:
         crawl.skipped.add(path)
         return
-    if path in crawl.seen or path.startswith(NOT_EXPORTED):
+    if path in crawl.seen or path in NOT_EXPORTED_PAGES or path.startswith(NOT_EXPORTED):
         return
     crawl.seen.add(path)
     queue.put_nowait(path)

@@ -109,7 +109,7 @@ def _static_crawl(root_url: str) -> tuple[dict[str, httpx.Response], set[str]]:
             for link in links:
                 if "?" in link:
                     skipped.add(link)
-                elif link not in pages and not link.startswith("/api/v1/docs"):
+                elif link not in pages and link != "/api/":
                     queue.append(link)
     return pages, skipped
 
@@ -122,7 +122,7 @@ def _media_type(path: str, response: httpx.Response) -> str:
 
 
 STATIC_ONLY = [
-    (re.compile(r'\s*<li><a href="/api/v1/docs">API</a></li>'), ""),
+    (re.compile(r'\s*<li><a href="/api/">API</a></li>'), ""),
     (re.compile(r'<form class="filters".*?</form>', re.S), "[filters]"),
     (re.compile(r'<p class="note">This is a static copy.*?</p>', re.S), "[filters]"),
 ]

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -50,7 +50,7 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
         version=__version__,
         description="Security bulletins: the public JSON API of the knowledge center.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # Swagger UI loads scripts from a CDN: not on a strict-CSP, offline site
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -64,6 +64,16 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     app.include_router(staff.router)
     app.include_router(site.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/api/", include_in_schema=False)
+    def api_index(request: Request) -> Response:
+        """A readable list of the API's operations, from its own OpenAPI document."""
+        operations = [
+            {"method": method.upper(), "path": path, "summary": spec.get("summary", "")}
+            for path, item in app.openapi().get("paths", {}).items()
+            for method, spec in item.items()
+        ]
+        return templates.TemplateResponse(request, "api.html", {"operations": operations})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:

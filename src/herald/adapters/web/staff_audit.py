@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from herald.domain.audit import AuditEntry
 from herald.services.audit import AuditPage
 
+PAGE_SIZE = 50
+"""Audit entries per page."""
+
 
 @dataclass(frozen=True)
 class DiffLine:

@@ -14,10 +14,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web import staff_bulletins
+from herald.adapters.web import staff_audit, staff_bulletins
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.errors import status_of
-from herald.adapters.web.staff_audit import audit_view
 from herald.adapters.web.staff_forms import FormErrors, FormReader
 from herald.adapters.web.staff_pages import local_target, page, see_other, sign_in_first
 from herald.adapters.web.staff_session import (
@@ -132,9 +131,11 @@ async def audit(
 ) -> Response:
     if staff is None:
         return sign_in_first(request)
-    found = audit_view(
+    found = staff_audit.audit_view(
         await run_in_threadpool(
-            lambda: herald.audit.page(staff.actor, subject=subject, before_id=before_id)
+            lambda: herald.audit.page(
+                staff.actor, subject=subject, before_id=before_id, size=staff_audit.PAGE_SIZE
+            )
         )
     )
     return page(request, "audit.html", staff, {"audit": found, "subject": subject or ""})
