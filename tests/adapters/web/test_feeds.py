@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-import feedparser  # type: ignore[import-untyped]
+import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
