@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from herald import __version__
-from herald.adapters.cli import bulletins, data, serve, site, users
+from herald.adapters.cli import bulletins, csaf, data, serve, site, users
 from herald.adapters.cli.errors import HeraldGroup
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 data.register(app)
 bulletins.register(app)
 serve.register(app)
+csaf.register(app)
 site.register(app)
 users.register(app)
 

@@ -1,0 +1,1 @@
+"""herald csaf commands (csaf_documents), to be written."""

@@ -1,0 +1,1 @@
+"""herald csaf commands (csaf_validate), to be written."""
