@@ -1,0 +1,368 @@
+"""CSAF 2.0 advisories (profile ``csaf_security_advisory``) of public bulletins.
+
+``csaf_document`` is a pure function of the bulletin, the catalog, the publisher and
+the site's base URL. The product tree comes from ``csaf_products``; what differs
+between CSAF 2.0 and the 2.1 draft (TLP label, ``$schema``, score slots, withdrawn
+profile) from ``csaf_versions``. ``docs/machine-readable.md`` maps every field and
+explains the choices (versions not covered, withdrawn bulletins, CVSS v4.0 in 2.0).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from herald import __version__
+from herald.adapters.formats.csaf_common import (
+    DocumentLinks,
+    dump_json,
+    midnight,
+    require_public,
+    revision_instants,
+    utc_text,
+)
+from herald.adapters.formats.csaf_products import ProductTree, build_product_tree
+from herald.adapters.formats.csaf_versions import CsafVersion
+from herald.domain.bulletin import Bulletin, Fix, Status
+from herald.domain.catalog import Catalog, Lifecycle, VersionRef
+from herald.domain.document import BulletinDocument, compose
+from herald.domain.errors import NotFound
+from herald.domain.ids import CveId
+from herald.domain.publisher import Publisher
+
+CATEGORY = "csaf_security_advisory"
+WITHDRAWN_CATEGORY = "csaf_withdrawn"
+"""The CSAF 2.1 profile of a withdrawn document (2.0 has none)."""
+WITHDRAWAL_NOTE_TITLE = "Reasoning for Withdrawal"
+"""The title CSAF 2.1 prescribes for the note explaining a withdrawal; herald uses it in 2.0 too."""
+GENERATOR = "herald"
+CVE_RECORD_URL = "https://www.cve.org/CVERecord?id={cve}"
+
+_NOT_IN_FILE_NAME = re.compile(r"[^+\-a-z0-9]+")
+
+
+def csaf_filename(tracking_id: str) -> str:
+    """The file name CSAF 2.0 section 5.1 prescribes for a document with ``tracking_id``.
+
+    Lower-case the id, replace each run of characters other than ``a-z``, ``0-9``,
+    ``+`` and ``-`` by one ``_``, append ``.json``: ``CTX696397`` → ``ctx696397.json``.
+    """
+    return _NOT_IN_FILE_NAME.sub("_", tracking_id.lower()) + ".json"
+
+
+def csaf_document(
+    bulletin: Bulletin,
+    catalog: Catalog,
+    publisher: Publisher,
+    base_url: str,
+    *,
+    version: CsafVersion = CsafVersion.V2_0,
+    document_url: str | None = None,
+) -> dict[str, Any]:
+    """The CSAF advisory of a published or withdrawn bulletin, as a JSON-ready dict.
+
+    ``document_url`` is where the document itself is served (default: the site's
+    ``/bulletins/{id}.csaf.json``); it is one of the document's ``self`` references.
+    Raises ``RuleViolation`` for a bulletin readers cannot see.
+    """
+    require_public(bulletin, "CSAF")
+    links = DocumentLinks(base_url)
+    reader = compose(bulletin, catalog, publisher)
+    withdrawn = bulletin.status is Status.WITHDRAWN
+    document: dict[str, Any] = {
+        "document": _document_part(
+            bulletin,
+            reader,
+            catalog,
+            publisher,
+            links,
+            version,
+            document_url or links.csaf(bulletin.article_id),
+        )
+    }
+    if version.schema_url is not None:
+        document["$schema"] = version.schema_url
+    if withdrawn and version.has_withdrawn_profile:
+        return document
+    tree = build_product_tree(bulletin, catalog, publisher)
+    document["product_tree"] = tree.tree
+    vulnerabilities = [
+        _vulnerability(cve, bulletin, reader, catalog, publisher, tree, version)
+        for cve in bulletin.cves
+    ]
+    if vulnerabilities:
+        document["vulnerabilities"] = vulnerabilities
+    return document
+
+
+def render_csaf(
+    bulletin: Bulletin,
+    catalog: Catalog,
+    publisher: Publisher,
+    base_url: str,
+    *,
+    version: CsafVersion = CsafVersion.V2_0,
+) -> str:
+    """The CSAF document as pretty JSON text with sorted keys (CSAF section 5.3)."""
+    return dump_json(csaf_document(bulletin, catalog, publisher, base_url, version=version))
+
+
+# --- /document -------------------------------------------------------------------
+
+
+def _document_part(
+    bulletin: Bulletin,
+    reader: BulletinDocument,
+    catalog: Catalog,
+    publisher: Publisher,
+    links: DocumentLinks,
+    version: CsafVersion,
+    document_url: str,
+) -> dict[str, Any]:
+    withdrawn = bulletin.status is Status.WITHDRAWN
+    category = WITHDRAWN_CATEGORY if withdrawn and version.has_withdrawn_profile else CATEGORY
+    part: dict[str, Any] = {
+        "category": category,
+        "csaf_version": version.value,
+        "distribution": {
+            "tlp": {"label": version.public_tlp_label, "url": "https://www.first.org/tlp/"}
+        },
+        "lang": "en",
+        "notes": _document_notes(bulletin, reader),
+        "publisher": {
+            "category": "vendor",
+            "name": publisher.name,
+            "namespace": publisher.namespace_url,
+        },
+        "references": [
+            {
+                "category": "self",
+                "summary": f"{publisher.brand} security bulletin {bulletin.article_id}",
+                "url": links.bulletin_page(bulletin.article_id),
+            },
+            {
+                "category": "self",
+                "summary": f"This advisory as a CSAF {version.value} document",
+                "url": document_url,
+            },
+            {
+                "category": "external",
+                "summary": "Instructions for applying updates",
+                "url": _update_url(bulletin.affected, catalog, publisher),
+            },
+        ],
+        "title": f"Withdrawn: {bulletin.title}" if withdrawn else bulletin.title,
+        "tracking": _tracking(bulletin),
+    }
+    if bulletin.severity:
+        part["aggregate_severity"] = {"text": bulletin.severity}
+    return part
+
+
+def _document_notes(bulletin: Bulletin, reader: BulletinDocument) -> list[dict[str, str]]:
+    notes: list[dict[str, str]] = []
+    if bulletin.status is Status.WITHDRAWN and bulletin.changelog:
+        entry = bulletin.changelog[-1]
+        notes.append(
+            {
+                "category": "description",
+                "title": WITHDRAWAL_NOTE_TITLE,
+                "text": (
+                    f"{bulletin.article_id} was withdrawn on {entry.on.isoformat()}: "
+                    f"{entry.summary} The rest of this document is the bulletin as it "
+                    "stood before its withdrawal."
+                ),
+            }
+        )
+    summary = [reader.affected_statement]
+    if reader.severity:
+        summary.append(f"Severity: {reader.severity}.")
+    if reader.cves:
+        summary.append(f"{reader.identifier_intro} {', '.join(reader.cves)}.")
+    notes.append({"category": "summary", "title": "Summary", "text": " ".join(summary)})
+    if reader.problem.strip():
+        notes.append(
+            {"category": "details", "title": "Description of Problem", "text": reader.problem}
+        )
+    affected = " ".join([reader.affected_statement, *reader.not_covered_notes])
+    notes.append({"category": "general", "title": "Affected Versions", "text": affected})
+    for section in reader.sections:
+        if section.body.strip() and section.heading.strip():
+            notes.append({"category": "general", "title": section.heading, "text": section.body})
+    notes.append({"category": "legal_disclaimer", "title": "Disclaimer", "text": reader.disclaimer})
+    return notes
+
+
+def _tracking(bulletin: Bulletin) -> dict[str, Any]:
+    instants = revision_instants(bulletin)
+    history = [
+        {"date": utc_text(instant), "number": str(number), "summary": entry.summary}
+        for number, (entry, instant) in enumerate(
+            zip(bulletin.changelog, instants, strict=True), start=1
+        )
+    ]
+    return {
+        "current_release_date": utc_text(instants[-1]),
+        "generator": {"engine": {"name": GENERATOR, "version": __version__}},
+        "id": bulletin.article_id,
+        "initial_release_date": utc_text(instants[0]),
+        "revision_history": history,
+        "status": "final",
+        "version": str(bulletin.revision),
+    }
+
+
+def _update_url(affected: tuple[VersionRef, ...], catalog: Catalog, publisher: Publisher) -> str:
+    """The product's update instructions when one product is affected, else the publisher's."""
+    products = {ref.product for ref in affected}
+    if len(products) == 1:
+        product = catalog.product(next(iter(products)))
+        return product.update_instructions_url or publisher.update_instructions_url
+    return publisher.update_instructions_url
+
+
+# --- /vulnerabilities[] ----------------------------------------------------------------
+
+
+def _vulnerability(
+    cve: CveId,
+    bulletin: Bulletin,
+    reader: BulletinDocument,
+    catalog: Catalog,
+    publisher: Publisher,
+    tree: ProductTree,
+    version: CsafVersion,
+) -> dict[str, Any]:
+    affected = list(tree.versions.values())
+    status: dict[str, list[str]] = {}
+    if affected:
+        status["known_affected"] = affected
+    if tree.releases:
+        status["fixed"] = [fixed.product_id for fixed in tree.releases]
+    notes = [{"category": "description", "title": "Description of Problem", "text": reader.problem}]
+    for score in bulletin.cvss:
+        if not version.supports(score):
+            notes.append(
+                {
+                    "category": "other",
+                    "title": f"CVSS v{score.version.value}",
+                    "text": (
+                        f"CVSS v{score.version.value} base score {score.base_score} "
+                        f"({score.base_severity}): {score.vector}"
+                    ),
+                }
+            )
+    vulnerability: dict[str, Any] = {
+        "cve": cve,
+        "notes": [note for note in notes if note["text"].strip()],
+        "product_status": status,
+        "references": [
+            {
+                "category": "external",
+                "summary": f"{cve} in the CVE list",
+                "url": CVE_RECORD_URL.format(cve=cve),
+            }
+        ],
+    }
+    if not vulnerability["notes"]:
+        vulnerability["notes"] = [
+            {"category": "description", "title": "Description", "text": reader.title}
+        ]
+    remediations = _remediations(bulletin, reader, catalog, publisher, tree)
+    if remediations:
+        vulnerability["remediations"] = remediations
+    scores = version.score_items(bulletin.cvss, affected)
+    if scores is not None:
+        key, items = scores
+        vulnerability[key] = items
+    if bulletin.severity and affected:
+        vulnerability["threats"] = [
+            {
+                "category": "impact",
+                "details": f"Severity: {bulletin.severity}",
+                "product_ids": affected,
+            }
+        ]
+    return vulnerability
+
+
+def _remediations(
+    bulletin: Bulletin,
+    reader: BulletinDocument,
+    catalog: Catalog,
+    publisher: Publisher,
+    tree: ProductTree,
+) -> list[dict[str, Any]]:
+    items = [_fix_remediation(fix, catalog, publisher, tree) for fix in bulletin.fixes]
+    remedied = {fix.channel.version_ref for fix in bulletin.fixes}
+    for ref, product_id in tree.versions.items():
+        if ref in remedied:
+            continue
+        lifecycle = _lifecycle(catalog, ref)
+        reason = _not_covered_text(ref, reader, catalog)
+        if lifecycle is Lifecycle.END_OF_LIFE:
+            items.append(
+                {
+                    "category": "no_fix_planned",
+                    "details": reason
+                    or f"{catalog.display_name(ref)} has reached its end of life.",
+                    "product_ids": [product_id],
+                }
+            )
+        else:
+            items.append(
+                {
+                    "category": "none_available",
+                    "details": reason
+                    or f"No update is available for {catalog.display_name(ref)} yet.",
+                    "product_ids": [product_id],
+                }
+            )
+    return items
+
+
+def _fix_remediation(
+    fix: Fix, catalog: Catalog, publisher: Publisher, tree: ProductTree
+) -> dict[str, Any]:
+    ref = fix.channel.version_ref
+    name = catalog.display_name(ref)
+    product_id = tree.versions[ref]
+    url = _update_url((ref,), catalog, publisher)
+    if fix.release is None:
+        return {
+            "category": "mitigation",
+            "details": f"{name}, {fix.channel.channel} channel: {fix.mitigation}",
+            "product_ids": [product_id],
+            "url": url,
+        }
+    remediation: dict[str, Any] = {
+        "category": "vendor_fix",
+        "details": (f"{name}, {fix.channel.channel} channel: update to {fix.release} or later."),
+        "product_ids": [product_id],
+        "url": url,
+    }
+    try:
+        released = catalog.channel(fix.channel).release(fix.release).released_on
+    except NotFound:
+        return remediation
+    remediation["date"] = utc_text(midnight(released))
+    return remediation
+
+
+def _lifecycle(catalog: Catalog, ref: VersionRef) -> Lifecycle:
+    return catalog.version(ref).lifecycle
+
+
+def _not_covered_text(ref: VersionRef, reader: BulletinDocument, catalog: Catalog) -> str:
+    """The bulletin's own note on a version it does not cover, when it has one."""
+    name = catalog.display_name(ref)
+    return next((note for note in reader.not_covered_notes if name in note), "")
+
+
+__all__ = [
+    "CATEGORY",
+    "CsafVersion",
+    "csaf_document",
+    "csaf_filename",
+    "render_csaf",
+]
