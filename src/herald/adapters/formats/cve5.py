@@ -1,0 +1,164 @@
+"""CVE JSON 5.1 CNA containers: what a CNA submits to CVE Services for one CVE.
+
+``cve_cna_container`` takes the public bulletin that names the CVE and returns a
+published CNA container (``containers.cna`` of a CVE record). The CNA's organisation
+UUID (``providerMetadata.orgId``) comes from the caller; ``PLACEHOLDER_ORG_ID`` stands
+in until the publisher's real one is configured (CVE Services replaces nothing: a real
+submission needs the real UUID).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from herald.adapters.formats.csaf_common import (
+    DocumentLinks,
+    dump_json,
+    require_public,
+    revision_instants,
+    utc_text,
+)
+from herald.adapters.formats.csaf_versions import cvss_json
+from herald.domain.bulletin import Bulletin, Fix
+from herald.domain.catalog import Catalog, VersionRef
+from herald.domain.document import compose
+from herald.domain.errors import ValidationError
+from herald.domain.ids import CveId
+from herald.domain.publisher import Publisher
+from herald.domain.scoring import CvssVersion
+
+PLACEHOLDER_ORG_ID = "00000000-0000-4000-8000-000000000000"
+"""A syntactically valid version 4 UUID that names no CNA: the demo's ``orgId``."""
+_TEXT_LIMIT = 4096
+_TITLE_LIMIT = 256
+
+
+def cve_cna_container(
+    bulletin: Bulletin,
+    cve: str,
+    catalog: Catalog,
+    publisher: Publisher,
+    base_url: str,
+    *,
+    org_id: str = PLACEHOLDER_ORG_ID,
+) -> dict[str, Any]:
+    """The published CNA container for ``cve`` from ``bulletin`` (which must name it)."""
+    require_public(bulletin, "CVE")
+    if cve not in bulletin.cves:
+        raise ValidationError("cve", f"{bulletin.article_id} does not name {cve}")
+    links = DocumentLinks(base_url)
+    reader = compose(bulletin, catalog, publisher)
+    problem = reader.problem.strip() or bulletin.title
+    container: dict[str, Any] = {
+        "providerMetadata": {"orgId": org_id},
+        "title": _clip(bulletin.title, _TITLE_LIMIT),
+        "datePublic": utc_text(revision_instants(bulletin)[0]),
+        "descriptions": [
+            {
+                "lang": "en",
+                "value": _clip(problem, _TEXT_LIMIT),
+                "supportingMedia": [{"base64": False, "type": "text/markdown", "value": problem}],
+            }
+        ],
+        "affected": _affected(bulletin, catalog, publisher),
+        "references": _references(bulletin, CveId(cve), publisher, links),
+        "source": {"advisory": bulletin.article_id, "discovery": "UNKNOWN"},
+    }
+    metrics = [_metric(score.version, cvss_json(score)) for score in bulletin.cvss]
+    if metrics:
+        container["metrics"] = metrics
+    solutions = [_remedy(fix, catalog) for fix in bulletin.fixes if fix.release is not None]
+    if solutions:
+        container["solutions"] = [_text("\n".join(solutions))]
+    workarounds = [_remedy(fix, catalog) for fix in bulletin.fixes if fix.release is None]
+    if workarounds:
+        container["workarounds"] = [_text("\n".join(workarounds))]
+    return container
+
+
+def render_cve(
+    bulletin: Bulletin,
+    cve: str,
+    catalog: Catalog,
+    publisher: Publisher,
+    base_url: str,
+    *,
+    org_id: str = PLACEHOLDER_ORG_ID,
+) -> str:
+    """The CNA container as pretty JSON text with sorted keys."""
+    return dump_json(cve_cna_container(bulletin, cve, catalog, publisher, base_url, org_id=org_id))
+
+
+def _affected(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> list[dict[str, Any]]:
+    """One entry per product: each affected version ``affected``, each fixed release
+    ``unaffected``; anything else ``unknown`` (versions not covered included)."""
+    by_product: dict[str, list[VersionRef]] = {}
+    for ref in bulletin.affected:
+        by_product.setdefault(ref.product, []).append(ref)
+    entries = []
+    for product_id, refs in by_product.items():
+        versions = [{"version": _clip(ref.version, 1024), "status": "affected"} for ref in refs]
+        named = {ref.version for ref in refs}
+        versions.extend(
+            {"version": _clip(fix.release, 1024), "status": "unaffected"}
+            for fix in bulletin.fixes
+            if fix.release is not None
+            and fix.channel.version_ref in refs
+            and fix.release not in named
+        )
+        entries.append(
+            {
+                "vendor": _clip(publisher.name, 512),
+                "product": _clip(catalog.product(product_id).name, 2048),
+                "defaultStatus": "unknown",
+                "versions": _unique(versions),
+            }
+        )
+    return entries
+
+
+def _references(
+    bulletin: Bulletin, cve: CveId, publisher: Publisher, links: DocumentLinks
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "url": links.bulletin_page(bulletin.article_id),
+            "name": _clip(f"{publisher.brand} security bulletin {bulletin.article_id}", 512),
+            "tags": ["vendor-advisory"],
+        },
+        {
+            "url": links.csaf(bulletin.article_id),
+            "name": _clip(f"{bulletin.article_id} (CSAF 2.0)", 512),
+            "tags": ["vendor-advisory"],
+        },
+        {"url": links.cve(cve), "name": f"{cve} (CVE JSON 5)", "tags": ["related"]},
+    ]
+
+
+def _metric(version: CvssVersion, data: dict[str, Any]) -> dict[str, Any]:
+    key = "cvssV3_1" if version is CvssVersion.V3_1 else "cvssV4_0"
+    return {"format": "CVSS", "scenarios": [{"lang": "en", "value": "GENERAL"}], key: data}
+
+
+def _remedy(fix: Fix, catalog: Catalog) -> str:
+    name = catalog.display_name(fix.channel.version_ref)
+    if fix.release is not None:
+        return f"{name}, {fix.channel.channel} channel: update to {fix.release} or later."
+    return f"{name}, {fix.channel.channel} channel: {fix.mitigation}"
+
+
+def _text(value: str) -> dict[str, Any]:
+    return {"lang": "en", "value": _clip(value, _TEXT_LIMIT)}
+
+
+def _unique(items: list[dict[str, str]]) -> list[dict[str, str]]:
+    seen: list[dict[str, str]] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters (with an ellipsis when cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
