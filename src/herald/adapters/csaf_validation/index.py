@@ -1,0 +1,356 @@
+"""One pass over a CSAF document that collects what the tests look at.
+
+Every test reads this index instead of walking the document again: product ids
+defined and referenced (with their JSON pointers), groups, branches, hashes,
+revision history, and per vulnerability its product status, scores, remediations,
+threats, flags and involvements. The document is untrusted and may not match the
+schema, so every access checks the type and skips what does not fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PRODUCT_STATUS_KEYS = (
+    "first_affected",
+    "first_fixed",
+    "fixed",
+    "known_affected",
+    "known_not_affected",
+    "last_affected",
+    "recommended",
+    "under_investigation",
+)
+
+
+def _dict(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def escape(key: str) -> str:
+    """A key as a JSON pointer token."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An id (product or group) at a place in the document."""
+
+    value: str
+    path: str
+
+
+@dataclass(slots=True)
+class FullProductName:
+    """A ``full_product_name_t``: in a branch, in ``full_product_names`` or a relationship."""
+
+    path: str
+    data: dict[str, Any]
+    product_id: str | None
+
+
+@dataclass(slots=True)
+class Branch:
+    """One item of a ``branches`` array, with the categories of its ancestors."""
+
+    path: str
+    data: dict[str, Any]
+    category: str | None
+    name: str | None
+    ancestor_categories: tuple[str | None, ...]
+    """Categories from the root branch down to and including this one."""
+
+
+@dataclass(slots=True)
+class Group:
+    """A product group: its id and members."""
+
+    path: str
+    group_id: str | None
+    product_ids: list[Ref]
+
+
+@dataclass(slots=True)
+class Relationship:
+    path: str
+    product_id: str | None
+    """The id its ``full_product_name`` defines."""
+    product_reference: Ref | None
+    relates_to: Ref | None
+
+
+@dataclass(slots=True)
+class ProductBinding:
+    """A remediation, threat or flag: the products and groups it names."""
+
+    path: str
+    data: dict[str, Any]
+    product_ids: list[Ref]
+    group_ids: list[Ref]
+    has_product_ids: bool
+    has_group_ids: bool
+
+
+@dataclass(slots=True)
+class Score:
+    path: str
+    products: list[Ref]
+    cvss_v2: dict[str, Any] | None
+    cvss_v3: dict[str, Any] | None
+
+
+@dataclass(slots=True)
+class Vulnerability:
+    path: str
+    data: dict[str, Any]
+    status: dict[str, list[Ref]]
+    """Product status group name → its product ids (only groups that are present)."""
+    has_product_status: bool
+    scores: list[Score] = field(default_factory=list)
+    remediations: list[ProductBinding] = field(default_factory=list)
+    threats: list[ProductBinding] = field(default_factory=list)
+    flags: list[ProductBinding] = field(default_factory=list)
+    involvements: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Revision:
+    path: str
+    number: str | None
+    date: str | None
+    index: int
+
+
+@dataclass(slots=True)
+class HashList:
+    """One item of ``product_identification_helper/hashes``."""
+
+    path: str
+    file_hashes: list[tuple[str, dict[str, Any]]]
+
+
+@dataclass(slots=True)
+class DocumentIndex:
+    """What the tests need, collected once."""
+
+    document: Any
+    meta: dict[str, Any]
+    """``/document`` (empty when absent or not an object)."""
+    tracking: dict[str, Any]
+    category: str | None
+    lang: str | None
+    source_lang: str | None
+    publisher_category: str | None
+    status: str | None
+    version: str | None
+    revisions: list[Revision]
+    has_product_tree: bool
+    has_vulnerabilities: bool
+    products: list[FullProductName] = field(default_factory=list)
+    branches: list[Branch] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    hash_lists: list[HashList] = field(default_factory=list)
+    vulnerabilities: list[Vulnerability] = field(default_factory=list)
+    product_references: list[Ref] = field(default_factory=list)
+    """Every product id used outside a definition (the paths of test 6.1.1, and flags)."""
+    group_references: list[Ref] = field(default_factory=list)
+    """Every group id used outside a group definition (6.1.4)."""
+
+    def group_members(self) -> dict[str, set[str]]:
+        members: dict[str, set[str]] = {}
+        for group in self.groups:
+            if group.group_id is not None:
+                members.setdefault(group.group_id, set()).update(
+                    ref.value for ref in group.product_ids
+                )
+        return members
+
+
+def _refs(value: Any, path: str) -> list[Ref]:
+    return [
+        Ref(item, f"{path}/{position}")
+        for position, item in enumerate(_list(value))
+        if isinstance(item, str)
+    ]
+
+
+def build_index(document: Any) -> DocumentIndex:
+    """Walk the document once."""
+    root = _dict(document) or {}
+    meta = _dict(root.get("document")) or {}
+    tracking = _dict(meta.get("tracking")) or {}
+    publisher = _dict(meta.get("publisher")) or {}
+    revisions = [
+        Revision(
+            f"/document/tracking/revision_history/{position}",
+            _str(item.get("number")),
+            _str(item.get("date")),
+            position,
+        )
+        for position, item in enumerate(_list(tracking.get("revision_history")))
+        if isinstance(item, dict)
+    ]
+    index = DocumentIndex(
+        document=document,
+        meta=meta,
+        tracking=tracking,
+        category=_str(meta.get("category")),
+        lang=_str(meta.get("lang")),
+        source_lang=_str(meta.get("source_lang")),
+        publisher_category=_str(publisher.get("category")),
+        status=_str(tracking.get("status")),
+        version=_str(tracking.get("version")),
+        revisions=revisions,
+        has_product_tree="product_tree" in root,
+        has_vulnerabilities="vulnerabilities" in root,
+    )
+    tree = _dict(root.get("product_tree"))
+    if tree is not None:
+        _index_tree(index, tree)
+    for position, item in enumerate(_list(root.get("vulnerabilities"))):
+        if isinstance(item, dict):
+            index.vulnerabilities.append(
+                _index_vulnerability(index, item, f"/vulnerabilities/{position}")
+            )
+    return index
+
+
+def _add_product(index: DocumentIndex, value: Any, path: str) -> None:
+    data = _dict(value)
+    if data is None:
+        return
+    index.products.append(FullProductName(path, data, _str(data.get("product_id"))))
+    helper = _dict(data.get("product_identification_helper"))
+    if helper is None:
+        return
+    for position, item in enumerate(_list(helper.get("hashes"))):
+        hashes = _dict(item)
+        if hashes is None:
+            continue
+        base = f"{path}/product_identification_helper/hashes/{position}/file_hashes"
+        index.hash_lists.append(
+            HashList(
+                f"{path}/product_identification_helper/hashes/{position}",
+                [
+                    (f"{base}/{number}", entry)
+                    for number, entry in enumerate(_list(hashes.get("file_hashes")))
+                    if isinstance(entry, dict)
+                ],
+            )
+        )
+
+
+def _index_tree(index: DocumentIndex, tree: dict[str, Any]) -> None:
+    stack: list[tuple[Any, str, tuple[str | None, ...]]] = [
+        (tree.get("branches"), "/product_tree/branches", ())
+    ]
+    while stack:
+        branches, path, ancestors = stack.pop()
+        for position, item in enumerate(_list(branches)):
+            branch = _dict(item)
+            if branch is None:
+                continue
+            here = f"{path}/{position}"
+            category = _str(branch.get("category"))
+            chain = (*ancestors, category)
+            index.branches.append(Branch(here, branch, category, _str(branch.get("name")), chain))
+            if "product" in branch:
+                _add_product(index, branch["product"], f"{here}/product")
+            if "branches" in branch:
+                stack.append((branch["branches"], f"{here}/branches", chain))
+    for position, item in enumerate(_list(tree.get("full_product_names"))):
+        _add_product(index, item, f"/product_tree/full_product_names/{position}")
+    for position, item in enumerate(_list(tree.get("product_groups"))):
+        group = _dict(item)
+        if group is None:
+            continue
+        path = f"/product_tree/product_groups/{position}"
+        members = _refs(group.get("product_ids"), f"{path}/product_ids")
+        index.groups.append(Group(path, _str(group.get("group_id")), members))
+        index.product_references.extend(members)
+    for position, item in enumerate(_list(tree.get("relationships"))):
+        relation = _dict(item)
+        if relation is None:
+            continue
+        path = f"/product_tree/relationships/{position}"
+        product = _dict(relation.get("full_product_name"))
+        if product is not None:
+            _add_product(index, product, f"{path}/full_product_name")
+        reference = _str(relation.get("product_reference"))
+        relates_to = _str(relation.get("relates_to_product_reference"))
+        entry = Relationship(
+            path,
+            _str(product.get("product_id")) if product is not None else None,
+            Ref(reference, f"{path}/product_reference") if reference is not None else None,
+            (
+                Ref(relates_to, f"{path}/relates_to_product_reference")
+                if relates_to is not None
+                else None
+            ),
+        )
+        index.relationships.append(entry)
+        index.product_references.extend(
+            ref for ref in (entry.product_reference, entry.relates_to) if ref is not None
+        )
+
+
+def _bindings(index: DocumentIndex, value: Any, path: str) -> list[ProductBinding]:
+    bindings: list[ProductBinding] = []
+    for position, item in enumerate(_list(value)):
+        data = _dict(item)
+        if data is None:
+            continue
+        here = f"{path}/{position}"
+        binding = ProductBinding(
+            here,
+            data,
+            _refs(data.get("product_ids"), f"{here}/product_ids"),
+            _refs(data.get("group_ids"), f"{here}/group_ids"),
+            "product_ids" in data,
+            "group_ids" in data,
+        )
+        index.product_references.extend(binding.product_ids)
+        index.group_references.extend(binding.group_ids)
+        bindings.append(binding)
+    return bindings
+
+
+def _index_vulnerability(index: DocumentIndex, data: dict[str, Any], path: str) -> Vulnerability:
+    status_data = _dict(data.get("product_status"))
+    status: dict[str, list[Ref]] = {}
+    if status_data is not None:
+        for key in PRODUCT_STATUS_KEYS:
+            if key in status_data:
+                refs = _refs(status_data[key], f"{path}/product_status/{key}")
+                status[key] = refs
+                index.product_references.extend(refs)
+    vulnerability = Vulnerability(path, data, status, "product_status" in data)
+    for position, item in enumerate(_list(data.get("scores"))):
+        score = _dict(item)
+        if score is None:
+            continue
+        here = f"{path}/scores/{position}"
+        products = _refs(score.get("products"), f"{here}/products")
+        index.product_references.extend(products)
+        vulnerability.scores.append(
+            Score(here, products, _dict(score.get("cvss_v2")), _dict(score.get("cvss_v3")))
+        )
+    vulnerability.remediations = _bindings(index, data.get("remediations"), f"{path}/remediations")
+    vulnerability.threats = _bindings(index, data.get("threats"), f"{path}/threats")
+    vulnerability.flags = _bindings(index, data.get("flags"), f"{path}/flags")
+    vulnerability.involvements = [
+        (f"{path}/involvements/{position}", item)
+        for position, item in enumerate(_list(data.get("involvements")))
+        if isinstance(item, dict)
+    ]
+    return vulnerability
