@@ -9,6 +9,7 @@ schema, so every access checks the type and skips what does not fit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,43 @@ class Ref:
     path: str
 
 
+class Ids:
+    """An array of product or group ids at a path; ``Ref``s are made only when asked for."""
+
+    __slots__ = ("items", "path", "scalar")
+
+    def __init__(self, items: list[Any], path: str, *, scalar: bool = False) -> None:
+        self.items = items
+        """The array as written (items that are not strings are ignored)."""
+        self.path = path
+        """JSON pointer of the array (of the single value when ``scalar``)."""
+        self.scalar = scalar
+        """One value at ``path`` rather than an array (a relationship's references)."""
+
+    def _path(self, position: int) -> str:
+        return self.path if self.scalar else f"{self.path}/{position}"
+
+    def values(self) -> set[str]:
+        return {item for item in self.items if isinstance(item, str)}
+
+    def __iter__(self) -> Iterator[Ref]:
+        for position, item in enumerate(self.items):
+            if isinstance(item, str):
+                yield Ref(item, self._path(position))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def not_in(self, known: set[str] | dict[str, Any]) -> Iterator[Ref]:
+        """The ids missing from ``known``, with their paths."""
+        for position, item in enumerate(self.items):
+            if isinstance(item, str) and item not in known:
+                yield Ref(item, self._path(position))
+
+
+_NO_IDS = Ids([], "")
+
+
 @dataclass(slots=True)
 class FullProductName:
     """A ``full_product_name_t``: in a branch, in ``full_product_names`` or a relationship."""
@@ -76,7 +114,7 @@ class Group:
 
     path: str
     group_id: str | None
-    product_ids: list[Ref]
+    product_ids: Ids
 
 
 @dataclass(slots=True)
@@ -94,8 +132,8 @@ class ProductBinding:
 
     path: str
     data: dict[str, Any]
-    product_ids: list[Ref]
-    group_ids: list[Ref]
+    product_ids: Ids
+    group_ids: Ids
     has_product_ids: bool
     has_group_ids: bool
 
@@ -103,7 +141,7 @@ class ProductBinding:
 @dataclass(slots=True)
 class Score:
     path: str
-    products: list[Ref]
+    products: Ids
     cvss_v2: dict[str, Any] | None
     cvss_v3: dict[str, Any] | None
 
@@ -112,7 +150,7 @@ class Score:
 class Vulnerability:
     path: str
     data: dict[str, Any]
-    status: dict[str, list[Ref]]
+    status: dict[str, Ids]
     """Product status group name → its product ids (only groups that are present)."""
     has_product_status: bool
     scores: list[Score] = field(default_factory=list)
@@ -161,27 +199,21 @@ class DocumentIndex:
     relationships: list[Relationship] = field(default_factory=list)
     hash_lists: list[HashList] = field(default_factory=list)
     vulnerabilities: list[Vulnerability] = field(default_factory=list)
-    product_references: list[Ref] = field(default_factory=list)
+    product_references: list[Ids] = field(default_factory=list)
     """Every product id used outside a definition (the paths of test 6.1.1, and flags)."""
-    group_references: list[Ref] = field(default_factory=list)
+    group_references: list[Ids] = field(default_factory=list)
     """Every group id used outside a group definition (6.1.4)."""
 
     def group_members(self) -> dict[str, set[str]]:
         members: dict[str, set[str]] = {}
         for group in self.groups:
             if group.group_id is not None:
-                members.setdefault(group.group_id, set()).update(
-                    ref.value for ref in group.product_ids
-                )
+                members.setdefault(group.group_id, set()).update(group.product_ids.values())
         return members
 
 
-def _refs(value: Any, path: str) -> list[Ref]:
-    return [
-        Ref(item, f"{path}/{position}")
-        for position, item in enumerate(_list(value))
-        if isinstance(item, str)
-    ]
+def _ids(value: Any, path: str) -> Ids:
+    return Ids(value, path) if isinstance(value, list) else _NO_IDS
 
 
 def build_index(document: Any) -> DocumentIndex:
@@ -275,9 +307,9 @@ def _index_tree(index: DocumentIndex, tree: dict[str, Any]) -> None:
         if group is None:
             continue
         path = f"/product_tree/product_groups/{position}"
-        members = _refs(group.get("product_ids"), f"{path}/product_ids")
+        members = _ids(group.get("product_ids"), f"{path}/product_ids")
         index.groups.append(Group(path, _str(group.get("group_id")), members))
-        index.product_references.extend(members)
+        index.product_references.append(members)
     for position, item in enumerate(_list(tree.get("relationships"))):
         relation = _dict(item)
         if relation is None:
@@ -300,7 +332,9 @@ def _index_tree(index: DocumentIndex, tree: dict[str, Any]) -> None:
         )
         index.relationships.append(entry)
         index.product_references.extend(
-            ref for ref in (entry.product_reference, entry.relates_to) if ref is not None
+            Ids([ref.value], ref.path, scalar=True)
+            for ref in (entry.product_reference, entry.relates_to)
+            if ref is not None
         )
 
 
@@ -314,34 +348,34 @@ def _bindings(index: DocumentIndex, value: Any, path: str) -> list[ProductBindin
         binding = ProductBinding(
             here,
             data,
-            _refs(data.get("product_ids"), f"{here}/product_ids"),
-            _refs(data.get("group_ids"), f"{here}/group_ids"),
+            _ids(data.get("product_ids"), f"{here}/product_ids"),
+            _ids(data.get("group_ids"), f"{here}/group_ids"),
             "product_ids" in data,
             "group_ids" in data,
         )
-        index.product_references.extend(binding.product_ids)
-        index.group_references.extend(binding.group_ids)
+        index.product_references.append(binding.product_ids)
+        index.group_references.append(binding.group_ids)
         bindings.append(binding)
     return bindings
 
 
 def _index_vulnerability(index: DocumentIndex, data: dict[str, Any], path: str) -> Vulnerability:
     status_data = _dict(data.get("product_status"))
-    status: dict[str, list[Ref]] = {}
+    status: dict[str, Ids] = {}
     if status_data is not None:
         for key in PRODUCT_STATUS_KEYS:
             if key in status_data:
-                refs = _refs(status_data[key], f"{path}/product_status/{key}")
+                refs = _ids(status_data[key], f"{path}/product_status/{key}")
                 status[key] = refs
-                index.product_references.extend(refs)
+                index.product_references.append(refs)
     vulnerability = Vulnerability(path, data, status, "product_status" in data)
     for position, item in enumerate(_list(data.get("scores"))):
         score = _dict(item)
         if score is None:
             continue
         here = f"{path}/scores/{position}"
-        products = _refs(score.get("products"), f"{here}/products")
-        index.product_references.extend(products)
+        products = _ids(score.get("products"), f"{here}/products")
+        index.product_references.append(products)
         vulnerability.scores.append(
             Score(here, products, _dict(score.get("cvss_v2")), _dict(score.get("cvss_v3")))
         )

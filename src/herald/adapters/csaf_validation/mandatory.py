@@ -56,9 +56,9 @@ VEX_JUSTIFICATIONS = frozenset(
 
 @test("6.1.1", "Missing Definition of Product ID")
 def missing_product_definition(index: DocumentIndex) -> Iterator[Problem]:
-    defined = {product.product_id for product in index.products}
-    for ref in index.product_references:
-        if ref.value not in defined:
+    defined = {product.product_id for product in index.products if product.product_id}
+    for ids in index.product_references:
+        for ref in ids.not_in(defined):
             yield ref.path, f"Missing definition of product id {ref.value}"
 
 
@@ -109,9 +109,9 @@ def circular_product_definition(index: DocumentIndex) -> Iterator[Problem]:
 
 @test("6.1.4", "Missing Definition of Product Group ID")
 def missing_group_definition(index: DocumentIndex) -> Iterator[Problem]:
-    defined = {group.group_id for group in index.groups}
-    for ref in index.group_references:
-        if ref.value not in defined:
+    defined = {group.group_id for group in index.groups if group.group_id}
+    for ids in index.group_references:
+        for ref in ids.not_in(defined):
             yield ref.path, f"Missing definition of product group id {ref.value}"
 
 
@@ -606,9 +606,9 @@ def vulnerability_id(index: DocumentIndex) -> Iterator[Problem]:
 def _covered(bindings: Iterable[ProductBinding], members: dict[str, set[str]]) -> set[str]:
     covered: set[str] = set()
     for binding in bindings:
-        covered.update(ref.value for ref in binding.product_ids)
-        for ref in binding.group_ids:
-            covered.update(members.get(ref.value, ()))
+        covered.update(binding.product_ids.values())
+        for group_id in binding.group_ids.values():
+            covered.update(members.get(group_id, ()))
     return covered
 
 
@@ -618,16 +618,15 @@ def impact_statement(index: DocumentIndex) -> Iterator[Problem]:
         return
     members = index.group_members()
     for vulnerability in index.vulnerabilities:
-        refs = vulnerability.status.get("known_not_affected", [])
+        refs = vulnerability.status.get("known_not_affected")
         if not refs:
             continue
         impacts = [
             threat for threat in vulnerability.threats if threat.data.get("category") == "impact"
         ]
         covered = _covered([*vulnerability.flags, *impacts], members)
-        for ref in refs:
-            if ref.value not in covered:
-                yield ref.path, f"No impact statement for {ref.value}"
+        for ref in refs.not_in(covered):
+            yield ref.path, f"No impact statement for {ref.value}"
 
 
 @test("6.1.27.10", "Action Statement")
@@ -636,13 +635,12 @@ def action_statement(index: DocumentIndex) -> Iterator[Problem]:
         return
     members = index.group_members()
     for vulnerability in index.vulnerabilities:
-        refs = vulnerability.status.get("known_affected", [])
+        refs = vulnerability.status.get("known_affected")
         if not refs:
             continue
         covered = _covered(vulnerability.remediations, members)
-        for ref in refs:
-            if ref.value not in covered:
-                yield ref.path, f"No action statement (remediation) for {ref.value}"
+        for ref in refs.not_in(covered):
+            yield ref.path, f"No action statement (remediation) for {ref.value}"
 
 
 @test("6.1.27.11", "Vulnerabilities")
@@ -723,8 +721,8 @@ def multiple_flags(index: DocumentIndex) -> Iterator[Problem]:
             if flag.data.get("label") not in VEX_JUSTIFICATIONS:
                 continue
             products: dict[str, None] = {ref.value: None for ref in flag.product_ids}
-            for ref in flag.group_ids:
-                products.update(dict.fromkeys(sorted(members.get(ref.value, ()))))
+            for group_id in flag.group_ids.values():
+                products.update(dict.fromkeys(sorted(members.get(group_id, ()))))
             for product in products:
                 if product in flagged:
                     yield (

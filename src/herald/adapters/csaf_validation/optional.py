@@ -9,7 +9,7 @@ from typing import Any
 
 from herald.adapters.csaf_validation.checks import CheckList, Problem, parse_datetime
 from herald.adapters.csaf_validation.cvss_scores import compute_v2, compute_v3, effective_vector
-from herald.adapters.csaf_validation.index import DocumentIndex, escape
+from herald.adapters.csaf_validation.index import DocumentIndex, Ids, escape
 from herald.adapters.csaf_validation.language_tags import uses_private_subtags
 from herald.adapters.csaf_validation.mandatory import _covered
 from herald.adapters.csaf_validation.report import Level
@@ -20,13 +20,16 @@ OPTIONAL = CheckList(Level.WARNING)
 test = OPTIONAL
 
 _AFFECTED = ("first_affected", "known_affected", "last_affected")
+_NONE = Ids([], "")
 
 
 @test("6.2.1", "Unused Definition of Product ID")
 def unused_product(index: DocumentIndex) -> Iterator[Problem]:
     if index.category == "csaf_informational_advisory":
         return
-    used = {ref.value for ref in index.product_references}
+    used: set[str] = set()
+    for ids in index.product_references:
+        used.update(ids.values())
     for product in index.products:
         if product.product_id is not None and product.product_id not in used:
             yield f"{product.path}/product_id", f"Product id {product.product_id} is never used"
@@ -38,19 +41,19 @@ def missing_remediation(index: DocumentIndex) -> Iterator[Problem]:
     for vulnerability in index.vulnerabilities:
         covered = _covered(vulnerability.remediations, members)
         for key in (*_AFFECTED, "under_investigation"):
-            for ref in vulnerability.status.get(key, []):
-                if ref.value not in covered:
-                    yield ref.path, f"Product id {ref.value} ({key}) has no remediation"
+            for ref in vulnerability.status.get(key, _NONE).not_in(covered):
+                yield ref.path, f"Product id {ref.value} ({key}) has no remediation"
 
 
 @test("6.2.3", "Missing Score")
 def missing_score(index: DocumentIndex) -> Iterator[Problem]:
     for vulnerability in index.vulnerabilities:
-        scored = {ref.value for score in vulnerability.scores for ref in score.products}
+        scored: set[str] = set()
+        for score in vulnerability.scores:
+            scored.update(score.products.values())
         for key in _AFFECTED:
-            for ref in vulnerability.status.get(key, []):
-                if ref.value not in scored:
-                    yield ref.path, f"Product id {ref.value} ({key}) has no score"
+            for ref in vulnerability.status.get(key, _NONE).not_in(scored):
+                yield ref.path, f"Product id {ref.value} ({key}) has no score"
 
 
 @test("6.2.4", "Build Metadata in Revision History")
@@ -246,7 +249,7 @@ def cvss_for_fixed(index: DocumentIndex) -> Iterator[Problem]:
         if not fixed:
             continue
         for score in vulnerability.scores:
-            hit = sorted(fixed.intersection(ref.value for ref in score.products))
+            hit = sorted(fixed.intersection(score.products.values()))
             if not hit:
                 continue
             for key, cvss, v3 in (
