@@ -1,1 +1,79 @@
-"""herald csaf commands (csaf_documents), to be written."""
+"""``herald csaf export`` and ``herald csaf import``.
+
+Export prints the CSAF 2.0 advisory of a public bulletin. Import reads another
+vendor's CSAF 2.0 advisory into a draft bulletin and catalog entries, in one
+transaction, and prints what could not be mapped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from herald.adapters.cli.context import herald_app
+from herald.adapters.cli.csaf import csaf_app
+from herald.adapters.cli.formats import public_bulletin
+from herald.adapters.csaf_import import plan_import, read_document
+from herald.adapters.formats.csaf import csaf_filename, render_csaf
+from herald.adapters.formats.csaf_versions import CsafVersion
+from herald.adapters.source import SourceTextSerializer
+from herald.services.csaf_import import CsafImportService
+
+
+@csaf_app.command("export")
+def export(
+    article_id: Annotated[str, typer.Argument(help="The article id, e.g. CTX696397.")],
+    version: Annotated[
+        CsafVersion, typer.Option("--csaf-version", help="2.0, or the 2.1 draft.")
+    ] = CsafVersion.V2_0,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file, or into this folder under the standard's file name.",
+        ),
+    ] = None,
+) -> None:
+    """Print the CSAF advisory of a public bulletin (JSON, keys sorted)."""
+    with herald_app() as herald:
+        item = public_bulletin(herald, article_id)
+    text = render_csaf(item.bulletin, item.catalog, item.publisher, item.base_url, version=version)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    target = output / csaf_filename(item.bulletin.article_id) if output.is_dir() else output
+    target.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {target}")
+
+
+@csaf_app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="A CSAF 2.0 advisory (JSON file).")],
+) -> None:
+    """Turn another vendor's CSAF advisory into a draft bulletin plus catalog entries.
+
+    All or nothing: on any error the database is unchanged. The report lists what
+    could not be mapped (product status categories, notes, CVSS v2, ...).
+    """
+    document = read_document(path)
+    with herald_app() as herald:
+        service = CsafImportService(
+            herald.database.unit_of_work, herald.clock, SourceTextSerializer()
+        )
+        result = service.import_draft(
+            lambda catalog, publisher: plan_import(document, catalog, publisher)
+        )
+    draft = result.draft
+    typer.echo(
+        f"{draft.article_id} imported as a draft: {len(draft.cves)} CVE(s), "
+        f"{len(draft.affected)} affected version(s), {len(draft.fixes)} fix(es)"
+    )
+    if result.products:
+        typer.echo(f"catalog: {', '.join(result.products)} created or extended")
+    if result.report:
+        typer.echo("report:")
+        for line in result.report:
+            typer.echo(f"  - {line}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from herald import __version__
-from herald.adapters.cli import bulletins, csaf, data, serve, site, users
+from herald.adapters.cli import bulletins, csaf, data, formats, serve, site, users
 from herald.adapters.cli.errors import HeraldGroup
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ data.register(app)
 bulletins.register(app)
 serve.register(app)
 csaf.register(app)
+formats.register(app)
 site.register(app)
 users.register(app)
 

@@ -19,7 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from herald import __version__
 from herald.adapters.web import errors
 from herald.adapters.web.middleware import BodyLimit, SecurityHeaders
-from herald.adapters.web.routes import api, feeds, site, staff
+from herald.adapters.web.routes import api, documents, feeds, site, staff
 from herald.bootstrap import Herald
 
 HERE = Path(__file__).resolve().parent
@@ -62,6 +62,7 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(staff.router)
+    app.include_router(documents.router)
     app.include_router(site.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
