@@ -19,6 +19,7 @@ from herald.adapters.formats.csaf_common import (
     midnight,
     require_public,
     revision_instants,
+    sorted_keys,
     utc_text,
 )
 from herald.adapters.formats.csaf_products import ProductTree, build_product_tree
@@ -83,7 +84,7 @@ def csaf_document(
     if version.schema_url is not None:
         document["$schema"] = version.schema_url
     if withdrawn and version.has_withdrawn_profile:
-        return document
+        return _sorted(document)
     tree = build_product_tree(bulletin, catalog, publisher)
     document["product_tree"] = tree.tree
     vulnerabilities = [
@@ -92,7 +93,13 @@ def csaf_document(
     ]
     if vulnerabilities:
         document["vulnerabilities"] = vulnerabilities
-    return document
+    return _sorted(document)
+
+
+def _sorted(document: dict[str, Any]) -> dict[str, Any]:
+    """The keys of every object sorted, as CSAF section 5.3 recommends."""
+    ordered: dict[str, Any] = sorted_keys(document)
+    return ordered
 
 
 def render_csaf(

@@ -95,6 +95,15 @@ def revision_instants(bulletin: Bulletin) -> tuple[datetime, ...]:
     return tuple(instants)
 
 
+def sorted_keys(value: Any) -> Any:
+    """``value`` with the keys of every object in alphabetical order (CSAF section 5.3)."""
+    if isinstance(value, dict):
+        return {key: sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_keys(item) for item in value]
+    return value
+
+
 def dump_json(document: dict[str, Any]) -> str:
     """Pretty JSON (two-space indent, keys sorted, UTF-8 text) ending with a newline."""
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
