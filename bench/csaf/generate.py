@@ -264,7 +264,7 @@ def _plant_bad_language(document: dict[str, Any]) -> None:
 
 
 def _plant_bad_purl(document: dict[str, Any]) -> None:
-    _first_product(document)["product_identification_helper"]["purl"] = "pkg:generic/@1.0"
+    _first_product(document)["product_identification_helper"]["purl"] = "generic/example@1.0"
 
 
 def _plant_version_mismatch(document: dict[str, Any]) -> None:

@@ -1,0 +1,263 @@
+"""Benchmark: herald's CSAF validator against @secvisogram/csaf-validator-lib, same files.
+
+    .venv/bin/python bench/csaf_validate.py [--count 10000] [--rounds 3]
+
+Both validators run the CSAF 2.0 JSON schema and every mandatory test (6.1) on the
+same files: the OASIS validator test corpus (every file named in ``testcases.json``)
+and ``--count`` generated advisories of realistic size, a share of them with one
+planted error each (``bench/csaf/generate.py``). Each side reads every file from disk
+(page cache), parses it and validates it, in one process, after a warm-up pass; the
+rounds alternate between the two so both see the same machine load. Reported per
+side: documents per second (wall clock and CPU time, median of the rounds), and the
+verdict (valid or not) on every file; the script lists every file where the verdicts
+differ, with the tests each side failed.
+
+The reference library is installed with npm into the scratch folder (default
+``/tmp/herald-bench-csaf``), pinned to ``REFERENCE_VERSION``; installing it is not
+timed. The Node script that drives it is written there by this file (see ``NODE_SCRIPT``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "csaf"))
+
+from generate import generate  # bench/csaf is not a package: found through sys.path
+
+from herald.adapters.csaf_validation import CsafValidator, Preset
+
+REFERENCE_PACKAGE = "@secvisogram/csaf-validator-lib"
+REFERENCE_VERSION = "2.0.10"
+REPOSITORY = Path(__file__).resolve().parents[1]
+SUITE = REPOSITORY.parent / "shared" / "standards" / "csaf" / "tests" / "2.0" / "validator" / "data"
+
+NODE_SCRIPT = """\
+// Written by herald's bench/csaf_validate.py: run the reference library's schema test
+// and all its mandatory tests on every file of a list; print verdicts and timings.
+import fs from 'node:fs'
+import * as mandatory from '@secvisogram/csaf-validator-lib/mandatoryTests.js'
+import { csaf_2_0 } from '@secvisogram/csaf-validator-lib/schemaTests.js'
+import validateStrict from '@secvisogram/csaf-validator-lib/validateStrict.js'
+
+const [listFile, warmupArg] = process.argv.slice(2)
+const files = fs.readFileSync(listFile, 'utf8').split('\\n').filter(Boolean)
+const tests = [csaf_2_0, ...Object.values(mandatory)]
+
+async function pass(record) {
+  const verdicts = {}
+  for (const file of files) {
+    let result
+    try {
+      result = await validateStrict(tests, JSON.parse(fs.readFileSync(file, 'utf8')))
+    } catch (error) {
+      verdicts[file] = { valid: false, failed: ['load: ' + String(error).slice(0, 80)] }
+      continue
+    }
+    if (record) {
+      verdicts[file] = {
+        valid: result.isValid,
+        failed: result.tests.filter((t) => !t.isValid).map((t) => t.name),
+      }
+    }
+  }
+  return verdicts
+}
+
+for (let i = 0; i < Number(warmupArg); i++) await pass(false)
+const cpu = process.cpuUsage()
+const start = process.hrtime.bigint()
+const verdicts = await pass(true)
+const wall = Number(process.hrtime.bigint() - start) / 1e9
+const used = process.cpuUsage(cpu)
+process.stdout.write(JSON.stringify({ wall, cpu: (used.user + used.system) / 1e6, verdicts }))
+"""
+
+
+def _install_reference(scratch: Path) -> str:
+    """npm-install the pinned library into ``scratch`` (once); returns the Node version."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    package = scratch / "node_modules" / "@secvisogram" / "csaf-validator-lib" / "package.json"
+    installed = json.loads(package.read_text())["version"] if package.is_file() else None
+    if installed != REFERENCE_VERSION:
+        (scratch / "package.json").write_text(
+            json.dumps({"name": "herald-bench-csaf", "private": True, "type": "module"})
+        )
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--save-exact",
+                f"{REFERENCE_PACKAGE}@{REFERENCE_VERSION}",
+            ],
+            cwd=scratch,
+            check=True,
+            capture_output=True,
+        )
+    (scratch / "validate.mjs").write_text(NODE_SCRIPT)
+    return subprocess.run(
+        ["node", "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _reference_pass(scratch: Path, list_file: Path, warmup: int) -> dict[str, Any]:
+    completed = subprocess.run(
+        ["node", str(scratch / "validate.mjs"), str(list_file), str(warmup)],
+        cwd=scratch,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(completed.stdout)
+    return result
+
+
+def _herald_pass(validator: CsafValidator, files: list[Path]) -> dict[str, Any]:
+    verdicts: dict[str, Any] = {}
+    cpu = time.process_time()
+    start = time.perf_counter()
+    for path in files:
+        report = validator.validate_file(path)
+        failed = report.failed_tests() or ([report.load_reason] if report.load_error else [])
+        verdicts[str(path)] = {"valid": report.valid, "failed": failed}
+    return {
+        "wall": time.perf_counter() - start,
+        "cpu": time.process_time() - cpu,
+        "verdicts": verdicts,
+    }
+
+
+def _suite_files() -> list[Path]:
+    index = json.loads((SUITE / "testcases.json").read_text())
+    names = {
+        spec["name"]
+        for test in index["tests"]
+        for kind in ("valid", "failures")
+        for spec in test.get(kind, [])
+    }
+    return sorted(SUITE / name for name in names)
+
+
+def _corpus(scratch: Path, count: int, seed: int) -> tuple[list[Path], dict[str, str]]:
+    folder = scratch / f"generated-{count}-{seed}"
+    manifest = folder / "planted.json"
+    if manifest.is_file():
+        planted: dict[str, str] = json.loads(manifest.read_text())
+    else:
+        if folder.exists():
+            shutil.rmtree(folder)
+        planted = generate(folder, count, seed=seed)
+        manifest.write_text(json.dumps(planted, indent=0))
+    return [folder / name for name in sorted(planted)], planted
+
+
+def run_corpus(
+    name: str,
+    files: list[Path],
+    scratch: Path,
+    rounds: int,
+    planted: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    list_file = scratch / f"{name}.txt"
+    list_file.write_text("\n".join(map(str, files)) + "\n")
+    validator = CsafValidator(Preset.BASIC)
+    _herald_pass(validator, files)  # warm-up: compiled schemas, caches
+    herald_runs, reference_runs = [], []
+    for _ in range(rounds):
+        herald_runs.append(_herald_pass(validator, files))
+        reference_runs.append(_reference_pass(scratch, list_file, warmup=1))
+    herald_verdicts = herald_runs[-1]["verdicts"]
+    reference_verdicts = reference_runs[-1]["verdicts"]
+    disagreements = [
+        {
+            "file": file,
+            "herald": herald_verdicts[file],
+            "reference": reference_verdicts[file],
+            "planted": (planted or {}).get(Path(file).name),
+        }
+        for file in map(str, files)
+        if herald_verdicts[file]["valid"] != reference_verdicts[file]["valid"]
+    ]
+    missed_plants = (
+        sorted(
+            file
+            for file in map(str, files)
+            if planted.get(Path(file).name) and herald_verdicts[file]["valid"]
+        )
+        if planted
+        else []
+    )
+
+    def rate(runs: list[dict[str, Any]], key: str) -> float:
+        return float(statistics.median(len(files) / run[key] for run in runs))
+
+    return {
+        "corpus": name,
+        "files": len(files),
+        "bytes": sum(path.stat().st_size for path in files),
+        "invalid (herald)": sum(1 for verdict in herald_verdicts.values() if not verdict["valid"]),
+        "invalid (reference)": sum(
+            1 for verdict in reference_verdicts.values() if not verdict["valid"]
+        ),
+        "herald docs/s (wall)": rate(herald_runs, "wall"),
+        "reference docs/s (wall)": rate(reference_runs, "wall"),
+        "herald docs/s (cpu)": rate(herald_runs, "cpu"),
+        "reference docs/s (cpu)": rate(reference_runs, "cpu"),
+        "disagreements": disagreements,
+        "planted errors herald missed": missed_plants,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=10_000, help="generated advisories")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds per side")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--scratch", type=Path, default=Path("/tmp/herald-bench-csaf"))
+    parser.add_argument("--json", type=Path, help="also write the full results here")
+    arguments = parser.parse_args()
+
+    node = _install_reference(arguments.scratch)
+    generated, planted = _corpus(arguments.scratch, arguments.count, arguments.seed)
+    results = [
+        run_corpus("oasis", _suite_files(), arguments.scratch, arguments.rounds),
+        run_corpus("generated", generated, arguments.scratch, arguments.rounds, planted),
+    ]
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Node {node}, {REFERENCE_PACKAGE} {REFERENCE_VERSION}"
+    )
+    print(f"machine: {machine}")
+    print(f"load average at the end: {os.getloadavg()}")
+    for result in results:
+        print(f"\n## {result['corpus']}: {result['files']} files, {result['bytes']} bytes")
+        for key, value in result.items():
+            if key in ("corpus", "files", "bytes", "disagreements", "planted errors herald missed"):
+                continue
+            print(f"  {key}: {value:.1f}" if isinstance(value, float) else f"  {key}: {value}")
+        for kind in ("wall", "cpu"):
+            ratio = result[f"herald docs/s ({kind})"] / result[f"reference docs/s ({kind})"]
+            print(f"  speed ratio ({kind}): {ratio:.2f}x")
+        print(f"  agreement: {result['files'] - len(result['disagreements'])}/{result['files']}")
+        for disagreement in result["disagreements"]:
+            print(f"  - {json.dumps(disagreement)}")
+        if result["planted errors herald missed"]:
+            print(f"  planted errors herald missed: {result['planted errors herald missed']}")
+    if arguments.json:
+        arguments.json.write_text(json.dumps({"machine": machine, "results": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
