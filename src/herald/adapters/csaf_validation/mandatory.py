@@ -145,16 +145,18 @@ _CONTRADICTION_GROUPS = {
 def contradicting_status(index: DocumentIndex) -> Iterator[Problem]:
     for vulnerability in index.vulnerabilities:
         group_of: dict[str, str] = {}
-        for key, refs in vulnerability.status.items():
+        for key, ids in vulnerability.status.items():
             group = _CONTRADICTION_GROUPS.get(key)
             if group is None:
                 continue
-            for ref in refs:
-                earlier = group_of.setdefault(ref.value, group)
+            for position, product_id in enumerate(ids.items):
+                if not isinstance(product_id, str):
+                    continue
+                earlier = group_of.setdefault(product_id, group)
                 if earlier != group:
                     yield (
-                        ref.path,
-                        f"Product id {ref.value} is both {earlier!r} and {group!r}",
+                        f"{ids.path}/{position}",
+                        f"Product id {product_id} is both {earlier!r} and {group!r}",
                     )
 
 
@@ -164,18 +166,20 @@ def multiple_scores(index: DocumentIndex) -> Iterator[Problem]:
         seen: set[tuple[str, str]] = set()
         for score in vulnerability.scores:
             versions = [
-                str(cvss.get("version"))
+                cvss["version"]
                 for cvss in (score.cvss_v2, score.cvss_v3)
                 if cvss is not None and isinstance(cvss.get("version"), str)
             ]
-            for ref in score.products:
+            for position, product_id in enumerate(score.products.items):
+                if not isinstance(product_id, str):
+                    continue
                 for version in versions:
-                    if (ref.value, version) in seen:
+                    if (product_id, version) in seen:
                         yield (
-                            ref.path,
-                            f"Product id {ref.value} has more than one CVSS v{version} score",
+                            f"{score.products.path}/{position}",
+                            f"Product id {product_id} has more than one CVSS v{version} score",
                         )
-                    seen.add((ref.value, version))
+                    seen.add((product_id, version))
 
 
 @test("6.1.8", "Invalid CVSS")
