@@ -14,7 +14,7 @@ from herald.services.accounts import AccountService
 from herald.services.audit import AuditService
 from herald.services.authoring import AuthoringService
 from herald.services.ports import Clock, PasswordHasher
-from herald.services.publication import EmbargoKeeper, PublicationService
+from herald.services.publication import GENERATION_MAX_AGE, EmbargoKeeper, PublicationService
 from herald.services.reading import ReadingService
 from herald.services.source import SourceService
 
@@ -63,7 +63,13 @@ def build(
     clock = clock or SystemClock()
     read = partial(database.unit_of_work, read_only=True)
     authoring = AuthoringService(database.unit_of_work, clock, SourceTextSerializer())
-    embargo = EmbargoKeeper(read, authoring.release_due, clock)
+    embargo = EmbargoKeeper(
+        read,
+        authoring.release_due,
+        clock,
+        max_age=GENERATION_MAX_AGE,
+        committed=database.committed_generation,
+    )
     return Herald(
         settings=settings,
         database=database,

@@ -48,6 +48,10 @@ class BulletinQuery:
     """Keyset cursor: the (sort instant, article id) of the last bulletin already seen."""
 
 
+MAX_HEADLINES = 50_000
+"""The largest page of ``BulletinRepository.headlines`` (the sitemap protocol's limit)."""
+
+
 @dataclass(frozen=True)
 class BulletinPage:
     """One page of a query's answer."""
@@ -56,6 +60,19 @@ class BulletinPage:
     """The bulletins on this page, in order."""
     total: int
     """How many bulletins match the query in all."""
+
+
+@dataclass(frozen=True)
+class BulletinHeadline:
+    """A bulletin as one link of a long list (sitemap, product pages): no lists, no text."""
+
+    article_id: str
+    title: str
+    status: Status
+    published_at: datetime | None
+    """First publication (None for a bulletin never published)."""
+    updated_at: datetime
+    """The last change."""
 
 
 class PublisherRepository(Protocol):
@@ -123,6 +140,12 @@ class BulletinRepository(Protocol):
         Order: newest first by ``published_at`` (or ``updated_at``), then article id
         descending; bulletins never published sort last by ``updated_at``.
         """
+        ...
+
+    def headlines(self, query: BulletinQuery) -> Sequence[BulletinHeadline]:
+        """The headlines of the page ``query`` selects (same filters, order and paging as
+        ``query``, without the total), one statement; ``limit`` may reach
+        ``MAX_HEADLINES``."""
         ...
 
     def next_release_at(self) -> datetime | None:

@@ -7,6 +7,7 @@ Every public surface (site, API, feeds, sitemap, static export) reads through he
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -18,7 +19,14 @@ from herald.domain.errors import NotFound
 from herald.domain.ids import parse_cve_id
 from herald.domain.publisher import Publisher
 from herald.services._context import require_publisher
-from herald.services.ports import BulletinPage, BulletinQuery, Clock, UnitOfWorkFactory
+from herald.services.ports import (
+    BulletinHeadline,
+    BulletinPage,
+    BulletinQuery,
+    Clock,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 
 @dataclass(frozen=True)
@@ -29,13 +37,37 @@ class PublicBulletin:
     document: BulletinDocument
 
 
+GENERATION_MAX_AGE = 0.5
+"""Seconds a server process reuses a site generation it read (``herald.bootstrap``)."""
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the keeper last read, and when that read started (``time.monotonic``)."""
+
+    generation: int
+    next_release: datetime | None
+    read_at: float
+
+
 class EmbargoKeeper:
     """Releases scheduled bulletins at their instant, before any public read needs them.
 
-    It remembers the next release instant and the site generation it read it at; a
-    change anywhere (a new schedule on another worker) bumps the generation, so the
-    next read refreshes the instant. Reads call ``catch_up`` first: when the instant
-    has come, they release what is due before answering.
+    It remembers the site generation, the next release instant read with it, and when
+    that read started. Reads call ``catch_up`` first: when the instant has come, they
+    release what is due before answering, whatever else is remembered.
+
+    With ``max_age`` 0 every ``catch_up`` reads the generation. With ``max_age`` > 0 a
+    generation read less than ``max_age`` seconds ago is reused without any I/O, unless
+    a release is due or this process committed a newer generation (``committed``, the
+    newest generation committed here). So:
+
+    - a scheduled bulletin never shows before its instant (only ``release_due``
+      publishes it, and only when it is due), and shows on the first read after its
+      instant in every process that knew the schedule;
+    - a change committed by this process shows on its next read;
+    - a change committed by another process (a worker, the command line), including a
+      new schedule, shows within ``max_age`` seconds.
     """
 
     def __init__(
@@ -43,35 +75,63 @@ class EmbargoKeeper:
         read_unit_of_work: UnitOfWorkFactory,
         release_due: Callable[[], list[str]],
         clock: Clock,
+        *,
+        max_age: float = 0.0,
+        committed: Callable[[], int] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._read = read_unit_of_work
         self._release_due = release_due
         self._clock = clock
+        self._max_age = max_age
+        self._committed = committed
+        self._monotonic = monotonic
         self._lock = threading.Lock()
-        self._generation: int | None = None
-        self._next: datetime | None = None
+        self._seen: _Seen | None = None
+
+    def current(self) -> int | None:
+        """The generation to read at, when it is known without I/O; None when
+        ``catch_up`` must run (the last read is too old, a release is due, or this
+        process committed since)."""
+        seen = self._seen
+        if seen is None or self._monotonic() - seen.read_at >= self._max_age:
+            return None
+        if seen.next_release is not None and seen.next_release <= self._clock.now():
+            return None
+        if self._committed is not None and self._committed() > seen.generation:
+            return None
+        return seen.generation
 
     def catch_up(self) -> int:
         """Release what is due; the site generation the caller may then read at."""
+        known = self.current()
+        if known is not None:
+            return known
+        started = self._monotonic()
         with self._read() as uow:
             generation = uow.site.generation()
         with self._lock:
-            if generation != self._generation:
+            seen = self._seen
+            if seen is None or generation != seen.generation:
                 with self._read() as uow:
-                    self._next = uow.bulletins.next_release_at()
-                self._generation = generation
-            due = self._next is not None and self._next <= self._clock.now()
-            if not due:
+                    upcoming = uow.bulletins.next_release_at()
+            else:
+                upcoming = seen.next_release
+            if upcoming is None or upcoming > self._clock.now():
+                if seen is None or seen.read_at <= started:
+                    self._seen = _Seen(generation, upcoming, started)
                 return generation
             self._release_due()
+            started = self._monotonic()
             with self._read() as uow:
-                self._generation = uow.site.generation()
-                self._next = uow.bulletins.next_release_at()
-            return self._generation
+                generation = uow.site.generation()
+                self._seen = _Seen(generation, uow.bulletins.next_release_at(), started)
+            return generation
 
     @property
     def next_release_at(self) -> datetime | None:
-        return self._next
+        seen = self._seen
+        return None if seen is None else seen.next_release
 
 
 class PublicationService:
@@ -80,16 +140,28 @@ class PublicationService:
     def __init__(self, read_unit_of_work: UnitOfWorkFactory, embargo: EmbargoKeeper) -> None:
         self._read = read_unit_of_work
         self._embargo = embargo
+        self._kept: tuple[int, Catalog, Publisher] | None = None
 
     def generation(self) -> int:
         """The site generation after releasing anything due (for caches and ETags)."""
         return self._embargo.catch_up()
+
+    def known_generation(self) -> int | None:
+        """``generation()`` when it needs no I/O (see ``EmbargoKeeper``), else None."""
+        return self._embargo.current()
 
     def bulletins(self, query: BulletinQuery) -> BulletinPage:
         """Public bulletins matching ``query`` (``public_only`` is forced on)."""
         self._embargo.catch_up()
         with self._read() as uow:
             return uow.bulletins.query(_public(query))
+
+    def headlines(self, query: BulletinQuery) -> Sequence[BulletinHeadline]:
+        """Links to the public bulletins ``query`` selects (``public_only`` forced on);
+        one light statement, for long lists (``limit`` up to ``ports.MAX_HEADLINES``)."""
+        self._embargo.catch_up()
+        with self._read() as uow:
+            return uow.bulletins.headlines(_public(query))
 
     def bulletin(self, article_id: str) -> PublicBulletin:
         """One public bulletin; ``NotFound`` (the same as for an unknown id) otherwise."""
@@ -98,13 +170,13 @@ class PublicationService:
             bulletin = uow.bulletins.find(article_id)
             if bulletin is None or not bulletin.status.public:
                 raise NotFound(f"no bulletin {article_id!r}")
-            document = compose(bulletin, uow.catalog.load(), require_publisher(uow))
-        return PublicBulletin(bulletin, document)
+            catalog, publisher = self._facts(uow)
+        return PublicBulletin(bulletin, compose(bulletin, catalog, publisher))
 
     def documents(self, bulletins: Sequence[Bulletin]) -> list[BulletinDocument]:
         """The reader's documents of already-public bulletins (one catalog read)."""
         with self._read() as uow:
-            catalog, publisher = uow.catalog.load(), require_publisher(uow)
+            catalog, publisher = self._facts(uow)
         return [compose(b, catalog, publisher) for b in bulletins if b.status.public]
 
     def by_cve(self, cve: str) -> Sequence[Bulletin]:
@@ -114,11 +186,28 @@ class PublicationService:
 
     def catalog(self) -> Catalog:
         with self._read() as uow:
-            return uow.catalog.load()
+            return self._facts(uow)[0]
 
     def publisher(self) -> Publisher:
         with self._read() as uow:
-            return require_publisher(uow)
+            return self._facts(uow)[1]
+
+    def _facts(self, uow: UnitOfWork) -> tuple[Catalog, Publisher]:
+        """The catalog and the publisher, at least as new as anything ``uow`` read before.
+
+        Both change only with the site generation, so they are kept per generation: one
+        cheap statement reads it, and the whole catalog (hundreds of releases with their
+        components) is loaded again only when it moved. What was kept at generation G was
+        loaded after G was read, so it holds every change up to G.
+        """
+        generation = uow.site.generation()
+        kept = self._kept
+        if kept is not None and kept[0] == generation:
+            return kept[1], kept[2]
+        catalog, publisher = uow.catalog.load(), require_publisher(uow)
+        if kept is None or kept[0] < generation:
+            self._kept = (generation, catalog, publisher)
+        return catalog, publisher
 
 
 def _public(query: BulletinQuery) -> BulletinQuery:

@@ -10,7 +10,7 @@ import builtins
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -21,7 +21,7 @@ from herald.adapters.storage.tables import BulletinRow
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.errors import Conflict, NotFound
 from herald.domain.workflow import check_changelog_extends
-from herald.services.ports import BulletinPage, BulletinQuery
+from herald.services.ports import MAX_HEADLINES, BulletinHeadline, BulletinPage, BulletinQuery
 
 _BULLETIN_LISTS: tuple[ExecutableOption, ...] = (
     selectinload(BulletinRow.cves),
@@ -119,14 +119,7 @@ class SqlBulletinRepository:
             # One scan: the window count is the total of the matching rows before paging.
             page = select(BulletinRow.article_id, func.count().over()).where(*where)
         else:
-            published = True
-            if ordering.needs_cursor_group():
-                published = self._session.scalar(
-                    select(BulletinRow.published_at.is_not(None)).where(
-                        BulletinRow.article_id == query.after[1]
-                    )
-                ) in (True, None)
-            after = ordering.after(query.after, published)
+            after = self._after(query.after, ordering)
             page = select(BulletinRow.article_id, literal(0)).where(*where, after)
         page = page.order_by(*ordering.order_by()).limit(query.limit).offset(query.offset)
         rows = self._session.execute(page).all()
@@ -139,6 +132,31 @@ class SqlBulletinRepository:
                 select(func.count()).select_from(BulletinRow).where(*where)
             )
         return BulletinPage(bulletins=tuple(self._load(ids)), total=total or 0)
+
+    @translated
+    def headlines(self, query: BulletinQuery) -> Sequence[BulletinHeadline]:
+        queries.check(query, MAX_HEADLINES)
+        where = queries.conditions(query)
+        ordering = queries.Ordering(query)
+        if query.after is not None:
+            where.append(self._after(query.after, ordering))
+        rows = self._session.execute(
+            select(
+                BulletinRow.article_id,
+                BulletinRow.title,
+                BulletinRow.status,
+                BulletinRow.published_at,
+                BulletinRow.updated_at,
+            )
+            .where(*where)
+            .order_by(*ordering.order_by())
+            .limit(query.limit)
+            .offset(query.offset)
+        ).all()
+        return [
+            BulletinHeadline(article_id, title, Status(status), published_at, updated_at)
+            for article_id, title, status, published_at, updated_at in rows
+        ]
 
     @translated
     def next_release_at(self) -> datetime | None:
@@ -162,6 +180,19 @@ class SqlBulletinRepository:
             .with_for_update(skip_locked=True)
         ).all()
         return self._load(ids)
+
+    def _after(
+        self, cursor: tuple[datetime, str], ordering: queries.Ordering
+    ) -> ColumnElement[bool]:
+        """The rows after ``cursor`` (the sort instant and article id of the last one seen)."""
+        published = True
+        if ordering.needs_cursor_group():
+            published = self._session.scalar(
+                select(BulletinRow.published_at.is_not(None)).where(
+                    BulletinRow.article_id == cursor[1]
+                )
+            ) in (True, None)
+        return ordering.after(cursor, published)
 
     def _load(self, article_ids: Sequence[str]) -> builtins.list[Bulletin]:
         """The bulletins of ``article_ids``, in that order, in a fixed number of statements."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -83,6 +84,8 @@ class Database:
         self._sessions = sessionmaker(self._engine)
         read_only = {_READ_ONLY: True} if self.is_sqlite else {"postgresql_readonly": True}
         self._read_sessions = sessionmaker(self._engine.execution_options(**read_only))
+        self._committed = 0
+        self._committed_lock = threading.Lock()
 
     def describe(self) -> str:
         """The URL without its password, for messages and logs."""
@@ -159,8 +162,21 @@ class Database:
         ``read_only`` is a promise not to write: on SQLite it begins a deferred
         transaction that does not wait for writers, on PostgreSQL a read-only one.
         """
-        sessions = self._read_sessions if read_only else self._sessions
-        return SqlUnitOfWork(sessions(), self._display)
+        if read_only:
+            return SqlUnitOfWork(self._read_sessions(), self._display)
+        return SqlUnitOfWork(self._sessions(), self._display, self._note_public_commit)
+
+    def committed_generation(self) -> int:
+        """The newest site generation a unit of work of this object committed (0 before any).
+
+        No I/O: a cache in this process compares it with the generation it read, to see its
+        own process's changes at once (changes made elsewhere need a read).
+        """
+        return self._committed
+
+    def _note_public_commit(self, generation: int) -> None:
+        with self._committed_lock:
+            self._committed = max(self._committed, generation)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

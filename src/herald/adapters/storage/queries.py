@@ -37,10 +37,10 @@ MAX_TERMS = 8
 PUBLIC = (Status.PUBLISHED.value, Status.WITHDRAWN.value)
 
 
-def check(query: BulletinQuery) -> None:
+def check(query: BulletinQuery, max_limit: int = MAX_LIMIT) -> None:
     """Refuse a query no page answers, naming the field."""
-    if not 1 <= query.limit <= MAX_LIMIT:
-        raise ValidationError("limit", f"give a page size from 1 to {MAX_LIMIT}")
+    if not 1 <= query.limit <= max_limit:
+        raise ValidationError("limit", f"give a page size from 1 to {max_limit}")
     if query.offset < 0:
         raise ValidationError("offset", "must not be negative")
     if query.version is not None and query.product is None:

@@ -65,6 +65,8 @@ class SqlSiteState:
         self._session = session
         self._where = where
         self._changes = changes
+        self.last_bump: int | None = None
+        """The value of the latest ``bump`` not committed yet (the unit of work reports it)."""
 
     @translated
     def generation(self) -> int:
@@ -93,4 +95,5 @@ class SqlSiteState:
         if value is None:
             raise StorageError("the site_state row is missing; migrate the database")
         self._changes.settled()
+        self.last_bump = value
         return value

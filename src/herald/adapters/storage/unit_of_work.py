@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from types import TracebackType
 from typing import Self
@@ -41,6 +42,9 @@ class SqlUnitOfWork:
     to ``users``, ``audit`` and ``sign_in`` are not public and do not bump it; neither
     does a unit of work that only read. A service may still call ``site.bump()`` itself;
     the commit then bumps again only for public writes made after that call.
+
+    ``on_public_commit`` hears the new generation after each commit that moved it (the
+    ``Database`` keeps the newest one, so this process sees its own changes at once).
     """
 
     publisher: PublisherRepository
@@ -51,9 +55,15 @@ class SqlUnitOfWork:
     sign_in: SignInThrottle
     site: SiteState
 
-    def __init__(self, session: Session, where: str) -> None:
+    def __init__(
+        self,
+        session: Session,
+        where: str,
+        on_public_commit: Callable[[int], None] | None = None,
+    ) -> None:
         self._session = session
         self._where = where
+        self._on_public_commit = on_public_commit
         self._changes = PublicChanges(session)
         self.publisher = SqlPublisherRepository(session, where)
         self.catalog = SqlCatalogRepository(session, where)
@@ -61,7 +71,8 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(session, where)
         self.audit = SqlAuditLog(session, where)
         self.sign_in = SqlSignInThrottle(session, where)
-        self.site = SqlSiteState(session, where, self._changes)
+        self._site = SqlSiteState(session, where, self._changes)
+        self.site = self._site
 
     def __enter__(self) -> Self:
         return self
@@ -93,3 +104,6 @@ class SqlUnitOfWork:
                 self.site.bump()
             self._session.commit()
             self._changes.settled()
+        bumped, self._site.last_bump = self._site.last_bump, None
+        if bumped is not None and self._on_public_commit is not None:
+            self._on_public_commit(bumped)

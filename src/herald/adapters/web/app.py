@@ -20,9 +20,11 @@ from herald import __version__
 from herald.adapters.web import errors
 from herald.adapters.web.middleware import BodyLimit, SecurityHeaders
 from herald.adapters.web.routes import api, documents, feeds, site, staff
+from herald.adapters.web.site_cache import CachedPages
 from herald.bootstrap import Herald
 
 HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "herald_session"
 MAX_BODY_BYTES = 1_000_000
 """The largest request body accepted (forms and API input)."""
 EMBARGO_POLL_SECONDS = 30.0
@@ -85,12 +87,13 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     app.add_middleware(
         SessionMiddleware,
         secret_key=herald.settings.signing_key(),
-        session_cookie="herald_session",
+        session_cookie=SESSION_COOKIE,
         max_age=8 * 3600,
         same_site="lax",
         https_only=herald.settings.secure_cookies,
     )
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(CachedPages, site=app, session_cookie=SESSION_COOKIE)
     app.add_middleware(SecurityHeaders, hsts=herald.settings.secure_cookies)
     return app
 

@@ -14,12 +14,16 @@ into a 304.
 Usage::
 
     return http_cache.respond(request, body, "application/json", last_modified=changed)
+
+``prepare`` builds the same answer once, as ``Prepared``: its 200 and its 304 as sent,
+so a cache (``site_cache``) can send it again without rebuilding either.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -40,10 +44,24 @@ def etag_of(body: bytes) -> str:
 
 def is_not_modified(request: Request, etag: str, last_modified: datetime | None = None) -> bool:
     """True when the client's stored copy is current, so a 304 may answer a GET."""
-    if_none_match = request.headers.get("if-none-match")
+    return not_modified(
+        request.headers.get("if-none-match"),
+        request.headers.get("if-modified-since"),
+        etag,
+        last_modified,
+    )
+
+
+def not_modified(
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    etag: str,
+    last_modified: datetime | None = None,
+) -> bool:
+    """``is_not_modified`` from the two request headers' values (None when absent)."""
     if if_none_match is not None:
         return _matches(if_none_match, etag)
-    since = _http_date(request.headers.get("if-modified-since"))
+    since = _http_date(if_modified_since)
     if since is None or last_modified is None:
         return False
     return _to_second(last_modified) <= since
@@ -77,6 +95,62 @@ def respond(
     if is_not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=validators)
     return Response(body, media_type=media_type, headers={**validators, **(headers or {})})
+
+
+@dataclass(frozen=True)
+class Wire:
+    """A response start as sent: status and raw headers."""
+
+    status: int
+    headers: tuple[tuple[bytes, bytes], ...]
+
+    @classmethod
+    def of(cls, response: Response) -> Wire:
+        return cls(response.status_code, tuple(response.raw_headers))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What ``respond`` sends for one body, built once: the 200 and the 304."""
+
+    body: bytes
+    etag: str
+    last_modified: datetime | None
+    full: Wire
+    short: Wire
+
+    def answer(
+        self, if_none_match: str | None, if_modified_since: str | None
+    ) -> tuple[Wire, bytes]:
+        """The start and body for a request with these header values."""
+        if not_modified(if_none_match, if_modified_since, self.etag, self.last_modified):
+            return self.short, b""
+        return self.full, self.body
+
+    def response(self, request: Request) -> Response:
+        """What ``respond`` answers ``request`` with (the same bytes)."""
+        wire, body = self.answer(
+            request.headers.get("if-none-match"), request.headers.get("if-modified-since")
+        )
+        response = Response(body, status_code=wire.status)
+        response.raw_headers = list(wire.headers)
+        return response
+
+
+def prepare(
+    body: bytes,
+    media_type: str,
+    *,
+    last_modified: datetime | None = None,
+    headers: Mapping[str, str] | None = None,
+    max_age: int = MAX_AGE,
+) -> Prepared:
+    """``respond``'s answers for ``body``, built once (same arguments)."""
+    etag = etag_of(body)
+    validators = cache_headers(etag, last_modified, max_age)
+    full = Response(body, media_type=media_type, headers={**validators, **(headers or {})})
+    short = Response(status_code=304, headers=validators)
+    return Prepared(body, etag, last_modified, Wire.of(full), Wire.of(short))
 
 
 def _matches(if_none_match: str, etag: str) -> bool:

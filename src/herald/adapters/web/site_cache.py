@@ -2,8 +2,10 @@
 
 The site generation grows with every change that may alter a public surface, and
 reading it releases any embargo that is due (``PublicationService.generation``), so
-a page cached at one generation can never be stale or early: a new generation
-simply misses. A cached request costs one generation read and a dictionary look-up.
+a page cached at one generation can never be early: a new generation simply misses.
+A server process reuses a generation it read for up to 0.5 s (``EmbargoKeeper``: not
+past an embargo's instant, not after its own commits), so a change made by another
+process shows within that bound, and a cached request usually costs no I/O at all.
 
 Validators: the ``ETag`` is a hash of the page itself (its status, media type and
 bytes), so a page that a change elsewhere did not alter keeps its tag, and the tag
@@ -13,6 +15,12 @@ change the page shows. ``If-None-Match`` is answered with 304.
 
 Concurrent requests share generation reads (``site_generation``); a cached page is
 answered on the event loop, only a miss renders in a worker thread.
+
+``CachedPages`` answers a GET or HEAD of a page already cached at the current
+generation before FastAPI sees the request (no routing, no dependency injection, no
+``Request``): the same status line, headers and bytes as ``respond`` sends, since both
+come from ``_response``. Everything else, misses included, goes on to the app. The
+public API keeps its answers here too (``keep``, with ``http_cache``'s validators).
 """
 
 from __future__ import annotations
@@ -29,7 +37,9 @@ from email.utils import format_datetime
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from herald.adapters.web.http_cache import Prepared, Wire
 from herald.adapters.web.site_generation import reader_of
 
 CAPACITY = 2_000
@@ -52,6 +62,8 @@ class Page:
     location: str | None = None
     """Where a redirect points."""
     etag: str = field(init=False)
+    wire: tuple[Wire, Wire | None] = field(init=False, repr=False, compare=False)
+    """The response start as sent (status, raw headers): in full, and as a 304 (200 only)."""
 
     def __post_init__(self) -> None:
         digest = hashlib.blake2b(digest_size=12)
@@ -59,6 +71,19 @@ class Page:
             digest.update(len(part).to_bytes(8, "big"))
             digest.update(part)
         object.__setattr__(self, "etag", f'"{digest.hexdigest()}"')
+        full = Wire.of(_response(self, not_modified=False))
+        short = Wire.of(_response(self, not_modified=True)) if self.status == 200 else None
+        object.__setattr__(self, "wire", (full, short))
+
+    def answer(
+        self, if_none_match: str | None, if_modified_since: str | None
+    ) -> tuple[Wire, bytes]:
+        """The start and body ``respond`` sends for a request with these header values."""
+        del if_modified_since  # the tag decides (docs/site.md)
+        full, short = self.wire
+        if short is not None and _matches(if_none_match, self.etag):
+            return short, b""
+        return full, self.body
 
     @classmethod
     def text(cls, text: str, media_type: str, last_modified: datetime | None = None) -> Page:
@@ -69,17 +94,21 @@ class Page:
         return cls(b"", "text/plain; charset=utf-8", status=status, location=location)
 
 
+Kept = Page | Prepared
+"""What the cache holds: a page of the site, or an API answer (``http_cache.prepare``)."""
+
+
 class PageCache:
     """A bounded LRU of pages for the newest generation seen; thread-safe."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self._capacity = capacity
-        self._pages: OrderedDict[str, Page] = OrderedDict()
+        self._pages: OrderedDict[str, Kept] = OrderedDict()
         self._generation: int | None = None
         self._lock = threading.Lock()
         self._flights: dict[str, tuple[threading.Lock, list[int]]] = {}
 
-    def get(self, generation: int, key: str) -> Page | None:
+    def get(self, generation: int, key: str) -> Kept | None:
         with self._lock:
             if generation != self._generation:
                 return None
@@ -88,7 +117,7 @@ class PageCache:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, generation: int, key: str, page: Page) -> None:
+    def put(self, generation: int, key: str, page: Kept) -> None:
         """Keep ``page``; a newer generation empties the cache, an older one is ignored."""
         if len(key) > MAX_KEY_LENGTH:
             return
@@ -105,6 +134,10 @@ class PageCache:
 
     def __len__(self) -> int:
         return len(self._pages)
+
+    def __contains__(self, key: str) -> bool:
+        """Whether ``key`` is kept at any generation (a hint: ``get`` decides)."""
+        return key in self._pages
 
     @contextmanager
     def single_flight(self, key: str) -> Iterator[None]:
@@ -149,12 +182,23 @@ async def cached(request: Request, render: Callable[[int], Page]) -> Response:
     """
     generation = await reader_of(request.app).current()
     cache = cache_of(request.app)
-    query = request.scope.get("query_string", b"").decode("latin-1")
-    key = f"{request.scope['path']}?{query}"
+    key = key_of(request.scope)
     page = cache.get(generation, key)
-    if page is None:
+    if not isinstance(page, Page):
         page = await run_in_threadpool(_render_once, cache, generation, key, render)
     return respond(request, page)
+
+
+def keep(request: Request, generation: int, answer: Prepared) -> Response:
+    """Keep an API answer made at ``generation`` (read before its data) for this URL;
+    ``answer`` as the response to ``request``. ``CachedPages`` sends it next time."""
+    cache_of(request.app).put(generation, key_of(request.scope), answer)
+    return answer.response(request)
+
+
+def key_of(scope: Scope) -> str:
+    """The cache key of a request: its path and query string."""
+    return f"{scope['path']}?{scope.get('query_string', b'').decode('latin-1')}"
 
 
 def _render_once(
@@ -162,7 +206,7 @@ def _render_once(
 ) -> Page:
     with cache.single_flight(key):
         page = cache.get(generation, key)
-        if page is None:
+        if not isinstance(page, Page):
             page = render(generation)
             cache.put(generation, key, page)
         return page
@@ -170,6 +214,11 @@ def _render_once(
 
 def respond(request: Request, page: Page) -> Response:
     """``page`` as a response, or 304 when the client already holds it."""
+    not_modified = page.status == 200 and _matches(request.headers.get("if-none-match"), page.etag)
+    return _response(page, not_modified=not_modified)
+
+
+def _response(page: Page, *, not_modified: bool) -> Response:
     headers = {"Cache-Control": CACHE_CONTROL}
     if page.location is not None:
         headers["Location"] = page.location
@@ -177,9 +226,59 @@ def respond(request: Request, page: Page) -> Response:
         headers["ETag"] = page.etag
         if page.last_modified is not None:
             headers["Last-Modified"] = http_date(page.last_modified)
-        if _matches(request.headers.get("if-none-match"), page.etag):
+        if not_modified:
             return Response(status_code=304, headers=headers)
     return Response(page.body, status_code=page.status, media_type=page.media_type, headers=headers)
+
+
+_BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
+
+
+class CachedPages:
+    """Pure ASGI middleware: a cached page's GET or HEAD answered without entering FastAPI.
+
+    Put it inside ``SecurityHeaders`` (which adds the same headers to every response).
+    A request goes on to the app when it is not a GET or HEAD, announces a body (the
+    body limit decides), carries the session cookie (staff: the session middleware may
+    refresh it), names a key the cache does not hold at the current generation, or
+    when reading the generation fails (the app then answers with its own error page).
+    """
+
+    def __init__(self, app: ASGIApp, *, site: FastAPI, session_cookie: str) -> None:
+        self._app = app
+        self._site = site
+        self._cookie = f"{session_cookie}=".encode("latin-1")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self._app(scope, receive, send)
+            return
+        if_none_match: str | None = None
+        if_modified_since: str | None = None
+        for name, value in scope["headers"]:
+            if name == b"if-none-match" and if_none_match is None:
+                if_none_match = value.decode("latin-1")
+            elif name == b"if-modified-since" and if_modified_since is None:
+                if_modified_since = value.decode("latin-1")
+            elif (name == b"cookie" and self._cookie in value) or name in _BODY_HEADERS:
+                await self._app(scope, receive, send)
+                return
+        cache = cache_of(self._site)
+        key = key_of(scope)
+        page = None
+        if key in cache:
+            try:
+                generation = await reader_of(self._site).current()
+            except Exception:  # the app reads again and maps the error to its page
+                generation = None
+            if generation is not None:
+                page = cache.get(generation, key)
+        if page is None:
+            await self._app(scope, receive, send)
+            return
+        wire, body = page.answer(if_none_match, if_modified_since)
+        await send({"type": "http.response.start", "status": wire.status, "headers": wire.headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 def http_date(instant: datetime) -> str:

@@ -8,6 +8,11 @@ one is running (it began before the request arrived, so it may be too old), the
 request waits for the next read, which starts as soon as the running one ends and
 serves everyone who arrived meanwhile. At most two reads are ever pending, and a
 cached page is answered on the event loop without a worker thread.
+
+Before any of that, ``known`` (``PublicationService.known_generation``) may answer
+without I/O: a server process reuses a generation it read less than
+``publication.GENERATION_MAX_AGE`` seconds ago, unless a release is due or the process
+committed a change since (``EmbargoKeeper``).
 """
 
 from __future__ import annotations
@@ -24,15 +29,22 @@ from fastapi import FastAPI
 class GenerationReader:
     """Coalesces ``read`` calls per event loop; see the module docstring."""
 
-    def __init__(self, read: Callable[[], int]) -> None:
+    def __init__(
+        self, read: Callable[[], int], known: Callable[[], int | None] | None = None
+    ) -> None:
         self._read = read
+        self._known = known
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
             weakref.WeakKeyDictionary()
         )
         self._lock = threading.Lock()
 
     async def current(self) -> int:
-        """A generation read that started after this call."""
+        """A generation read that started after this call, or one ``known`` vouches for."""
+        if self._known is not None:
+            known = self._known()
+            if known is not None:
+                return known
         loop = asyncio.get_running_loop()
         with self._lock:
             state = self._loops.get(loop)
@@ -42,8 +54,11 @@ class GenerationReader:
 
 
 class _LoopState:
-    def __init__(self, read: Callable[[], int]) -> None:
+    def __init__(
+        self, read: Callable[[], int], known: Callable[[], int | None] | None = None
+    ) -> None:
         self._read = read
+        self._known = known
         self._busy = False
         self._next: asyncio.Future[int] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -92,12 +107,13 @@ _CREATING = threading.Lock()
 
 
 def reader_of(app: FastAPI) -> GenerationReader:
-    """The app's reader (made on first use) over ``herald.publication.generation``."""
+    """The app's reader (made on first use) over ``herald.publication``."""
     reader: GenerationReader | None = getattr(app.state, "site_generation", None)
     if reader is None:
         with _CREATING:
             reader = getattr(app.state, "site_generation", None)
             if reader is None:
-                reader = GenerationReader(app.state.herald.publication.generation)
+                publication = app.state.herald.publication
+                reader = GenerationReader(publication.generation, publication.known_generation)
                 app.state.site_generation = reader
     return reader

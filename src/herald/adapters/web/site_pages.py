@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -29,7 +29,7 @@ from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog, Product, ProductVersion
 from herald.domain.errors import NotFound
 from herald.domain.publisher import Publisher
-from herald.services.ports import BulletinQuery
+from herald.services.ports import BulletinHeadline, BulletinQuery
 from herald.services.publication import PublicBulletin
 
 HTML = "text/html; charset=utf-8"
@@ -37,7 +37,6 @@ PRODUCT_PAGE_LIMIT = 1_000
 """The most bulletins a product page lists per version (newest first)."""
 SITEMAP_LIMIT = 50_000
 """The sitemap protocol's limit of URLs per file."""
-_CHUNK = 500
 _RECENT = 64
 """Bulletins kept between rendering a page and its renderings."""
 
@@ -83,6 +82,23 @@ class Row:
             published_on=bulletin.published_at.date() if bulletin.published_at else None,
             updated_on=bulletin.updated_on,
             withdrawn=bulletin.status is Status.WITHDRAWN,
+        )
+
+
+@dataclass(frozen=True)
+class Link:
+    """A bulletin as one link of a long list (product pages)."""
+
+    article_id: str
+    title_html: Markup
+    withdrawn: bool
+
+    @classmethod
+    def of(cls, headline: BulletinHeadline) -> Link:
+        return cls(
+            article_id=headline.article_id,
+            title_html=inline_markdown_to_html(headline.title),
+            withdrawn=headline.status is Status.WITHDRAWN,
         )
 
 
@@ -229,10 +245,9 @@ class Pages:
         urls.append((f"{base}/products/", site.latest))
         urls += [(f"{base}/products/{p.id}", site.latest) for p in site.catalog.products]
         room = SITEMAP_LIMIT - len(urls)
-        for index, bulletin in enumerate(self._all(BulletinQuery())):
-            if index >= room:
-                break
-            urls.append((f"{base}/bulletins/{bulletin.article_id}", _utc(bulletin.updated_at)))
+        if room > 0:
+            headlines = self._herald.publication.headlines(BulletinQuery(limit=room))
+            urls += [(f"{base}/bulletins/{h.article_id}", _utc(h.updated_at)) for h in headlines]
         body = self._templates.get_template("site/sitemap.xml").render(urls=urls)
         return Page.text(body, "application/xml", site.latest)
 
@@ -267,29 +282,14 @@ class Pages:
     def _version(self, product: Product, version: ProductVersion) -> dict[str, Any]:
         query = BulletinQuery(product=product.id, version=version.name, limit=1)
         total = self._herald.publication.bulletins(query).total
-        found = self._all(replace(query, limit=_CHUNK), PRODUCT_PAGE_LIMIT)
+        found = self._herald.publication.headlines(replace(query, limit=PRODUCT_PAGE_LIMIT))
         return {
             "version": version,
             "channels": [(c, c.latest_release) for c in version.channels],
-            "rows": [Row.of(b) for b in found],
+            "rows": [Link.of(h) for h in found],
             "total": total,
             "all_url": ListFilters(product=product.id, version=version.name).url(),
         }
-
-    def _all(self, query: BulletinQuery, limit: int | None = None) -> Iterator[Bulletin]:
-        """Every public bulletin ``query`` matches (up to ``limit``), page by page."""
-        offset, seen = 0, 0
-        chunk = replace(query, limit=_CHUNK)
-        while True:
-            result = self._herald.publication.bulletins(replace(chunk, offset=offset))
-            for bulletin in result.bulletins:
-                if limit is not None and seen >= limit:
-                    return
-                seen += 1
-                yield bulletin
-            offset += _CHUNK
-            if len(result.bulletins) < _CHUNK or offset >= result.total:
-                return
 
     def _html(self, template: str, last_modified: datetime | None, **context: Any) -> Page:
         body = self._templates.get_template(template).render(static_site=self._static, **context)

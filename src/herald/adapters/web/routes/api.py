@@ -3,7 +3,9 @@
 Every read goes through ``PublicationService``, so an embargoed or draft bulletin is
 never listed and its id answers exactly like an unknown one. Each 200 carries a weak
 ``ETag`` (a hash of the body) and ``Cache-Control``; bulletin responses also carry
-``Last-Modified``. ``docs/api.md`` describes the API for its users.
+``Last-Modified``. Bulletin answers are kept per site generation and URL in the site
+cache (``site_cache.keep``), like the site's pages. ``docs/api.md`` describes the API
+for its users.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from fastapi.responses import Response
 from itsdangerous import BadData, URLSafeSerializer
 from pydantic import BaseModel
 
-from herald.adapters.web import http_cache
+from herald.adapters.web import http_cache, site_cache
 from herald.adapters.web.api_models import (
     API_PREFIX,
     BulletinDetail,
@@ -186,6 +188,7 @@ def list_bulletins(
 ) -> Response:
     """Published and withdrawn bulletins, newest first by first publication (then by
     article id), filtered and paged with a cursor. `total` counts every match."""
+    generation = herald.publication.generation()
     query = _filters(herald, product, version, severity, year, cve, q)
     after = _decode_cursor(herald, cursor) if cursor is not None else None
     page = herald.publication.bulletins(replace(query, limit=limit + 1, after=after))
@@ -201,7 +204,7 @@ def list_bulletins(
     links: dict[str, str] = {}
     if next_cursor is not None:
         links["Link"] = f'<{_next_url(request, urls, next_cursor)}>; rel="next"'
-    return _json(request, body, newest_change(herald), links)
+    return _json(request, body, newest_change(herald), links, generation=generation)
 
 
 @router.get(
@@ -228,13 +231,14 @@ def get_bulletin(
     missing = NotFound(f"no bulletin {article_id!r}")
     if not _ARTICLE_ID.fullmatch(article_id):
         raise missing
+    generation = herald.publication.generation()
     try:
         public = herald.publication.bulletin(article_id)
     except NotFound:
         raise missing from None
     urls = PublicUrls(herald.settings.base_url)
     body = BulletinDetail.build(public.bulletin, public.document, urls)
-    return _json(request, body, public.bulletin.updated_at)
+    return _json(request, body, public.bulletin.updated_at, generation=generation)
 
 
 # --- products ----------------------------------------------------------------------
@@ -374,8 +378,22 @@ def _json(
     body: BaseModel,
     last_modified: datetime | None = None,
     headers: dict[str, str] | None = None,
+    *,
+    generation: int | None = None,
 ) -> Response:
-    """``body`` as JSON with its validators, or a 304."""
+    """``body`` as JSON with its validators, or a 304.
+
+    With the ``generation`` read before the body's data, the answer is also kept in the
+    site cache for this URL and sent from there until the generation moves.
+    """
+    if generation is not None:
+        answer = http_cache.prepare(
+            body.model_dump_json().encode(),
+            "application/json",
+            last_modified=last_modified,
+            headers=headers,
+        )
+        return site_cache.keep(request, generation, answer)
     return http_cache.respond(
         request,
         body.model_dump_json().encode(),
