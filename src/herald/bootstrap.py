@@ -13,6 +13,7 @@ from herald.config import Settings
 from herald.services.accounts import AccountService
 from herald.services.audit import AuditService
 from herald.services.authoring import AuthoringService
+from herald.services.csaf_import import CsafImportService
 from herald.services.ports import Clock, PasswordHasher
 from herald.services.publication import GENERATION_MAX_AGE, EmbargoKeeper, PublicationService
 from herald.services.reading import ReadingService
@@ -38,6 +39,7 @@ class Herald:
     source: SourceService
     accounts: AccountService
     audit: AuditService
+    csaf_import: CsafImportService
     embargo: EmbargoKeeper
     publication: PublicationService
 
@@ -79,6 +81,7 @@ def build(
         source=SourceService(database.unit_of_work),
         accounts=AccountService(database.unit_of_work, hasher or Argon2Hasher(), clock),
         audit=AuditService(read),
+        csaf_import=CsafImportService(database.unit_of_work, clock, SourceTextSerializer()),
         embargo=embargo,
         publication=PublicationService(read, embargo),
     )

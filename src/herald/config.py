@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "(default: sqlite:///$HERALD_DATA_DIR/herald.db).",
     "HERALD_BASE_URL": "The public base URL used in absolute links: feeds, sitemaps, "
     "machine-readable documents, emails (default: http://127.0.0.1:8000).",
+    "HERALD_CNA_ORG_ID": "The CVE Numbering Authority's organisation UUID written as "
+    "providerMetadata.orgId in CVE JSON 5 containers (default: an all-zero placeholder).",
     "HERALD_SECRET_KEY": "Secret for signing session cookies and CSRF tokens; at least 32 "
     "characters (default: a random key kept in $HERALD_DATA_DIR/secret.key).",
 }
@@ -35,6 +38,8 @@ class Settings:
     """The public base URL, without a trailing slash."""
     secret_key: str | None = None
     """The signing secret; None means the key file under ``data_dir``."""
+    cna_org_id: str | None = None
+    """The CNA's organisation UUID for CVE JSON 5 (None: a documented placeholder)."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -52,11 +57,20 @@ class Settings:
         secret_key = env.get("HERALD_SECRET_KEY") or None
         if secret_key is not None and len(secret_key) < 32:
             raise ValidationError("HERALD_SECRET_KEY", "use at least 32 characters")
+        cna_org_id = env.get("HERALD_CNA_ORG_ID") or None
+        if cna_org_id is not None:
+            try:
+                cna_org_id = str(uuid.UUID(cna_org_id))
+            except ValueError:
+                raise ValidationError(
+                    "HERALD_CNA_ORG_ID", f"{cna_org_id!r} is not a UUID"
+                ) from None
         return cls(
             data_dir=data_dir,
             database_url=database_url,
             base_url=base_url,
             secret_key=secret_key,
+            cna_org_id=cna_org_id,
         )
 
     @property

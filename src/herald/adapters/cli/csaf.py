@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import typer
 
-csaf_app = typer.Typer(
-    help="CSAF 2.0 advisories: export, validate, import.", no_args_is_help=True
-)
+csaf_app = typer.Typer(help="CSAF 2.0 advisories: export, validate, import.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:

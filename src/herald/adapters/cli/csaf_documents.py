@@ -18,8 +18,6 @@ from herald.adapters.cli.formats import public_bulletin
 from herald.adapters.csaf_import import plan_import, read_document
 from herald.adapters.formats.csaf import csaf_filename, render_csaf
 from herald.adapters.formats.csaf_versions import CsafVersion
-from herald.adapters.source import SourceTextSerializer
-from herald.services.csaf_import import CsafImportService
 
 
 @csaf_app.command("export")
@@ -60,10 +58,7 @@ def import_(
     """
     document = read_document(path)
     with herald_app() as herald:
-        service = CsafImportService(
-            herald.database.unit_of_work, herald.clock, SourceTextSerializer()
-        )
-        result = service.import_draft(
+        result = herald.csaf_import.import_draft(
             lambda catalog, publisher: plan_import(document, catalog, publisher)
         )
     draft = result.draft

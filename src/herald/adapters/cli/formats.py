@@ -84,19 +84,20 @@ def osv_export(
 def cve_export(
     cve: Annotated[str, typer.Argument(help="The CVE id, e.g. CVE-2026-4397.")],
     org_id: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--org-id",
-            envvar="HERALD_CNA_ORG_ID",
-            help="The CNA's organisation UUID (providerMetadata.orgId).",
+            help="The CNA's organisation UUID (providerMetadata.orgId); "
+            "default: HERALD_CNA_ORG_ID.",
         ),
-    ] = PLACEHOLDER_ORG_ID,
+    ] = None,
 ) -> None:
     """Print the CVE JSON 5 CNA container of a CVE, from the public bulletin naming it."""
     with herald_app() as herald:
         bulletin = bulletin_for_cve(herald, cve)
         item = public_bulletin(herald, bulletin.article_id)
+        chosen = org_id or herald.settings.cna_org_id or PLACEHOLDER_ORG_ID
     text = render_cve(
-        item.bulletin, cve.strip(), item.catalog, item.publisher, item.base_url, org_id=org_id
+        item.bulletin, cve.strip(), item.catalog, item.publisher, item.base_url, org_id=chosen
     )
     typer.echo(text, nl=False)

@@ -68,7 +68,7 @@ def cve(cve_id: str, request: Request, herald: HeraldDep) -> Response:
     current = [b for b in found if b.status is not Status.WITHDRAWN]
     bulletin = (current or list(found))[0]
     catalog, publisher = herald.publication.catalog(), herald.publication.publisher()
-    org_id = getattr(herald.settings, "cna_org_id", None) or PLACEHOLDER_ORG_ID
+    org_id = herald.settings.cna_org_id or PLACEHOLDER_ORG_ID
     text = render_cve(bulletin, parsed, catalog, publisher, herald.settings.base_url, org_id=org_id)
     return _respond(request, text, bulletin.updated_at)
 
