@@ -541,6 +541,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 str(args.herald_port),
                 "--workers",
                 str(args.workers),
+                "--no-access-log",  # as in production behind a proxy that logs
             ],
             env={**environment, "HERALD_BASE_URL": herald_base},
             log=scratch / "herald.out",

@@ -24,6 +24,13 @@ def serve(
         str,
         typer.Option(help="Proxies trusted for X-Forwarded-* headers (comma-separated)."),
     ] = "127.0.0.1",
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log every request (turn off behind a reverse proxy that logs them).",
+        ),
+    ] = True,
 ) -> None:
     """Serve the web site on HOST:PORT; scheduled bulletins publish themselves on time."""
     with herald_app() as herald:  # migrates the schema once, before any worker starts
@@ -41,4 +48,5 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
         log_level="info",
+        access_log=access_log,
     )
