@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
@@ -14,6 +17,19 @@ from herald.adapters.web.site_generation import GenerationReader
 
 def _page(text: str) -> Page:
     return Page.text(text, "text/plain")
+
+
+_T = TypeVar("_T")
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``coroutine`` on a fresh event loop in its own thread.
+
+    The browser tests' Playwright keeps an event loop running in this thread when both
+    share a pytest worker, and ``asyncio.run`` refuses to nest in a running loop.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_the_cache_keeps_the_newest_generation_and_the_most_recent_pages() -> None:
@@ -66,7 +82,7 @@ def test_concurrent_requests_share_reads_that_started_after_they_arrived() -> No
     async def main() -> list[tuple[int, int]]:
         return await asyncio.gather(*(request(i * 0.004) for i in range(30)))
 
-    answers = asyncio.run(main())
+    answers = _run(main())
     for arrived_after, generation in answers:
         assert generation > arrived_after, "an answer never predates its request"
     assert database.started <= 4, "30 requests, a handful of reads"
@@ -82,9 +98,9 @@ def test_a_failed_read_reaches_its_waiters_and_the_next_read_is_fresh() -> None:
         )
         return answers
 
-    assert all(isinstance(answer, RuntimeError) for answer in asyncio.run(main()))
+    assert all(isinstance(answer, RuntimeError) for answer in _run(main()))
     database.fail = False
-    assert asyncio.run(reader.current()) == database.started
+    assert _run(reader.current()) == database.started
 
 
 @pytest.mark.parametrize("capacity", [1, 3])
