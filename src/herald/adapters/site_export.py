@@ -28,7 +28,8 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape, unescape
 from html.parser import HTMLParser
@@ -123,7 +124,7 @@ def export_site(
     consistent = False
     for _ in range(ATTEMPTS):
         before = generation() if generation else None
-        crawl = asyncio.run(_crawl(app, base_url.rstrip("/"), entries))
+        crawl = _on_own_loop(_crawl(app, base_url.rstrip("/"), entries))
         if generation is None or generation() == before:
             consistent = True
             break
@@ -257,6 +258,13 @@ def _redirect_page(target: str) -> bytes:
         f'<link rel="canonical" href="{href}">\n</head>\n<body>\n'
         f'<p>This page is at <a href="{href}">{href}</a>.</p>\n</body>\n</html>\n'
     ).encode()
+
+
+def _on_own_loop(crawling: Coroutine[Any, Any, _Crawl]) -> _Crawl:
+    """Run the crawl on a fresh event loop in a thread of its own, so that the export
+    works from synchronous code whether or not the caller's thread runs a loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, crawling).result()
 
 
 def _write(destination: Path, files: dict[str, bytes]) -> None:
