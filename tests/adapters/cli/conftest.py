@@ -24,7 +24,7 @@ Herald = Callable[..., Result]
 
 @pytest.fixture
 def herald(database_url: str, tmp_path: Path) -> Herald:
-    """``herald(*args)`` runs ``python -m herald`` with this test's database."""
+    """``herald(*args, stdin=...)`` runs ``python -m herald`` with this test's database."""
     env = {
         **os.environ,
         "HERALD_DATABASE_URL": database_url,
@@ -32,9 +32,10 @@ def herald(database_url: str, tmp_path: Path) -> Herald:
         "COLUMNS": "200",
     }
 
-    def run(*args: str, cwd: Path = tmp_path) -> Result:
+    def run(*args: str, cwd: Path = tmp_path, stdin: str = "") -> Result:
         completed = subprocess.run(
             [sys.executable, "-m", "herald", *args],
+            input=stdin,
             capture_output=True,
             text=True,
             env=env,
@@ -45,3 +46,17 @@ def herald(database_url: str, tmp_path: Path) -> Herald:
         return Result(completed.returncode, completed.stdout, completed.stderr)
 
     return run
+
+
+def assert_one_line_error(result: Result, *parts: str, exit_code: int | None = None) -> None:
+    """A failure told in one ``herald: error:`` line on stderr that names ``parts``."""
+    if exit_code is None:
+        assert result.exit_code != 0, result
+    else:
+        assert result.exit_code == exit_code, (result.exit_code, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("herald: error: "), lines[0]
+    assert "Traceback" not in result.stderr
+    for part in parts:
+        assert part in lines[0], lines[0]

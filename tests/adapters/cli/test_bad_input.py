@@ -6,17 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.cli.conftest import Herald, Result
+from tests.adapters.cli.conftest import Herald, Result, assert_one_line_error
 from tests.adapters.cli.test_commands import DRAFT
 
 
 def _assert_one_line(result: Result, exit_code: int, *parts: str) -> None:
-    assert result.exit_code == exit_code, (result.exit_code, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("herald: error: "), lines[0]
-    for part in parts:
-        assert part in lines[0], lines[0]
+    assert_one_line_error(result, *parts, exit_code=exit_code)
 
 
 def _snapshot(herald: Herald, directory: Path) -> dict[str, bytes]:

@@ -13,17 +13,6 @@ from tests.reference import REFERENCE, reference_differences
 pytestmark = pytest.mark.usefixtures("database_url")
 
 
-def _one_line_error(result: object, *parts: str) -> None:
-    assert result.exit_code != 0  # type: ignore[attr-defined]
-    stderr: str = result.stderr  # type: ignore[attr-defined]
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("herald: error: ")
-    assert "Traceback" not in stderr
-    for part in parts:
-        assert part in lines[0]
-
-
 def test_render_reproduces_the_reference_bulletin(herald: Herald) -> None:
     if not REFERENCE.is_file():
         pytest.skip(f"the reference capture is not at {REFERENCE}")

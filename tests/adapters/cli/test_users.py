@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,46 +9,17 @@ import pytest
 from herald.adapters.security import Argon2Hasher
 from herald.bootstrap import build
 from herald.config import Settings
-from tests.adapters.cli.conftest import Result
+from tests.adapters.cli.conftest import Herald, assert_one_line_error
 
 PASSWORD = "a long enough passphrase"
 
-Run = Callable[..., Result]
+Run = Herald
 
 
 @pytest.fixture
-def run(database_url: str, tmp_path: Path) -> Run:
+def run(herald: Herald) -> Herald:
     """``run(*args, stdin=...)`` runs ``python -m herald`` on this test's database."""
-    env = {
-        **os.environ,
-        "HERALD_DATABASE_URL": database_url,
-        "HERALD_DATA_DIR": str(tmp_path / "var"),
-        "COLUMNS": "200",
-    }
-
-    def invoke(*args: str, stdin: str = "") -> Result:
-        completed = subprocess.run(
-            [sys.executable, "-m", "herald", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=120,
-            check=False,
-        )
-        return Result(completed.returncode, completed.stdout, completed.stderr)
-
-    return invoke
-
-
-def _one_line_error(result: Result, *parts: str) -> None:
-    assert result.exit_code != 0
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("herald: error: ")
-    for part in parts:
-        assert part in lines[0], lines[0]
+    return herald
 
 
 def test_add_and_list_users(run: Run, database_url: str, tmp_path: Path) -> None:
@@ -102,7 +69,7 @@ def test_bad_input_is_one_line(
     run: Run, args: tuple[str, ...], stdin: str, parts: tuple[str, ...]
 ) -> None:
     result = run("users", "add", *args, "--password-stdin", stdin=f"{stdin}\n" if stdin else "")
-    _one_line_error(result, *parts)
+    assert_one_line_error(result, *parts)
     assert result.exit_code == 2
 
 
@@ -110,10 +77,10 @@ def test_a_taken_username_is_exit_4(run: Run) -> None:
     args = ("users", "add", "root", "--name", "Root", "--role", "admin", "--password-stdin")
     assert run(*args, stdin=PASSWORD).exit_code == 0
     again = run(*args, stdin=PASSWORD)
-    _one_line_error(again, "already exists")
+    assert_one_line_error(again, "already exists")
     assert again.exit_code == 4
 
 
 def test_without_a_terminal_the_prompt_asks_for_stdin(run: Run) -> None:
     result = run("users", "add", "root", "--name", "Root", "--role", "admin", stdin=PASSWORD)
-    _one_line_error(result, "--password-stdin")
+    assert_one_line_error(result, "--password-stdin")
