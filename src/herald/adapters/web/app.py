@@ -15,10 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from herald import __version__
 from herald.adapters.web import errors
-from herald.adapters.web.middleware import BodyLimit, SecurityHeaders
+from herald.adapters.web.middleware import BodyLimit, SecurityHeaders, security_headers
 from herald.adapters.web.routes import api, documents, feeds, site, staff
 from herald.adapters.web.site_cache import CachedPages
 from herald.bootstrap import Herald
@@ -31,6 +32,26 @@ EMBARGO_POLL_SECONDS = 30.0
 """The longest the background task sleeps between looks at the schedule."""
 
 log = logging.getLogger("herald.web")
+
+
+class HeraldApp(FastAPI):
+    """FastAPI with the page cache in front of everything, Starlette's middleware included.
+
+    A cached public page costs no routing and no middleware (``site_cache.CachedPages``);
+    everything else goes through the whole stack.
+    """
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.front is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.front(scope, receive, send)
+
+    async def through_middleware(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The application without its front: Starlette's middleware, then the routes."""
+        await super().__call__(scope, receive, send)
 
 
 def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
@@ -47,7 +68,7 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    app = FastAPI(
+    app = HeraldApp(
         title="herald",
         version=__version__,
         description="Security bulletins: the public JSON API of the knowledge center.",
@@ -93,8 +114,13 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
         https_only=herald.settings.secure_cookies,
     )
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
-    app.add_middleware(CachedPages, site=app, session_cookie=SESSION_COOKIE)
     app.add_middleware(SecurityHeaders, hsts=herald.settings.secure_cookies)
+    app.front = CachedPages(
+        app.through_middleware,
+        site=app,
+        session_cookie=SESSION_COOKIE,
+        extra_headers=security_headers(hsts=herald.settings.secure_cookies),
+    )
     return app
 
 

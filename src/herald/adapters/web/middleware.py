@@ -17,14 +17,19 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+def security_headers(*, hsts: bool) -> tuple[tuple[bytes, bytes], ...]:
+    """``SECURITY_HEADERS``, with HSTS when the site is served over TLS."""
+    return SECURITY_HEADERS + (
+        ((b"strict-transport-security", b"max-age=31536000"),) if hsts else ()
+    )
+
+
 class SecurityHeaders:
     """Adds ``SECURITY_HEADERS`` (and HSTS when served over TLS) to every response."""
 
     def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self._app = app
-        self._headers = SECURITY_HEADERS + (
-            ((b"strict-transport-security", b"max-age=31536000"),) if hsts else ()
-        )
+        self._headers = security_headers(hsts=hsts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

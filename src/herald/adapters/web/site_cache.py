@@ -235,19 +235,29 @@ _BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 
 
 class CachedPages:
-    """Pure ASGI middleware: a cached page's GET or HEAD answered without entering FastAPI.
+    """Pure ASGI front: a cached page's GET or HEAD answered without entering FastAPI.
 
-    Put it inside ``SecurityHeaders`` (which adds the same headers to every response).
-    A request goes on to the app when it is not a GET or HEAD, announces a body (the
-    body limit decides), carries the session cookie (staff: the session middleware may
-    refresh it), names a key the cache does not hold at the current generation, or
-    when reading the generation fails (the app then answers with its own error page).
+    It sits in front of the whole application, Starlette's own middleware included
+    (``app.HeraldApp``), so it adds ``extra_headers`` itself: the same security headers
+    ``SecurityHeaders`` adds to every other response. A request goes on to the app
+    when it is not a GET or HEAD, announces a body (the body limit decides), carries
+    the session cookie (staff: the session middleware may refresh it), names a key the
+    cache does not hold at the current generation, or when reading the generation
+    fails (the app then answers with its own error page).
     """
 
-    def __init__(self, app: ASGIApp, *, site: FastAPI, session_cookie: str) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        site: FastAPI,
+        session_cookie: str,
+        extra_headers: tuple[tuple[bytes, bytes], ...] = (),
+    ) -> None:
         self._app = app
         self._site = site
         self._cookie = f"{session_cookie}=".encode("latin-1")
+        self._extra = extra_headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -277,7 +287,13 @@ class CachedPages:
             await self._app(scope, receive, send)
             return
         wire, body = page.answer(if_none_match, if_modified_since)
-        await send({"type": "http.response.start", "status": wire.status, "headers": wire.headers})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": wire.status,
+                "headers": wire.headers + self._extra,
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
