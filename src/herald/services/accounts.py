@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from herald.domain.accounts import Action, User, parse_roles, parse_username
 from herald.domain.audit import AuditEntry
@@ -36,6 +36,7 @@ class AccountService:
         self._hasher = hasher
         self._clock = clock
         self._dummy_hash = hasher.hash("herald-dummy-password-for-timing")
+        self._pruned_at: datetime | None = None
 
     def add_user(
         self,
@@ -89,7 +90,8 @@ class AccountService:
         over ``FAILURE_WINDOW``; past ``FREE_FAILURES`` of either, sign-in is refused
         until the window passes. Counting a name only together with the address keeps
         a stranger from locking a colleague out by guessing from elsewhere. An unknown
-        name costs as much time as a known one.
+        name costs as much time as a known one. Failures older than the window are
+        forgotten, for every key, at most once a window per process.
         """
         now = self._clock.now()
         keys = (f"user:{username.lower()}@{client}", f"client:{client}")
@@ -106,6 +108,9 @@ class AccountService:
             if user is None or not valid or not user.active:
                 for key in keys:
                     uow.sign_in.record_failure(key, now)
+                if self._pruned_at is None or now - self._pruned_at >= FAILURE_WINDOW:
+                    uow.sign_in.prune(since)  # at most once a window per process
+                    self._pruned_at = now
                 uow.commit()
                 raise SignInFailed("wrong username or password")
             uow.sign_in.clear(keys[0])

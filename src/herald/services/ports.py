@@ -199,6 +199,10 @@ class SignInThrottle(Protocol):
 
     def clear(self, key: str) -> None: ...
 
+    def prune(self, before: datetime) -> int:
+        """Forget failures older than ``before``, of every key; how many."""
+        ...
+
 
 class SiteState(Protocol):
     """A counter that grows with every change that may alter a public surface."""

@@ -123,6 +123,22 @@ def test_the_clock_lifts_the_throttle(
     assert sign_in_form(client, "bob").status_code == 303
 
 
+def test_failures_past_the_window_are_forgotten_for_every_key(
+    app: FastAPI, staff: dict[str, str], clock: MovableClock, herald: Herald
+) -> None:
+    client = new_client(app)
+    for name in ("carol", "dave", "erin"):
+        sign_in_form(client, name, "wrong password!!")
+    since = clock.now() - timedelta(days=1)
+    with herald.database.unit_of_work(read_only=True) as uow:
+        assert uow.sign_in.failures("user:dave@testclient", since) == 1
+    clock.advance(timedelta(minutes=16))
+    sign_in_form(new_client(app), "frank", "wrong password!!")
+    with herald.database.unit_of_work(read_only=True) as uow:
+        assert uow.sign_in.failures("user:dave@testclient", since) == 0
+        assert uow.sign_in.failures("client:testclient", since) == 1  # frank's, just now
+
+
 def test_signing_out_ends_the_session(app: FastAPI, staff: dict[str, str]) -> None:
     alice = signed_in(app, "alice")
     response = alice.post("/staff/sign-out")

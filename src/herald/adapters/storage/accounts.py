@@ -89,8 +89,8 @@ class SqlSignInThrottle:
     def prune(self, before: datetime) -> int:
         """Forget failures older than ``before`` (no window looks that far back); how many.
 
-        Not part of the port: a maintenance step, so that attempts with ever new keys do
-        not grow the table without end.
+        A maintenance step, so that attempts with ever new keys do not grow the table
+        without end (``AccountService`` runs it now and then).
         """
         result = self._session.execute(
             delete(SignInFailureRow).where(SignInFailureRow.at < before),
