@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
+from herald.adapters.csaf_distribution import DistributionKeeper
 from herald.adapters.security import Argon2Hasher
+from herald.adapters.signing import OpenPgpSigner, SignatureCache
 from herald.adapters.source import SourceTextSerializer
 from herald.adapters.storage import Database
 from herald.config import Settings
@@ -42,9 +44,14 @@ class Herald:
     csaf_import: CsafImportService
     embargo: EmbargoKeeper
     publication: PublicationService
+    signatures: SignatureCache
+    """OpenPGP signatures of CSAF documents, made once and kept under the data folder."""
+    csaf_distribution: DistributionKeeper
+    """The CSAF trusted-provider files of the current site generation."""
 
     def close(self) -> None:
         self.database.dispose()
+        self.signatures.signer.close()
 
 
 def build(
@@ -72,6 +79,11 @@ def build(
         max_age=GENERATION_MAX_AGE,
         committed=database.committed_generation,
     )
+    publication = PublicationService(read, embargo)
+    signatures = SignatureCache(
+        OpenPgpSigner(settings.signing_home, settings.openpgp_fingerprint),
+        settings.data_dir / "csaf-signatures",
+    )
     return Herald(
         settings=settings,
         database=database,
@@ -83,5 +95,7 @@ def build(
         audit=AuditService(read),
         csaf_import=CsafImportService(database.unit_of_work, clock, SourceTextSerializer()),
         embargo=embargo,
-        publication=PublicationService(read, embargo),
+        publication=publication,
+        signatures=signatures,
+        csaf_distribution=DistributionKeeper(publication, settings.base_url, signatures),
     )

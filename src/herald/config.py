@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -20,6 +21,10 @@ ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "machine-readable documents, emails (default: http://127.0.0.1:8000).",
     "HERALD_CNA_ORG_ID": "The CVE Numbering Authority's organisation UUID written as "
     "providerMetadata.orgId in CVE JSON 5 containers (default: an all-zero placeholder).",
+    "HERALD_GNUPG_HOME": "The GnuPG home holding the OpenPGP key that signs CSAF documents "
+    "(default: $HERALD_DATA_DIR/gnupg).",
+    "HERALD_SIGNING_KEY": "Fingerprint of the OpenPGP key that signs CSAF documents "
+    "(default: the only secret key in HERALD_GNUPG_HOME; none: documents go unsigned).",
     "HERALD_SECRET_KEY": "Secret for signing session cookies and CSRF tokens; at least 32 "
     "characters (default: a random key kept in $HERALD_DATA_DIR/secret.key).",
 }
@@ -40,6 +45,10 @@ class Settings:
     """The signing secret; None means the key file under ``data_dir``."""
     cna_org_id: str | None = None
     """The CNA's organisation UUID for CVE JSON 5 (None: a documented placeholder)."""
+    gnupg_home: Path | None = None
+    """The GnuPG home of the CSAF signing key; None means ``data_dir / "gnupg"``."""
+    openpgp_fingerprint: str | None = None
+    """The signing key's fingerprint; None means the only secret key in the home."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,13 +74,30 @@ class Settings:
                 raise ValidationError(
                     "HERALD_CNA_ORG_ID", f"{cna_org_id!r} is not a UUID"
                 ) from None
+        gnupg_home = env.get("HERALD_GNUPG_HOME") or None
+        openpgp_fingerprint = env.get("HERALD_SIGNING_KEY") or None
+        if openpgp_fingerprint is not None:
+            compact = "".join(openpgp_fingerprint.split()).upper()
+            if not re.fullmatch(r"[0-9A-F]{40,64}", compact):
+                raise ValidationError(
+                    "HERALD_SIGNING_KEY",
+                    f"{openpgp_fingerprint!r} is not an OpenPGP fingerprint (40 hex digits)",
+                )
+            openpgp_fingerprint = compact
         return cls(
             data_dir=data_dir,
             database_url=database_url,
             base_url=base_url,
             secret_key=secret_key,
             cna_org_id=cna_org_id,
+            gnupg_home=Path(gnupg_home) if gnupg_home else None,
+            openpgp_fingerprint=openpgp_fingerprint,
         )
+
+    @property
+    def signing_home(self) -> Path:
+        """The GnuPG home of the CSAF signing key."""
+        return self.gnupg_home if self.gnupg_home is not None else self.data_dir / "gnupg"
 
     @property
     def secure_cookies(self) -> bool:

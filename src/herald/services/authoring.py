@@ -20,6 +20,7 @@ from herald.domain.ids import ArticleId
 from herald.domain.publisher import Publisher
 from herald.services._context import require_bulletin, require_publisher
 from herald.services.actors import OPERATOR, SYSTEM, Actor
+from herald.services.alerts import AlertPlanner
 from herald.services.ports import Clock, SourceSerializer, UnitOfWork, UnitOfWorkFactory
 
 
@@ -39,11 +40,17 @@ class AuthoringService:
     """Every change to a bulletin goes through here."""
 
     def __init__(
-        self, unit_of_work: UnitOfWorkFactory, clock: Clock, serializer: SourceSerializer
+        self,
+        unit_of_work: UnitOfWorkFactory,
+        clock: Clock,
+        serializer: SourceSerializer,
+        alerts: AlertPlanner | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._serializer = serializer
+        self._alerts = alerts
+        """Writes the alert outbox in the same transaction as each change (docs/alerts.md)."""
 
     # drafts
 
@@ -177,6 +184,7 @@ class AuthoringService:
                 published = review.release(bulletin, catalog, publisher, now)
                 uow.bulletins.update(published)
                 self._audit(uow, SYSTEM, "bulletin.release", bulletin, published, now)
+                self._plan_alerts(uow, bulletin, published, now)
                 released.append(published.article_id)
             uow.commit()
         return released
@@ -229,8 +237,15 @@ class AuthoringService:
             after = step(before, context)
             uow.bulletins.update(after)
             self._audit(uow, actor, action, before, after, context.now)
+            self._plan_alerts(uow, before, after, context.now)
             uow.commit()
             return after
+
+    def _plan_alerts(
+        self, uow: UnitOfWork, before: Bulletin, after: Bulletin, at: datetime
+    ) -> None:
+        if self._alerts is not None:
+            self._alerts.plan(uow, before, after, at)
 
     def _audit(
         self,

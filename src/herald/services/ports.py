@@ -12,9 +12,19 @@ from types import TracebackType
 from typing import Literal, Protocol, Self
 
 from herald.domain.accounts import User
+from herald.domain.alerts import (
+    AlertEvent,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    SubscriberGroup,
+    Subscription,
+    SubscriptionStatus,
+)
 from herald.domain.audit import AuditEntry
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog, Product
+from herald.domain.document import BulletinDocument
 from herald.domain.publisher import Publisher
 
 
@@ -216,6 +226,120 @@ class SiteState(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """The pending double opt-in of a subscription."""
+
+    nonce: str | None
+    """The single-use part of the token; None once used (or never asked)."""
+    expires_at: datetime | None
+    sent_at: datetime | None
+    """When the last confirmation email was queued."""
+
+
+@dataclass(frozen=True)
+class DeliveryFailure:
+    """The outcome of a failed attempt: try again at ``next_attempt_at``, or give up."""
+
+    delivery_id: int
+    status: DeliveryStatus
+    next_attempt_at: datetime
+    error: str
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    """A delivery as staff see it: with its recipient and event."""
+
+    delivery: Delivery
+    target: str
+    event_kind: str
+
+
+class AlertStore(Protocol):
+    """Subscriber groups, subscriptions, the outbox (events, deliveries), predisclosure."""
+
+    def groups(self) -> Sequence[SubscriberGroup]: ...
+
+    def find_group(self, name: str) -> SubscriberGroup | None: ...
+
+    def save_group(self, group: SubscriberGroup) -> None:
+        """Create or replace."""
+        ...
+
+    def delete_group(self, name: str) -> None:
+        """Members stay subscribed, without a group; ``NotFound`` if there is none."""
+        ...
+
+    def find_subscription(self, subscription_id: int) -> Subscription | None: ...
+
+    def find_by_target(self, channel: Channel, target: str) -> Subscription | None: ...
+
+    def add_subscription(self, subscription: Subscription) -> Subscription:
+        """Store a new one (its ``id`` is ignored); returns it with the id given."""
+        ...
+
+    def update_subscription(self, subscription: Subscription) -> None: ...
+
+    def subscriptions(
+        self,
+        *,
+        channel: Channel | None = None,
+        group: str | None = None,
+        status: SubscriptionStatus | None = None,
+    ) -> Sequence[Subscription]: ...
+
+    def confirmation(self, subscription_id: int) -> Confirmation: ...
+
+    def set_confirmation(self, subscription_id: int, confirmation: Confirmation) -> None: ...
+
+    def add_event(self, event: AlertEvent) -> None: ...
+
+    def add_deliveries(
+        self, event_id: str, recipients: Sequence[tuple[int, Channel]], now: datetime
+    ) -> int:
+        """One pending delivery per (subscription id, channel), set-based; how many."""
+        ...
+
+    def events(self, event_ids: Sequence[str]) -> dict[str, AlertEvent]: ...
+
+    def subscriptions_by_id(self, ids: Sequence[int]) -> dict[int, Subscription]: ...
+
+    def claim(self, limit: int, now: datetime, lease_until: datetime, token: str) -> list[Delivery]:
+        """Take up to ``limit`` due, unclaimed deliveries (skipping rows other workers
+        hold); each attempt is counted here."""
+        ...
+
+    def record_sent(self, delivery_ids: Sequence[int], token: str, now: datetime) -> int:
+        """Mark sent the rows still held by claim ``token``; how many."""
+        ...
+
+    def record_failures(self, failures: Sequence[DeliveryFailure], token: str) -> None: ...
+
+    def deliveries(self, article_id: str) -> Sequence[DeliveryView]:
+        """Every delivery of every event of a bulletin, newest event first."""
+        ...
+
+    def resend(self, delivery_ids: Sequence[int], now: datetime) -> int:
+        """Failed deliveries back to pending (same idempotency key); how many."""
+        ...
+
+    def failed_ids(self, article_id: str) -> Sequence[int]: ...
+
+    def predisclosure(self, article_id: str) -> str | None:
+        """The predisclosure group of a bulletin, if any."""
+        ...
+
+    def set_predisclosure(self, article_id: str, group: str | None) -> None: ...
+
+    def due_predisclosures(self, release_before: datetime) -> Sequence[str]:
+        """Article ids of scheduled bulletins releasing before the instant whose
+        predisclosure has not been emitted, locked so that one worker emits each."""
+        ...
+
+    def mark_predisclosed(self, article_id: str, event_id: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
@@ -226,6 +350,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     sign_in: SignInThrottle
     site: SiteState
+    alerts: AlertStore
 
     def __enter__(self) -> Self: ...
 
@@ -267,3 +392,49 @@ class SourceSerializer(Protocol):
     """Writes a bulletin as herald/v1 source text (the audit log's before/after)."""
 
     def bulletin(self, bulletin: Bulletin) -> str: ...
+
+
+class TokenSigner(Protocol):
+    """Signs and checks the opaque tokens of alert links (unsubscribe, preferences)."""
+
+    def sign(self, purpose: str, value: str) -> str: ...
+
+    def verify(self, purpose: str, token: str) -> str | None:
+        """The signed value, or None for a token that is bogus or for another purpose."""
+        ...
+
+
+@dataclass(frozen=True)
+class AlertJob:
+    """One claimed delivery with everything a sender needs to send it."""
+
+    delivery: Delivery
+    event: AlertEvent
+    subscription: Subscription
+    document: BulletinDocument | None
+    """The bulletin as readers see it (None for confirmation emails)."""
+    group: SubscriberGroup | None
+    """The subscriber's group, for its template."""
+    token: str | None = None
+    """Confirmation emails: the token to confirm with."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What happened to one job."""
+
+    delivery_id: int
+    ok: bool
+    permanent: bool = False
+    """A failure not worth retrying (SMTP 5xx, HTTP 4xx, a refused target)."""
+    error: str | None = None
+    retry_after: float | None = None
+    """Seconds the receiver asked us to wait."""
+
+
+class Sender(Protocol):
+    """Sends the jobs of one channel (concurrently as it likes); one result per job."""
+
+    def send(self, jobs: Sequence[AlertJob]) -> list[SendResult]: ...
+
+    def close(self) -> None: ...

@@ -11,12 +11,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from herald.adapters.storage.accounts import SqlSignInThrottle, SqlUserRepository
+from herald.adapters.storage.alerts import SqlAlertStore
 from herald.adapters.storage.audit import SqlAuditLog
 from herald.adapters.storage.bulletins import SqlBulletinRepository
 from herald.adapters.storage.errors import storage_errors
 from herald.adapters.storage.repositories import SqlCatalogRepository, SqlPublisherRepository
 from herald.adapters.storage.site import PublicChanges, SqlSiteState
 from herald.services.ports import (
+    AlertStore,
     AuditLog,
     BulletinRepository,
     CatalogRepository,
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     sign_in: SignInThrottle
     site: SiteState
+    alerts: AlertStore
 
     def __init__(
         self,
@@ -73,6 +76,7 @@ class SqlUnitOfWork:
         self.sign_in = SqlSignInThrottle(session, where)
         self._site = SqlSiteState(session, where, self._changes)
         self.site = self._site
+        self.alerts = SqlAlertStore(session, where)
 
     def __enter__(self) -> Self:
         return self

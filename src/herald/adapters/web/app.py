@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from herald import __version__
 from herald.adapters.web import errors
 from herald.adapters.web.middleware import BodyLimit, SecurityHeaders, security_headers
-from herald.adapters.web.routes import api, documents, feeds, site, staff
+from herald.adapters.web.routes import api, csaf_provider, documents, feeds, site, staff
 from herald.adapters.web.site_cache import CachedPages
 from herald.bootstrap import Herald
 
@@ -86,6 +86,7 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     app.include_router(feeds.router)
     app.include_router(staff.router)
     app.include_router(documents.router)
+    app.include_router(csaf_provider.router)
     app.include_router(site.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 

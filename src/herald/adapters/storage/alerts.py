@@ -1,0 +1,443 @@
+"""The alerts store: groups, subscriptions, the outbox and predisclosure, in SQL.
+
+The outbox statements are set-shaped: deliveries are inserted with one executemany
+(SQLAlchemy's insertmanyvalues turns it into multi-row INSERTs), claimed with one
+``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING`` and recorded
+with one UPDATE per outcome kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from herald.adapters.storage.errors import translated
+from herald.adapters.storage.tables import (
+    AlertDeliveryRow,
+    AlertEventRow,
+    AlertGroupRow,
+    AlertPredisclosureRow,
+    AlertSubscriptionRow,
+    BulletinRow,
+)
+from herald.domain.alerts import (
+    AlertEvent,
+    AlertFilter,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    EventKind,
+    SubscriberGroup,
+    Subscription,
+    SubscriptionStatus,
+)
+from herald.domain.bulletin import Status
+from herald.domain.errors import Conflict, NotFound
+from herald.services.ports import Confirmation, DeliveryFailure, DeliveryView
+
+_INSERT_CHUNK = 5000
+_D = AlertDeliveryRow
+
+
+def _group(row: AlertGroupRow) -> SubscriberGroup:
+    return SubscriberGroup(row.name, row.title, row.subject_prefix, row.intro)
+
+
+def _subscription(row: AlertSubscriptionRow) -> Subscription:
+    return Subscription(
+        id=row.id,
+        channel=Channel(row.channel),
+        target=row.target,
+        status=SubscriptionStatus(row.status),
+        filter=AlertFilter(
+            products=tuple(row.products),
+            versions=tuple(row.versions),
+            minimum_severity=row.minimum_severity,
+            editorial=row.editorial,
+        ),
+        group=row.group_name,
+        secret=row.secret,
+        created_at=row.created_at,
+        confirmed_at=row.confirmed_at,
+    )
+
+
+def _fill(row: AlertSubscriptionRow, subscription: Subscription) -> None:
+    row.channel = subscription.channel.value
+    row.target = subscription.target
+    row.status = subscription.status.value
+    row.group_name = subscription.group
+    row.products = list(subscription.filter.products)
+    row.versions = list(subscription.filter.versions)
+    row.minimum_severity = subscription.filter.minimum_severity
+    row.editorial = subscription.filter.editorial
+    row.secret = subscription.secret
+    row.confirmed_at = subscription.confirmed_at
+
+
+def _event(row: AlertEventRow) -> AlertEvent:
+    details: dict[str, Any] = row.details
+    release_at = details.get("release_at")
+    return AlertEvent(
+        id=row.id,
+        kind=EventKind(row.kind),
+        at=row.at,
+        article_id=row.article_id,
+        revision=row.revision,
+        severity=details.get("severity"),
+        versions=tuple(details.get("versions", ())),
+        changed=tuple(details.get("changed", ())),
+        material=bool(details.get("material", True)),
+        entry_on=details.get("entry_on"),
+        entry_summary=details.get("entry_summary"),
+        release_at=datetime.fromisoformat(release_at) if release_at else None,
+        group=details.get("group"),
+        subscription_id=details.get("subscription_id"),
+    )
+
+
+def _delivery(row: Any) -> Delivery:
+    return Delivery(
+        id=row.id,
+        event_id=row.event_id,
+        subscription_id=row.subscription_id,
+        channel=Channel(row.channel),
+        status=DeliveryStatus(row.status),
+        attempts=row.attempts,
+        next_attempt_at=_utc(row.next_attempt_at),
+        created_at=_utc(row.created_at),
+        last_error=row.last_error,
+        sent_at=_utc(row.sent_at) if row.sent_at is not None else None,
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class SqlAlertStore:
+    """``AlertStore`` on one SQLAlchemy session."""
+
+    def __init__(self, session: Session, where: str) -> None:
+        self._session = session
+        self._where = where
+
+    # groups
+
+    @translated
+    def groups(self) -> Sequence[SubscriberGroup]:
+        rows = self._session.scalars(select(AlertGroupRow).order_by(AlertGroupRow.name))
+        return [_group(row) for row in rows]
+
+    @translated
+    def find_group(self, name: str) -> SubscriberGroup | None:
+        row = self._session.get(AlertGroupRow, name, populate_existing=True)
+        return None if row is None else _group(row)
+
+    @translated
+    def save_group(self, group: SubscriberGroup) -> None:
+        row = self._session.get(AlertGroupRow, group.name) or AlertGroupRow(name=group.name)
+        row.title, row.subject_prefix, row.intro = group.title, group.subject_prefix, group.intro
+        self._session.add(row)
+        self._session.flush()
+
+    @translated
+    def delete_group(self, name: str) -> None:
+        row = self._session.get(AlertGroupRow, name)
+        if row is None:
+            raise NotFound(f"no subscriber group {name}")
+        self._session.execute(
+            update(AlertSubscriptionRow)
+            .where(AlertSubscriptionRow.group_name == name)
+            .values(group_name=None)
+        )
+        self._session.delete(row)
+        self._session.flush()
+
+    # subscriptions
+
+    @translated
+    def find_subscription(self, subscription_id: int) -> Subscription | None:
+        row = self._session.get(AlertSubscriptionRow, subscription_id, populate_existing=True)
+        return None if row is None else _subscription(row)
+
+    @translated
+    def find_by_target(self, channel: Channel, target: str) -> Subscription | None:
+        row = self._session.scalar(
+            select(AlertSubscriptionRow).where(
+                AlertSubscriptionRow.channel == channel.value,
+                AlertSubscriptionRow.target == target,
+            )
+        )
+        return None if row is None else _subscription(row)
+
+    @translated
+    def add_subscription(self, subscription: Subscription) -> Subscription:
+        if self.find_by_target(subscription.channel, subscription.target) is not None:
+            raise Conflict(f"{subscription.target} is already subscribed")
+        row = AlertSubscriptionRow(created_at=subscription.created_at)
+        _fill(row, subscription)
+        self._session.add(row)
+        self._session.flush()
+        return _subscription(row)
+
+    @translated
+    def update_subscription(self, subscription: Subscription) -> None:
+        row = self._session.get(AlertSubscriptionRow, subscription.id)
+        if row is None:
+            raise NotFound(f"no subscription {subscription.id}")
+        _fill(row, subscription)
+        self._session.flush()
+
+    @translated
+    def subscriptions(
+        self,
+        *,
+        channel: Channel | None = None,
+        group: str | None = None,
+        status: SubscriptionStatus | None = None,
+    ) -> Sequence[Subscription]:
+        statement = select(AlertSubscriptionRow).order_by(AlertSubscriptionRow.id)
+        if channel is not None:
+            statement = statement.where(AlertSubscriptionRow.channel == channel.value)
+        if group is not None:
+            statement = statement.where(AlertSubscriptionRow.group_name == group)
+        if status is not None:
+            statement = statement.where(AlertSubscriptionRow.status == status.value)
+        rows = self._session.scalars(statement.execution_options(populate_existing=True))
+        return [_subscription(row) for row in rows]
+
+    @translated
+    def confirmation(self, subscription_id: int) -> Confirmation:
+        row = self._session.get(AlertSubscriptionRow, subscription_id, populate_existing=True)
+        if row is None:
+            raise NotFound(f"no subscription {subscription_id}")
+        return Confirmation(row.confirm_nonce, row.confirm_expires_at, row.confirm_sent_at)
+
+    @translated
+    def set_confirmation(self, subscription_id: int, confirmation: Confirmation) -> None:
+        self._session.execute(
+            update(AlertSubscriptionRow)
+            .where(AlertSubscriptionRow.id == subscription_id)
+            .values(
+                confirm_nonce=confirmation.nonce,
+                confirm_expires_at=confirmation.expires_at,
+                confirm_sent_at=confirmation.sent_at,
+            )
+        )
+
+    # the outbox
+
+    @translated
+    def add_event(self, event: AlertEvent) -> None:
+        details = {
+            "severity": event.severity,
+            "versions": list(event.versions),
+            "changed": list(event.changed),
+            "material": event.material,
+            "entry_on": event.entry_on,
+            "entry_summary": event.entry_summary,
+            "release_at": event.release_at.isoformat() if event.release_at else None,
+            "group": event.group,
+            "subscription_id": event.subscription_id,
+        }
+        self._session.execute(
+            insert(AlertEventRow).values(
+                id=event.id,
+                kind=event.kind.value,
+                at=event.at,
+                article_id=event.article_id,
+                revision=event.revision,
+                details=details,
+            )
+        )
+
+    @translated
+    def add_deliveries(
+        self, event_id: str, recipients: Sequence[tuple[int, Channel]], now: datetime
+    ) -> int:
+        rows = [
+            {
+                "event_id": event_id,
+                "subscription_id": subscription_id,
+                "channel": channel.value,
+                "status": DeliveryStatus.PENDING.value,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for subscription_id, channel in recipients
+        ]
+        for start in range(0, len(rows), _INSERT_CHUNK):
+            self._session.execute(insert(AlertDeliveryRow), rows[start : start + _INSERT_CHUNK])
+        return len(rows)
+
+    @translated
+    def events(self, event_ids: Sequence[str]) -> dict[str, AlertEvent]:
+        if not event_ids:
+            return {}
+        rows = self._session.scalars(
+            select(AlertEventRow).where(AlertEventRow.id.in_(list(event_ids)))
+        )
+        return {row.id: _event(row) for row in rows}
+
+    @translated
+    def subscriptions_by_id(self, ids: Sequence[int]) -> dict[int, Subscription]:
+        if not ids:
+            return {}
+        rows = self._session.scalars(
+            select(AlertSubscriptionRow).where(AlertSubscriptionRow.id.in_(list(ids)))
+        )
+        return {row.id: _subscription(row) for row in rows}
+
+    @translated
+    def claim(self, limit: int, now: datetime, lease_until: datetime, token: str) -> list[Delivery]:
+        due = (
+            select(_D.id)
+            .where(
+                _D.status == DeliveryStatus.PENDING.value,
+                _D.next_attempt_at <= now,
+                or_(_D.claimed_until.is_(None), _D.claimed_until < now),
+            )
+            .order_by(_D.next_attempt_at, _D.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # SQLite: left out; BEGIN IMMEDIATE serialises
+        )
+        result = self._session.execute(
+            update(_D)
+            .where(_D.id.in_(due.scalar_subquery()))
+            .values(claim=token, claimed_until=lease_until, attempts=_D.attempts + 1)
+            .returning(
+                _D.id,
+                _D.event_id,
+                _D.subscription_id,
+                _D.channel,
+                _D.status,
+                _D.attempts,
+                _D.next_attempt_at,
+                _D.created_at,
+                _D.last_error,
+                _D.sent_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return sorted((_delivery(row) for row in result), key=lambda d: d.id)
+
+    @translated
+    def record_sent(self, delivery_ids: Sequence[int], token: str, now: datetime) -> int:
+        if not delivery_ids:
+            return 0
+        result = self._session.execute(
+            update(_D)
+            .where(_D.id.in_(list(delivery_ids)), _D.claim == token)
+            .values(
+                status=DeliveryStatus.SENT.value,
+                sent_at=now,
+                claim=None,
+                claimed_until=None,
+                last_error=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    @translated
+    def record_failures(self, failures: Sequence[DeliveryFailure], token: str) -> None:
+        for failure in failures:
+            self._session.execute(
+                update(_D)
+                .where(_D.id == failure.delivery_id, _D.claim == token)
+                .values(
+                    status=failure.status.value,
+                    next_attempt_at=failure.next_attempt_at,
+                    last_error=failure.error[:2000],
+                    claim=None,
+                    claimed_until=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    @translated
+    def deliveries(self, article_id: str) -> Sequence[DeliveryView]:
+        rows = self._session.execute(
+            select(_D, AlertSubscriptionRow.target, AlertEventRow.kind)
+            .join(AlertEventRow, AlertEventRow.id == _D.event_id)
+            .join(AlertSubscriptionRow, AlertSubscriptionRow.id == _D.subscription_id)
+            .where(AlertEventRow.article_id == article_id)
+            .order_by(AlertEventRow.at.desc(), _D.id)
+        )
+        return [DeliveryView(_delivery(row[0]), row[1], row[2]) for row in rows]
+
+    @translated
+    def failed_ids(self, article_id: str) -> Sequence[int]:
+        return list(
+            self._session.scalars(
+                select(_D.id)
+                .join(AlertEventRow, AlertEventRow.id == _D.event_id)
+                .where(
+                    AlertEventRow.article_id == article_id,
+                    _D.status == DeliveryStatus.FAILED.value,
+                )
+            )
+        )
+
+    @translated
+    def resend(self, delivery_ids: Sequence[int], now: datetime) -> int:
+        if not delivery_ids:
+            return 0
+        result = self._session.execute(
+            update(_D)
+            .where(_D.id.in_(list(delivery_ids)), _D.status == DeliveryStatus.FAILED.value)
+            .values(
+                status=DeliveryStatus.PENDING.value,
+                next_attempt_at=now,
+                claim=None,
+                claimed_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    # predisclosure
+
+    @translated
+    def predisclosure(self, article_id: str) -> str | None:
+        row = self._session.get(AlertPredisclosureRow, article_id, populate_existing=True)
+        return None if row is None else row.group_name
+
+    @translated
+    def set_predisclosure(self, article_id: str, group: str | None) -> None:
+        self._session.execute(
+            delete(AlertPredisclosureRow).where(AlertPredisclosureRow.article_id == article_id)
+        )
+        if group is not None:
+            self._session.add(AlertPredisclosureRow(article_id=article_id, group_name=group))
+        self._session.flush()
+
+    @translated
+    def due_predisclosures(self, release_before: datetime) -> Sequence[str]:
+        statement = (
+            select(AlertPredisclosureRow.article_id)
+            .join(BulletinRow, BulletinRow.article_id == AlertPredisclosureRow.article_id)
+            .where(
+                and_(
+                    AlertPredisclosureRow.event_id.is_(None),
+                    BulletinRow.status == Status.SCHEDULED.value,
+                    BulletinRow.release_at <= release_before,
+                )
+            )
+            .with_for_update(of=AlertPredisclosureRow, skip_locked=True)
+        )
+        return list(self._session.scalars(statement))
+
+    @translated
+    def mark_predisclosed(self, article_id: str, event_id: str) -> None:
+        self._session.execute(
+            update(AlertPredisclosureRow)
+            .where(AlertPredisclosureRow.article_id == article_id)
+            .values(event_id=event_id)
+        )
