@@ -17,8 +17,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-run: install ## Load the demo data when the database is empty, then serve the site on 127.0.0.1:8000
+run: install ## Load the demo data (and a demo CSAF signing key) when absent, then serve on 127.0.0.1:8000
 	$(BIN)/herald demo
+	$(BIN)/herald keys generate --keep-existing
 	$(BIN)/herald serve
 
 lint: install ## ruff and mypy (strict)

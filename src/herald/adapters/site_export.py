@@ -52,6 +52,10 @@ ENTRY_POINTS = (
     "/api/v1/bulletins",
     "/api/v1/products",
     "/static/herald.css",
+    "/.well-known/security.txt",
+    "/.well-known/csaf/provider-metadata.json",
+    "/.well-known/csaf/index.txt",
+    "/.well-known/csaf/changes.csv",
 )
 """Where the crawl starts; everything else is found through links."""
 NOT_EXPORTED = ("/api/v1/openapi.json", "/staff", "/healthz")
@@ -61,6 +65,7 @@ NOT_EXPORTED_PAGES = frozenset({"/api/"})
 SUFFIXES = frozenset(
     {".json", ".txt", ".md", ".xml", ".atom", ".rss", ".css", ".js", ".html", ".svg", ".png"}
     | {".ico", ".woff2", ".pdf"}
+    | {".csv", ".asc", ".sha256", ".sha512"}  # the CSAF distribution (docs/csaf-provider.md)
 )
 """Suffixes a file server recognises: such paths are written as they are."""
 _INDEX_SUFFIX = {

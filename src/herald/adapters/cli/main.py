@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from herald import __version__
-from herald.adapters.cli import bulletins, csaf, data, formats, serve, site, users
+from herald.adapters.cli import bulletins, csaf, data, formats, keys, serve, site, users
 from herald.adapters.cli.errors import HeraldGroup
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ csaf.register(app)
 formats.register(app)
 site.register(app)
 users.register(app)
+keys.register(app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,167 @@
+"""The current distribution of one process, rebuilt as a whole when the site changes.
+
+``DistributionKeeper.current`` reads the site generation (which releases due embargoes
+first) and answers with the snapshot built for it. When the generation moved, a new
+snapshot is built completely — documents, hashes, signatures, indexes, feeds and
+metadata together — and only then replaces the old one, by one reference assignment.
+A request holds one snapshot from start to end, so every file it serves comes from one
+consistent set. While a rebuild runs, other requests keep getting the previous
+snapshot (consistent, and at most as old as the rebuild takes); the first build is
+waited for.
+
+Rebuilds are cheap when little changed: the public headlines (one light query) are
+compared with the last build's, and an unchanged set with an unchanged catalog,
+publisher and key reuses the snapshot as it is (a draft's edit moves the generation
+but not the distribution). Otherwise every public bulletin is read, and only documents
+whose bulletin, catalog or publisher changed are rendered again; signatures come from
+the ``SignatureCache`` on disk, so each document is signed once, whichever process
+asks first.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from herald.adapters.csaf_distribution.layout import DistributionUrls
+from herald.adapters.csaf_distribution.snapshot import (
+    DistributedDocument,
+    Distribution,
+    PublicKey,
+    assemble,
+    distributed_document,
+)
+from herald.adapters.signing import SigningKey
+from herald.domain.bulletin import Bulletin
+from herald.domain.catalog import Catalog
+from herald.domain.publisher import Publisher
+from herald.services.ports import MAX_HEADLINES, BulletinHeadline, BulletinQuery
+from herald.services.publication import PublicationService
+
+log = logging.getLogger("herald.csaf")
+
+PAGE = 1_000
+"""Bulletins read per query when the distribution is rebuilt."""
+
+
+class Signatures(Protocol):
+    """Where signatures come from (``herald.adapters.signing.SignatureCache``)."""
+
+    def key(self) -> SigningKey | None: ...
+
+    def signature(self, data: bytes, key: SigningKey) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class _Built:
+    generation: int
+    headlines: tuple[BulletinHeadline, ...]
+    catalog: Catalog
+    publisher: Publisher
+    fingerprint: str | None
+    distribution: Distribution
+
+
+class DistributionKeeper:
+    """The distribution of the current site generation; thread-safe."""
+
+    def __init__(
+        self,
+        publication: PublicationService,
+        base_url: str,
+        signatures: Signatures | None,
+        *,
+        on_build: Callable[[Distribution], None] | None = None,
+    ) -> None:
+        self._publication = publication
+        self._urls = DistributionUrls(base_url)
+        self._signatures = signatures
+        self._on_build = on_build or _log_build
+        self._built: _Built | None = None
+        self._building = threading.Lock()
+        self._rendered: dict[str, tuple[Bulletin, DistributedDocument]] = {}
+
+    @property
+    def urls(self) -> DistributionUrls:
+        return self._urls
+
+    def current(self) -> Distribution:
+        """The snapshot for the current site generation (built first when needed)."""
+        generation = self._publication.generation()
+        built = self._built
+        if built is not None and built.generation >= generation:
+            return built.distribution
+        if not self._building.acquire(blocking=built is None):
+            assert built is not None  # only a first build is waited for
+            return built.distribution
+        try:
+            built = self._built
+            if built is not None and built.generation >= generation:
+                return built.distribution
+            self._built = self._build(generation, built)
+            return self._built.distribution
+        finally:
+            self._building.release()
+
+    def _build(self, generation: int, last: _Built | None) -> _Built:
+        headlines = tuple(
+            self._publication.headlines(BulletinQuery(limit=MAX_HEADLINES, order="updated"))
+        )
+        catalog, publisher = self._publication.catalog(), self._publication.publisher()
+        key = self._signatures.key() if self._signatures is not None else None
+        fingerprint = key.fingerprint if key else None
+        if (
+            last is not None
+            and last.headlines == headlines
+            and last.fingerprint == fingerprint
+            and last.catalog == catalog
+            and last.publisher == publisher
+        ):
+            return _Built(generation, headlines, catalog, publisher, fingerprint, last.distribution)
+        if last is None or last.catalog != catalog or last.publisher != publisher:
+            self._rendered.clear()
+        documents = [
+            self._document(bulletin, catalog, publisher, key) for bulletin in self._bulletins()
+        ]
+        public_key = PublicKey(key.fingerprint, key.public_key) if key else None
+        distribution = assemble(documents, publisher, self._urls, public_key)
+        self._on_build(distribution)
+        return _Built(generation, headlines, catalog, publisher, fingerprint, distribution)
+
+    def _bulletins(self) -> list[Bulletin]:
+        """Every public bulletin, each once (read in pages)."""
+        found: dict[str, Bulletin] = {}
+        offset = 0
+        while True:
+            page = self._publication.bulletins(BulletinQuery(limit=PAGE, offset=offset))
+            for bulletin in page.bulletins:
+                found.setdefault(bulletin.article_id, bulletin)
+            offset += len(page.bulletins)
+            if len(page.bulletins) < PAGE:
+                return list(found.values())
+
+    def _document(
+        self, bulletin: Bulletin, catalog: Catalog, publisher: Publisher, key: SigningKey | None
+    ) -> DistributedDocument:
+        kept = self._rendered.get(bulletin.article_id)
+        if kept is not None and kept[0] == bulletin:
+            document = kept[1]
+        else:
+            document = distributed_document(bulletin, catalog, publisher, self._urls)
+        if key is not None and self._signatures is not None:
+            document = document.signed(self._signatures.signature(document.body, key))
+        self._rendered[bulletin.article_id] = (bulletin, document)
+        return document
+
+
+def _log_build(distribution: Distribution) -> None:
+    if distribution.fingerprint is None:
+        log.warning(
+            "CSAF documents are distributed without OpenPGP signatures: no signing key "
+            "(herald keys generate, or HERALD_SIGNING_KEY); the provider is not trusted"
+        )
+    for tracking_id in distribution.withheld:
+        log.warning("%s is not TLP:WHITE/GREEN and is left out of the distribution", tracking_id)

@@ -1,0 +1,65 @@
+"""Routes: herald as a CSAF 2.0 trusted provider.
+
+=========================================  =============================================
+``/.well-known/csaf/provider-metadata.json``  the provider metadata (requirements 7, 9)
+``/.well-known/csaf/{path}``               documents, hashes, signatures, ``index.txt``,
+                                           ``changes.csv``, ROLIE feeds, the public key,
+                                           folder listings (``/`` and ``2026/``)
+``/.well-known/security.txt``              RFC 9116 with the ``CSAF:`` field (requirement 8)
+=========================================  =============================================
+
+Every answer for ``/.well-known/csaf/`` comes from one snapshot of the distribution
+(``DistributionKeeper.current``), so no response mixes two revisions. Nothing here
+redirects (requirement 6): a folder is listed with or without its trailing slash.
+``docs/csaf-provider.md`` describes the distribution.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from herald.adapters.csaf_distribution import DistributionUrls, security_txt
+from herald.adapters.signing import SigningUnavailable
+from herald.adapters.web import http_cache
+from herald.adapters.web.deps import HeraldDep
+from herald.domain.errors import NotFound
+
+router = APIRouter(include_in_schema=False)
+log = logging.getLogger("herald.csaf")
+
+_GET = ["GET", "HEAD"]
+UNAVAILABLE = "The CSAF distribution is unavailable; the operator has been told why."
+
+
+@router.api_route("/.well-known/csaf", methods=_GET)
+def distribution_folder(request: Request, herald: HeraldDep) -> Response:
+    """The listing of the distribution's top folder (no redirect to the trailing slash)."""
+    return distribution_file(request, herald, "")
+
+
+@router.api_route("/.well-known/csaf/{path:path}", methods=_GET)
+def distribution_file(request: Request, herald: HeraldDep, path: str) -> Response:
+    """One file (or folder listing) of the current CSAF distribution."""
+    try:
+        distribution = herald.csaf_distribution.current()
+    except SigningUnavailable as error:
+        log.error("cannot build the CSAF distribution: %s", error.message)
+        return PlainTextResponse(UNAVAILABLE, status_code=503)
+    found = distribution.get(path)
+    if found is None:
+        raise NotFound(f"There is no file /.well-known/csaf/{path}.")
+    return http_cache.respond(request, found.body, found.media_type)
+
+
+@router.api_route("/.well-known/security.txt", methods=_GET)
+def security(request: Request, herald: HeraldDep) -> Response:
+    """How to report a vulnerability, and where the CSAF provider metadata is."""
+    body = security_txt(
+        DistributionUrls(herald.settings.base_url),
+        herald.publication.publisher(),
+        herald.clock.now(),
+    )
+    return http_cache.respond(request, body, "text/plain; charset=utf-8")
