@@ -76,6 +76,15 @@ def dated_revisions(index: DocumentIndex) -> list[tuple[datetime, Revision]] | N
     "by date", and the OASIS suite's valid examples 6.1.14-12 and 6.1.16-16/17 list
     two revisions of one instant with the higher number first.
     """
+    if "dated_revisions" in index.cache:
+        cached: list[tuple[datetime, Revision]] | None = index.cache["dated_revisions"]
+        return cached
+    result = _dated_revisions(index)
+    index.cache["dated_revisions"] = result
+    return result
+
+
+def _dated_revisions(index: DocumentIndex) -> list[tuple[datetime, Revision]] | None:
     dated: list[tuple[datetime, Any, Revision]] = []
     for revision in index.revisions:
         moment = parse_datetime(revision.date) if revision.date is not None else None

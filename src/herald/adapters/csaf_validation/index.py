@@ -94,6 +94,8 @@ class FullProductName:
     path: str
     data: dict[str, Any]
     product_id: str | None
+    helper: dict[str, Any] | None = None
+    """Its ``product_identification_helper`` when that is an object."""
 
 
 @dataclass(slots=True)
@@ -168,12 +170,29 @@ class Revision:
     index: int
 
 
-@dataclass(slots=True)
 class HashList:
-    """One item of ``product_identification_helper/hashes``."""
+    """One item of ``product_identification_helper/hashes``; pointers are made when asked for."""
 
-    path: str
-    file_hashes: list[tuple[str, dict[str, Any]]]
+    __slots__ = ("entries", "path")
+
+    def __init__(self, path: str, entries: list[Any]) -> None:
+        self.path = path
+        """JSON pointer of the item."""
+        self.entries = entries
+        """Its ``file_hashes`` array as written (items that are not objects are ignored)."""
+
+    @property
+    def file_hashes(self) -> list[tuple[str, dict[str, Any]]]:
+        """(JSON pointer, object) of each item of ``file_hashes``."""
+        return [
+            (f"{self.path}/file_hashes/{number}", entry)
+            for number, entry in enumerate(self.entries)
+            if isinstance(entry, dict)
+        ]
+
+    def algorithms(self) -> list[Any]:
+        """The ``algorithm`` of each hash object, as written (None where absent)."""
+        return [entry.get("algorithm") for entry in self.entries if isinstance(entry, dict)]
 
 
 @dataclass(slots=True)
@@ -203,12 +222,21 @@ class DocumentIndex:
     """Every product id used outside a definition (the paths of test 6.1.1, and flags)."""
     group_references: list[Ids] = field(default_factory=list)
     """Every group id used outside a group definition (6.1.4)."""
+    schema_valid: bool = False
+    """Set by the validator when the document passed the CSAF schema, so tests may rely on it."""
+    cache: dict[str, Any] = field(default_factory=dict)
+    """Values several tests derive from the index (group members, sorted revisions)."""
 
     def group_members(self) -> dict[str, set[str]]:
+        """Group id → its product ids (computed once per index)."""
+        cached: dict[str, set[str]] | None = self.cache.get("group_members")
+        if cached is not None:
+            return cached
         members: dict[str, set[str]] = {}
         for group in self.groups:
             if group.group_id is not None:
                 members.setdefault(group.group_id, set()).update(group.product_ids.values())
+        self.cache["group_members"] = members
         return members
 
 
@@ -257,45 +285,54 @@ def build_index(document: Any) -> DocumentIndex:
     return index
 
 
-def _add_product(index: DocumentIndex, value: Any, path: str) -> None:
-    data = _dict(value)
-    if data is None:
+def _add_product(index: DocumentIndex, data: Any, path: str) -> None:
+    if not isinstance(data, dict):
         return
-    index.products.append(FullProductName(path, data, _str(data.get("product_id"))))
-    helper = _dict(data.get("product_identification_helper"))
-    if helper is None:
-        return
-    for position, item in enumerate(_list(helper.get("hashes"))):
-        hashes = _dict(item)
-        if hashes is None:
-            continue
-        base = f"{path}/product_identification_helper/hashes/{position}/file_hashes"
-        index.hash_lists.append(
-            HashList(
-                f"{path}/product_identification_helper/hashes/{position}",
-                [
-                    (f"{base}/{number}", entry)
-                    for number, entry in enumerate(_list(hashes.get("file_hashes")))
-                    if isinstance(entry, dict)
-                ],
-            )
+    product_id = data.get("product_id")
+    helper = data.get("product_identification_helper")
+    if not isinstance(helper, dict):
+        index.products.append(
+            FullProductName(path, data, product_id if isinstance(product_id, str) else None)
         )
+        return
+    index.products.append(
+        FullProductName(path, data, product_id if isinstance(product_id, str) else None, helper)
+    )
+    hashes = helper.get("hashes")
+    if not isinstance(hashes, list):
+        return
+    for position, item in enumerate(hashes):
+        if isinstance(item, dict):
+            entries = item.get("file_hashes")
+            index.hash_lists.append(
+                HashList(
+                    f"{path}/product_identification_helper/hashes/{position}",
+                    entries if isinstance(entries, list) else [],
+                )
+            )
 
 
 def _index_tree(index: DocumentIndex, tree: dict[str, Any]) -> None:
     stack: list[tuple[Any, str, tuple[str | None, ...]]] = [
         (tree.get("branches"), "/product_tree/branches", ())
     ]
+    append_branch = index.branches.append
     while stack:
         branches, path, ancestors = stack.pop()
-        for position, item in enumerate(_list(branches)):
-            branch = _dict(item)
-            if branch is None:
+        if not isinstance(branches, list):
+            continue
+        for position, branch in enumerate(branches):
+            if not isinstance(branch, dict):
                 continue
             here = f"{path}/{position}"
-            category = _str(branch.get("category"))
+            category = branch.get("category")
+            if not isinstance(category, str):
+                category = None
+            name = branch.get("name")
             chain = (*ancestors, category)
-            index.branches.append(Branch(here, branch, category, _str(branch.get("name")), chain))
+            append_branch(
+                Branch(here, branch, category, name if isinstance(name, str) else None, chain)
+            )
             if "product" in branch:
                 _add_product(index, branch["product"], f"{here}/product")
             if "branches" in branch:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -74,16 +75,13 @@ class CsafValidator:
             for error in compiled_schemas().csaf_errors(document)
         ]
         index = build_index(document)
-        skipped: list[SkippedTest] = []
-        for check in self.preset.checks():
-            if check.skip_reason is not None:
-                skipped.append(SkippedTest(check.test_id, check.skip_reason))
-                continue
-            findings.extend(
-                Finding(check.test_id, path, message, check.level)
-                for path, message in check.run(index)
-            )
-        return FileReport(source, tuple(findings), tuple(skipped))
+        index.schema_valid = not findings
+        for check in _runnable(self.preset):
+            for path, message in check.run(index):
+                if not message.isprintable():
+                    message = _printable(message)
+                findings.append(Finding(check.test_id, path, message, check.level))
+        return FileReport(source, tuple(findings), _skipped(self.preset))
 
     def validate_bytes(self, data: bytes, source: str = "<bytes>") -> FileReport:
         """Check a document given as bytes (decoded and parsed within the limits)."""
@@ -105,6 +103,28 @@ class CsafValidator:
     def validate_paths(self, paths: Sequence[Path]) -> BatchReport:
         """Check files, and every ``*.json`` below each folder, in name order."""
         return BatchReport(tuple(self.validate_file(path) for path in expand_paths(paths)))
+
+
+def _printable(message: str) -> str:
+    """The message on one line: characters such as a newline in a quoted id are escaped."""
+    return "".join(
+        character if character.isprintable() else character.encode("unicode_escape").decode()
+        for character in message
+    )
+
+
+@cache
+def _runnable(preset: Preset) -> tuple[Check, ...]:
+    return tuple(check for check in preset.checks() if check.skip_reason is None)
+
+
+@cache
+def _skipped(preset: Preset) -> tuple[SkippedTest, ...]:
+    return tuple(
+        SkippedTest(check.test_id, check.skip_reason)
+        for check in preset.checks()
+        if check.skip_reason is not None
+    )
 
 
 def _load_failure(error: DocumentLoadError, source: str | None = None) -> FileReport:
