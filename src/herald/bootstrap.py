@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from herald.adapters.csaf_distribution import DistributionKeeper
+from herald.adapters.delivery import (
+    EmailComposer,
+    EmailSender,
+    HmacTokenSigner,
+    MaildirTransport,
+    SmtpSettings,
+    SmtpTransport,
+    WebhookSender,
+    WebhookTargetGuard,
+)
+from herald.adapters.delivery.email import Transport
+from herald.adapters.delivery.worker import WorkerLoop
 from herald.adapters.security import Argon2Hasher
 from herald.adapters.signing import OpenPgpSigner, SignatureCache
 from herald.adapters.source import SourceTextSerializer
 from herald.adapters.storage import Database
 from herald.config import Settings
+from herald.domain.alerts import Channel, RetryPolicy
 from herald.services.accounts import AccountService
+from herald.services.alerts import AlertPlanner, AlertService
 from herald.services.audit import AuditService
 from herald.services.authoring import AuthoringService
 from herald.services.csaf_import import CsafImportService
+from herald.services.delivery import DeliveryService
 from herald.services.ports import Clock, PasswordHasher
 from herald.services.publication import GENERATION_MAX_AGE, EmbargoKeeper, PublicationService
 from herald.services.reading import ReadingService
 from herald.services.source import SourceService
+from herald.services.subscriptions import SubscriptionService
 
 
 class SystemClock:
@@ -44,6 +61,10 @@ class Herald:
     csaf_import: CsafImportService
     embargo: EmbargoKeeper
     publication: PublicationService
+    subscriptions: SubscriptionService
+    """Alert subscriptions, groups and webhooks (docs/alerts.md)."""
+    alerts: AlertService
+    """Deliveries per bulletin, resend, predisclosure."""
     signatures: SignatureCache
     """OpenPGP signatures of CSAF documents, made once and kept under the data folder."""
     csaf_distribution: DistributionKeeper
@@ -71,7 +92,9 @@ def build(
         database.migrate()
     clock = clock or SystemClock()
     read = partial(database.unit_of_work, read_only=True)
-    authoring = AuthoringService(database.unit_of_work, clock, SourceTextSerializer())
+    authoring = AuthoringService(
+        database.unit_of_work, clock, SourceTextSerializer(), AlertPlanner()
+    )
     embargo = EmbargoKeeper(
         read,
         authoring.release_due,
@@ -95,7 +118,62 @@ def build(
         audit=AuditService(read),
         csaf_import=CsafImportService(database.unit_of_work, clock, SourceTextSerializer()),
         embargo=embargo,
+        subscriptions=SubscriptionService(
+            database.unit_of_work,
+            clock,
+            HmacTokenSigner(settings.signing_key),
+            WebhookTargetGuard(allow_private=settings.webhook_allow_private),
+        ),
+        alerts=AlertService(
+            database.unit_of_work, clock, timedelta(hours=settings.predisclosure_lead_hours)
+        ),
         publication=publication,
         signatures=signatures,
         csaf_distribution=DistributionKeeper(publication, settings.base_url, signatures),
     )
+
+
+def delivery_service(
+    herald: Herald,
+    *,
+    email_concurrency: int = 4,
+    webhook_concurrency: int = 16,
+    lease_seconds: float = 120.0,
+) -> DeliveryService:
+    """The outbox worker's service: SMTP (or the Maildir) and webhook senders.
+
+    Each call builds senders with their own thread pools and connections; close it.
+    """
+    settings = herald.settings
+    signer = HmacTokenSigner(settings.signing_key)
+    composer = EmailComposer(settings.base_url, settings.sender_address, signer)
+    transport: Callable[[], Transport]
+    if settings.smtp_url is not None:
+        smtp = SmtpSettings.parse(settings.smtp_url)
+        transport = partial(SmtpTransport, smtp)
+    else:
+        maildir = MaildirTransport(settings.data_dir / "mail")
+        transport = lambda: maildir  # noqa: E731 - one Maildir shared by the threads
+    guard = WebhookTargetGuard(allow_private=settings.webhook_allow_private)
+    return DeliveryService(
+        herald.database.unit_of_work,
+        herald.clock,
+        {
+            Channel.EMAIL: EmailSender(composer, transport, email_concurrency),
+            Channel.WEBHOOK: WebhookSender(settings.base_url, guard, webhook_concurrency),
+        },
+        signer,
+        RetryPolicy(max_age=timedelta(hours=settings.alert_max_age_hours)),
+        lease=timedelta(seconds=lease_seconds),
+    )
+
+
+def in_process_worker(herald: Herald) -> WorkerLoop:
+    """The alert worker ``herald serve`` runs in a thread of its own, started."""
+    loop = WorkerLoop(
+        delivery_service(herald, email_concurrency=2, webhook_concurrency=8),
+        herald.authoring.release_due,
+        herald.alerts.predisclose_due,
+    )
+    loop.start_thread()
+    return loop

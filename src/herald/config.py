@@ -27,6 +27,17 @@ ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "(default: the only secret key in HERALD_GNUPG_HOME; none: documents go unsigned).",
     "HERALD_SECRET_KEY": "Secret for signing session cookies and CSRF tokens; at least 32 "
     "characters (default: a random key kept in $HERALD_DATA_DIR/secret.key).",
+    "HERALD_SMTP_URL": "SMTP relay for alert emails, e.g. smtp://user:pass@host:587?starttls=1 "
+    "or smtps://user:pass@host:465 (default: none; emails go to the Maildir "
+    "$HERALD_DATA_DIR/mail).",
+    "HERALD_MAIL_FROM": "Sender address of alert emails (default: alerts@ the host of "
+    "HERALD_BASE_URL).",
+    "HERALD_WEBHOOK_ALLOW_PRIVATE": "1 to allow webhook targets on loopback, private and "
+    "link-local addresses, and plain http (default: 0, refused).",
+    "HERALD_PREDISCLOSURE_LEAD_HOURS": "How long before a scheduled bulletin's release its "
+    "predisclosure group is alerted (default: 72).",
+    "HERALD_ALERT_MAX_AGE_HOURS": "How long a delivery is retried before it fails for good "
+    "(default: 72).",
 }
 """Every environment variable herald reads, with what it does (the README lists them too)."""
 
@@ -45,6 +56,16 @@ class Settings:
     """The signing secret; None means the key file under ``data_dir``."""
     cna_org_id: str | None = None
     """The CNA's organisation UUID for CVE JSON 5 (None: a documented placeholder)."""
+    smtp_url: str | None = None
+    """The SMTP relay for alert emails; None means the Maildir under ``data_dir``."""
+    mail_from: str | None = None
+    """The sender of alert emails; None means ``alerts@`` the base URL's host."""
+    webhook_allow_private: bool = False
+    """Allow webhook targets on internal addresses (and plain http)."""
+    predisclosure_lead_hours: float = 72.0
+    """Predisclosure lead time before a scheduled release."""
+    alert_max_age_hours: float = 72.0
+    """How long a delivery is retried before it fails for good."""
     gnupg_home: Path | None = None
     """The GnuPG home of the CSAF signing key; None means ``data_dir / "gnupg"``."""
     openpgp_fingerprint: str | None = None
@@ -100,6 +121,14 @@ class Settings:
         return self.gnupg_home if self.gnupg_home is not None else self.data_dir / "gnupg"
 
     @property
+    def sender_address(self) -> str:
+        """``mail_from``, or ``alerts@`` the host of the base URL."""
+        if self.mail_from is not None:
+            return self.mail_from
+        host = self.base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        return f"alerts@{host}"
+
+    @property
     def secure_cookies(self) -> bool:
         """Cookies carry ``Secure`` when the site is served over TLS."""
         return self.base_url.startswith("https://")
@@ -115,3 +144,23 @@ class Settings:
             with os.fdopen(descriptor, "w", encoding="ascii") as key_file:
                 key_file.write(secrets.token_urlsafe(48))
         return path.read_text(encoding="ascii").strip()
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = (env.get(name) or "0").strip().lower()
+    if value not in ("0", "1", "true", "false", "yes", "no"):
+        raise ValidationError(name, f"{value!r} is not 1 or 0")
+    return value in ("1", "true", "yes")
+
+
+def _hours(env: Mapping[str, str], name: str, default: float = 72.0) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        hours = float(raw)
+    except ValueError:
+        raise ValidationError(name, f"{raw!r} is not a number of hours") from None
+    if not 0 <= hours <= 24 * 365:
+        raise ValidationError(name, "give 0 to 8760 hours")
+    return hours

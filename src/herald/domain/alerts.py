@@ -62,7 +62,8 @@ class DeliveryStatus(StrEnum):
 
 
 def parse_email(text: str, field_name: str = "email") -> str:
-    """A plausible single mailbox address (syntax only, no DNS), lower-cased domain."""
+    """A plausible single mailbox address (syntax only, no DNS), lower-cased: one
+    subscription per address whatever the case it is typed in."""
     candidate = text.strip() if isinstance(text, str) else ""
     if not candidate or len(candidate) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(candidate):
         raise ValidationError(field_name, "is not an email address (expected name@example.com)")
@@ -70,7 +71,7 @@ def parse_email(text: str, field_name: str = "email") -> str:
     labels = domain.split(".")
     if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
         raise ValidationError(field_name, "is not an email address (expected name@example.com)")
-    return f"{local}@{domain.lower()}"
+    return f"{local}@{domain}".lower()
 
 
 def parse_group_name(text: str, field_name: str = "group") -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from herald import __version__
+from herald.adapters.cli import alerts as alerts_commands
 from herald.adapters.cli import bulletins, csaf, data, formats, keys, serve, site, users
+from herald.adapters.cli import worker as worker_command
 from herald.adapters.cli.errors import HeraldGroup
 
 app = typer.Typer(
@@ -22,6 +24,8 @@ csaf.register(app)
 formats.register(app)
 site.register(app)
 users.register(app)
+alerts_commands.register(app)
+worker_command.register(app)
 keys.register(app)
 
 

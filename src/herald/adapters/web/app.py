@@ -22,7 +22,7 @@ from herald.adapters.web import errors
 from herald.adapters.web.middleware import BodyLimit, SecurityHeaders, security_headers
 from herald.adapters.web.routes import api, csaf_provider, documents, feeds, site, staff
 from herald.adapters.web.site_cache import CachedPages
-from herald.bootstrap import Herald
+from herald.bootstrap import Herald, in_process_worker
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "herald_session"
@@ -60,9 +60,13 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(_release_on_time(herald)) if run_scheduler else None
+        worker = in_process_worker(herald) if run_scheduler else None  # alerts
         try:
             yield
         finally:
+            if worker is not None:
+                worker.stop()
+                await run_in_threadpool(worker.join, 30.0)
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

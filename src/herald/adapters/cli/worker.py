@@ -1,0 +1,77 @@
+"""``herald worker``: deliver alerts from the outbox (email and webhooks)."""
+
+from __future__ import annotations
+
+import resource
+import signal
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from herald.adapters.cli.context import herald_app
+from herald.adapters.delivery.worker import WorkerLoop
+from herald.bootstrap import delivery_service
+from herald.domain.errors import ValidationError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker)
+
+
+def worker(
+    concurrency: Annotated[
+        int, typer.Option(help="Email sending threads, one SMTP connection each.")
+    ] = 4,
+    webhook_concurrency: Annotated[
+        int, typer.Option(help="Webhook requests in flight at once.")
+    ] = 16,
+    batch: Annotated[int, typer.Option(help="Deliveries claimed per batch.")] = 500,
+    poll: Annotated[float, typer.Option(help="Seconds to wait when nothing is due.")] = 1.0,
+    lease: Annotated[
+        float, typer.Option(help="Seconds a claim holds its rows before others may retake them.")
+    ] = 120.0,
+    once: Annotated[
+        bool, typer.Option("--once", help="Stop when nothing is due (instead of waiting).")
+    ] = False,
+) -> None:
+    """Send alerts: release due embargoes, predisclose, drain the outbox; until stopped.
+
+    On PostgreSQL run as many as you like, on as many machines; on SQLite run one.
+    """
+    for name, value in (
+        ("--concurrency", concurrency),
+        ("--webhook-concurrency", webhook_concurrency),
+        ("--batch", batch),
+    ):
+        if not 1 <= value <= 10_000:
+            raise ValidationError(name, "give a number from 1 to 10000")
+    if not 1 <= lease <= 86_400:
+        raise ValidationError("--lease", "give 1 to 86400 seconds")
+    if not 0.01 <= poll <= 3600:
+        raise ValidationError("--poll", "give 0.01 to 3600 seconds")
+    with herald_app() as herald:
+        loop = WorkerLoop(
+            delivery_service(
+                herald,
+                email_concurrency=concurrency,
+                webhook_concurrency=webhook_concurrency,
+                lease_seconds=lease,
+            ),
+            herald.authoring.release_due,
+            herald.alerts.predisclose_due,
+            batch=batch,
+            poll=poll,
+        )
+
+        def _stop(signum: int, _: FrameType | None) -> None:
+            loop.stop()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        try:
+            handled = loop.run(once=once)
+        finally:
+            loop.service.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    typer.echo(f"herald worker: {handled} deliveries handled; peak RSS {peak_mb:.0f} MB", err=True)
