@@ -51,7 +51,7 @@ def stop_agent(home: Path) -> None:
     """Stop the gpg-agent of ``home`` (GnuPG starts one per home and leaves it running)."""
     gpgconf = shutil.which("gpgconf")
     if gpgconf is not None:
-        subprocess.run(  # noqa: S603  # a fixed program and arguments
+        subprocess.run(  # a fixed program and arguments
             [gpgconf, "--homedir", str(home), "--kill", "gpg-agent"],
             capture_output=True,
             check=False,

@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 from referencing import Registry, Resource
@@ -161,7 +160,9 @@ def test_index_and_changes_list_exactly_the_documents_in_order(
     index = fetch("index.txt").decode()
     assert index.endswith("\n")
     paths = index.splitlines()
-    initial = {p: json.loads(fetch(p))["document"]["tracking"]["initial_release_date"] for p in paths}
+    initial = {
+        p: json.loads(fetch(p))["document"]["tracking"]["initial_release_date"] for p in paths
+    }
     assert paths == sorted(paths, key=lambda p: (initial[p], p), reverse=True)
     rows = list(csv.reader(io.StringIO(fetch("changes.csv").decode(), newline="")))
     assert sorted(path for path, _ in rows) == sorted(paths)

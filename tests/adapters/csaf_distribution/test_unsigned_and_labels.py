@@ -1,0 +1,79 @@
+"""Without a key herald is a CSAF provider (hashes, no signatures); documents whose TLP
+label is not for everyone are never distributed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from herald import demo
+from herald.adapters.csaf_distribution import DistributionUrls, assemble, distributed_document
+from herald.adapters.web import create_app
+from herald.bootstrap import Herald
+from herald.services.source import SourceItems
+from tests.adapters.csaf_distribution.conftest import (
+    BASE_URL,
+    WELL_KNOWN,
+    MovableClock,
+    make_herald,
+)
+from tests.adapters.csaf_distribution.test_provider import provider_schema_errors
+
+
+@pytest.fixture
+def unsigned(database_url: str, short_dir: Path, clock: MovableClock) -> Iterator[Herald]:
+    services = make_herald(database_url, short_dir / "var", short_dir / "empty-home", clock)
+    services.source.import_items(
+        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
+    )
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+def test_without_a_key_documents_are_hashed_but_not_signed(unsigned: Herald) -> None:
+    with TestClient(create_app(unsigned, run_scheduler=False)) as client:
+        metadata = client.get(f"{WELL_KNOWN}provider-metadata.json").json()
+        assert provider_schema_errors(metadata) == []
+        assert metadata["role"] == "csaf_provider"
+        assert "public_openpgp_keys" not in metadata
+        assert client.get(f"{WELL_KNOWN}2026/ctx696397.json.sha512").status_code == 200
+        assert client.get(f"{WELL_KNOWN}2026/ctx696397.json.asc").status_code == 404
+        feed = client.get(f"{WELL_KNOWN}feed-tlp-white.json").json()
+    [entry] = feed["feed"]["entry"]
+    assert {link["rel"] for link in entry["link"]} == {"self", "hash"}
+
+
+def test_only_documents_for_everyone_are_distributed() -> None:
+    urls = DistributionUrls(BASE_URL)
+    white = distributed_document(demo.reference_bulletin(), demo.catalog(), demo.publisher(), urls)
+    amber = replace(white, tracking_id="CTX000002", path="2026/ctx000002.json", tlp_label="AMBER")
+    red = replace(white, tracking_id="CTX000003", path="2026/ctx000003.json", tlp_label="RED")
+    distribution = assemble([white, amber, red], demo.publisher(), urls, None)
+    assert distribution.withheld == ("CTX000002", "CTX000003")
+    assert [doc.path for doc in distribution.documents] == ["2026/ctx696397.json"]
+    assert not any("ctx00000" in path for path in distribution.files)
+    index = distribution.files["index.txt"].body.decode()
+    assert index == "2026/ctx696397.json\n"
+    labels = [
+        feed["tlp_label"]
+        for feed in json.loads(distribution.files["provider-metadata.json"].body)["distributions"][
+            0
+        ]["rolie"]["feeds"]
+    ]
+    assert labels == ["WHITE"]
+
+
+def test_a_signing_key_is_required_for_every_document_when_given() -> None:
+    from herald.adapters.csaf_distribution import PublicKey
+
+    urls = DistributionUrls(BASE_URL)
+    white = distributed_document(demo.reference_bulletin(), demo.catalog(), demo.publisher(), urls)
+    with pytest.raises(ValueError, match="signature"):
+        assemble([white], demo.publisher(), urls, PublicKey("A" * 40, b"key"))
