@@ -105,7 +105,21 @@ class Settings:
                     f"{openpgp_fingerprint!r} is not an OpenPGP fingerprint (40 hex digits)",
                 )
             openpgp_fingerprint = compact
+        smtp_url = env.get("HERALD_SMTP_URL") or None
+        if smtp_url is not None and not smtp_url.startswith(("smtp://", "smtps://")):
+            raise ValidationError(
+                "HERALD_SMTP_URL",
+                "expected smtp://[user:pass@]host[:port][?starttls=1] or smtps://",
+            )
+        mail_from = env.get("HERALD_MAIL_FROM") or None
+        if mail_from is not None and "@" not in mail_from:
+            raise ValidationError("HERALD_MAIL_FROM", f"{mail_from!r} is not an email address")
         return cls(
+            smtp_url=smtp_url,
+            mail_from=mail_from,
+            webhook_allow_private=_flag(env, "HERALD_WEBHOOK_ALLOW_PRIVATE"),
+            predisclosure_lead_hours=_hours(env, "HERALD_PREDISCLOSURE_LEAD_HOURS"),
+            alert_max_age_hours=_hours(env, "HERALD_ALERT_MAX_AGE_HOURS"),
             data_dir=data_dir,
             database_url=database_url,
             base_url=base_url,
