@@ -87,3 +87,34 @@ def test_the_json_format_and_the_size_limit(tmp_path: Path) -> None:
 def test_a_bad_option_is_a_usage_error(tmp_path: Path) -> None:
     result = _herald("--format", "yaml", tmp_path)
     assert result.returncode == 2
+
+
+def test_jobs_spread_the_files_and_keep_the_report_identical(tmp_path: Path) -> None:
+    for number in range(7):
+        document = advisory()
+        if number % 3 == 1:
+            document["document"]["tracking"]["version"] = "9"
+        _write(tmp_path, f"advisory-{number}.json", document)
+    (tmp_path / "advisory-cut.json").write_bytes(b'{"document": {')
+    one = _herald("--format", "json", tmp_path)
+    two = _herald("--format", "json", "--jobs", "2", tmp_path)
+    assert two.returncode == one.returncode == 1
+    assert two.stdout == one.stdout
+    names = [Path(entry["file"]).name for entry in json.loads(two.stdout)["files"]]
+    assert names == sorted(names)
+    assert [entry["valid"] for entry in json.loads(two.stdout)["files"]] == [
+        True,
+        False,
+        True,
+        True,
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
+def test_jobs_must_be_at_least_one(tmp_path: Path) -> None:
+    result = _herald("--jobs", "0", tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr

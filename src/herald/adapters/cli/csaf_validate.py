@@ -17,6 +17,7 @@ from herald.adapters.csaf_validation import (
     Preset,
     render_json,
     render_text,
+    validate_paths_in_processes,
 )
 
 
@@ -50,6 +51,15 @@ def validate_command(
     max_depth: Annotated[
         int, typer.Option("--max-depth", min=1, help="Deepest JSON nesting accepted.")
     ] = DEFAULT_MAX_DEPTH,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes to spread the files over; the report keeps the files' order.",
+        ),
+    ] = 1,
 ) -> None:
     """Validate CSAF 2.0 documents: JSON schema and the tests of section 6.
 
@@ -57,7 +67,7 @@ def validate_command(
     every file is valid, 1 when any file is invalid or cannot be read.
     """
     validator = CsafValidator(tests, LoadLimits(max_bytes=max_size, max_depth=max_depth))
-    batch = validator.validate_paths(paths)
+    batch = validate_paths_in_processes(validator, paths, jobs)
     match report_format:
         case ReportFormat.TEXT:
             typer.echo(render_text(batch))

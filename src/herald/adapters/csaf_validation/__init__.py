@@ -16,6 +16,7 @@ from herald.adapters.csaf_validation.loading import (
     load_json_file,
     parse_json_bytes,
 )
+from herald.adapters.csaf_validation.parallel import validate_paths_in_processes
 from herald.adapters.csaf_validation.report import (
     BatchReport,
     FileReport,
@@ -58,4 +59,5 @@ __all__ = [
     "render_json",
     "render_text",
     "validate_document",
+    "validate_paths_in_processes",
 ]

@@ -216,7 +216,8 @@ class DocumentIndex:
     branches: list[Branch] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     relationships: list[Relationship] = field(default_factory=list)
-    hash_lists: list[HashList] = field(default_factory=list)
+    hashes: list[tuple[str, list[Any]]] = field(default_factory=list)
+    """(JSON pointer of a product, its ``product_identification_helper/hashes`` array)."""
     vulnerabilities: list[Vulnerability] = field(default_factory=list)
     product_references: list[Ids] = field(default_factory=list)
     """Every product id used outside a definition (the paths of test 6.1.1, and flags)."""
@@ -226,6 +227,22 @@ class DocumentIndex:
     """Set by the validator when the document passed the CSAF schema, so tests may rely on it."""
     cache: dict[str, Any] = field(default_factory=dict)
     """Values several tests derive from the index (group members, sorted revisions)."""
+
+    @property
+    def hash_lists(self) -> list[HashList]:
+        """Every item of every product's ``hashes`` that is an object (built when asked for)."""
+        lists: list[HashList] = []
+        for path, items in self.hashes:
+            for position, item in enumerate(items):
+                if isinstance(item, dict):
+                    entries = item.get("file_hashes")
+                    lists.append(
+                        HashList(
+                            f"{path}/product_identification_helper/hashes/{position}",
+                            entries if isinstance(entries, list) else [],
+                        )
+                    )
+        return lists
 
     def group_members(self) -> dict[str, set[str]]:
         """Group id → its product ids (computed once per index)."""
@@ -299,17 +316,8 @@ def _add_product(index: DocumentIndex, data: Any, path: str) -> None:
         FullProductName(path, data, product_id if isinstance(product_id, str) else None, helper)
     )
     hashes = helper.get("hashes")
-    if not isinstance(hashes, list):
-        return
-    for position, item in enumerate(hashes):
-        if isinstance(item, dict):
-            entries = item.get("file_hashes")
-            index.hash_lists.append(
-                HashList(
-                    f"{path}/product_identification_helper/hashes/{position}",
-                    entries if isinstance(entries, list) else [],
-                )
-            )
+    if isinstance(hashes, list):
+        index.hashes.append((path, hashes))
 
 
 def _index_tree(index: DocumentIndex, tree: dict[str, Any]) -> None:

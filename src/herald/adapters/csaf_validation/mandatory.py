@@ -20,7 +20,7 @@ from herald.adapters.csaf_validation.cvss_scores import (
     vector_metrics,
 )
 from herald.adapters.csaf_validation.cwe import CWE_VERSION, weakness_names
-from herald.adapters.csaf_validation.index import DocumentIndex, ProductBinding
+from herald.adapters.csaf_validation.index import DocumentIndex, Ids, ProductBinding
 from herald.adapters.csaf_validation.language_tags import language_tag_problem
 from herald.adapters.csaf_validation.purl import purl_problem
 from herald.adapters.csaf_validation.report import Level
@@ -156,9 +156,27 @@ _CONTRADICTION_GROUPS = {
 }
 
 
+def _disjoint_groups(status: dict[str, Ids]) -> bool:
+    """True when no id is in two of the groups (affected, not affected, fixed, investigated)."""
+    members: dict[str, set[object]] = {}
+    try:
+        for key, ids in status.items():
+            group = _CONTRADICTION_GROUPS.get(key)
+            if group is not None:
+                members.setdefault(group, set()).update(ids.items)
+    except TypeError:  # an unhashable item: the loop below looks at each one
+        return False
+    if len(members) < 2:
+        return True
+    sets = list(members.values())
+    return sum(map(len, sets)) == len(set().union(*sets))
+
+
 @test("6.1.6", "Contradicting Product Status")
 def contradicting_status(index: DocumentIndex) -> Iterator[Problem]:
     for vulnerability in index.vulnerabilities:
+        if _disjoint_groups(vulnerability.status):
+            continue
         group_of: dict[str, str] = {}
         for key, ids in vulnerability.status.items():
             group = _CONTRADICTION_GROUPS.get(key)
@@ -514,8 +532,20 @@ def _distinct(values: list[object]) -> bool:
         return False
 
 
+def _may_repeat(items: list[object]) -> bool:
+    """False when no item of a ``hashes`` array lists two ``file_hashes``, the common case."""
+    for item in items:
+        if isinstance(item, dict):
+            entries = item.get("file_hashes")
+            if isinstance(entries, list) and len(entries) > 1:
+                return True
+    return False
+
+
 @test("6.1.25", "Multiple Use of Same Hash Algorithm")
 def duplicate_hash_algorithm(index: DocumentIndex) -> Iterator[Problem]:
+    if not any(_may_repeat(items) for _, items in index.hashes):
+        return
     for hashes in index.hash_lists:
         algorithms = hashes.algorithms()
         if len(algorithms) < 2 or _distinct(algorithms):
