@@ -58,8 +58,9 @@ ENTRY_POINTS = (
     "/.well-known/csaf/changes.csv",
 )
 """Where the crawl starts; everything else is found through links."""
-NOT_EXPORTED = ("/api/v1/openapi.json", "/staff", "/healthz")
-"""Live-only path prefixes (the API description, the staff side) never written."""
+NOT_EXPORTED = ("/api/v1/openapi.json", "/staff", "/healthz", "/alerts")
+"""Live-only path prefixes (the API description, the staff side, alert subscriptions)
+never written."""
 NOT_EXPORTED_PAGES = frozenset({"/api/"})
 """Live-only pages (the API index, which describes the live API)."""
 SUFFIXES = frozenset(

@@ -123,6 +123,9 @@ def _media_type(path: str, response: httpx.Response) -> str:
 
 STATIC_ONLY = [
     (re.compile(r'\s*<li><a href="/api/">API</a></li>'), ""),
+    (re.compile(r'\s*<li><a href="/alerts/subscribe">Alerts</a></li>'), ""),
+    (re.compile(r'<a href="/alerts/subscribe">Get security alerts by email</a> · '), ""),
+    (re.compile(r'<p class="subscribe-link">.*?</p>', re.S), ""),
     (re.compile(r'<form class="filters".*?</form>', re.S), "[filters]"),
     (re.compile(r'<p class="note">This is a static copy.*?</p>', re.S), "[filters]"),
 ]

@@ -1,0 +1,148 @@
+"""API tokens in SQL: the ``api_tokens`` table, which token made which webhook
+(``api_token_webhooks``), their store, and a unit of work that keeps the tokens and the
+audit log in one transaction (``ApiTokenUnitOfWork``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import suppress
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import ForeignKey, Integer, String, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from herald.adapters.storage.audit import SqlAuditLog
+from herald.adapters.storage.database import Database
+from herald.adapters.storage.errors import storage_errors, translated
+from herald.adapters.storage.tables import Base
+from herald.domain.api_tokens import ApiToken
+from herald.services.api_tokens import ApiTokenStore
+from herald.services.ports import AuditLog
+
+
+class ApiTokenRow(Base):
+    """An issued API token: its name and the SHA-256 of the token, never the token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str]
+    revoked_at: Mapped[datetime | None]
+
+
+class ApiTokenWebhookRow(Base):
+    """A webhook made through the API, and the token that made it (and alone manages it)."""
+
+    __tablename__ = "api_token_webhooks"
+
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_subscriptions.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True
+    )
+
+
+def _token(row: ApiTokenRow) -> ApiToken:
+    return ApiToken(row.id, row.name, row.created_at, row.created_by, row.revoked_at)
+
+
+class SqlApiTokenStore:
+    def __init__(self, session: Session, where: str) -> None:
+        self._session = session
+        self._where = where
+
+    @translated
+    def add(self, name: str, token_hash: str, created_at: datetime, created_by: str) -> ApiToken:
+        row = ApiTokenRow(
+            name=name, token_hash=token_hash, created_at=created_at, created_by=created_by
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _token(row)
+
+    @translated
+    def all(self) -> Sequence[ApiToken]:
+        rows = self._session.scalars(select(ApiTokenRow).order_by(ApiTokenRow.id))
+        return [_token(row) for row in rows]
+
+    @translated
+    def find(self, name: str) -> ApiToken | None:
+        row = self._session.scalar(select(ApiTokenRow).where(ApiTokenRow.name == name))
+        return _token(row) if row is not None else None
+
+    @translated
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        row = self._session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash))
+        return _token(row) if row is not None else None
+
+    @translated
+    def revoke(self, token_id: int, at: datetime) -> None:
+        self._session.execute(
+            update(ApiTokenRow)
+            .where(ApiTokenRow.id == token_id, ApiTokenRow.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+    @translated
+    def own_webhook(self, token_id: int, subscription_id: int) -> None:
+        self._session.add(ApiTokenWebhookRow(subscription_id=subscription_id, token_id=token_id))
+        self._session.flush()
+
+    @translated
+    def webhooks_of(self, token_id: int) -> frozenset[int]:
+        ids = self._session.scalars(
+            select(ApiTokenWebhookRow.subscription_id).where(
+                ApiTokenWebhookRow.token_id == token_id
+            )
+        )
+        return frozenset(ids)
+
+
+class ApiTokenUnitOfWork:
+    """One session over ``api_tokens`` and ``audit_log``; leave without commit to roll back."""
+
+    tokens: ApiTokenStore
+    audit: AuditLog
+
+    def __init__(self, session: Session, where: str) -> None:
+        self._session = session
+        self._where = where
+        self.tokens = SqlApiTokenStore(session, where)
+        self.audit = SqlAuditLog(session, where)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            with suppress(SQLAlchemyError):
+                self._session.rollback()
+        finally:
+            self._session.close()
+
+    def commit(self) -> None:
+        with storage_errors(self._where):
+            self._session.commit()
+
+
+class ApiTokenUnits:
+    """Makes ``ApiTokenUnitOfWork``s on a database (the service's factory)."""
+
+    def __init__(self, database: Database) -> None:
+        self._sessions = sessionmaker(database.engine)
+        self._where = database.describe()
+
+    def __call__(self) -> ApiTokenUnitOfWork:
+        return ApiTokenUnitOfWork(self._sessions(), self._where)

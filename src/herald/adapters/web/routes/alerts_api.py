@@ -1,0 +1,335 @@
+"""The alert parts of the JSON API under ``/api/v1``.
+
+- ``POST /subscriptions``: anyone may ask for email alerts; always 202 with the same
+  body for valid input (double opt-in: the address gets a confirmation link), so the
+  answer never tells whether the address was subscribed already.
+- ``/webhooks``: programs holding a staff-issued API token (``Authorization: Bearer``)
+  list, create, change, rotate the secret of and delete the webhooks that token made.
+  A missing, unknown or revoked token is a 401; another token's webhook is a 404.
+
+The secret of a webhook is in the answer to its creation and to a rotation, never
+anywhere else. ``docs/alerts-web.md`` describes the API for its users.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from herald.adapters.web.api_models import API_PREFIX, ErrorResponse
+from herald.adapters.web.deps import HeraldDep
+from herald.bootstrap import Herald
+from herald.domain.alerts import MAX_FILTER_ITEMS, AlertFilter, Channel, Subscription
+from herald.domain.api_tokens import ApiToken
+from herald.domain.errors import NotFound
+from herald.services.actors import Actor
+
+_TEXT = r"^[^\x00-\x1f\x7f]*$"
+"""One line of text without control characters."""
+
+_INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorResponse, "description": "The body is invalid; `error.field` names it."}
+}
+_UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {
+        "model": ErrorResponse,
+        "description": "No `Authorization: Bearer` token, or an unknown or revoked one.",
+    }
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No webhook with this id was made by this token."}
+}
+
+router = APIRouter(prefix=API_PREFIX, responses={**_INVALID})
+
+ACCEPTED_MESSAGE = (
+    "If the address can receive alerts, a confirmation link is on its way to it. "
+    "Alerts start once the link is opened."
+)
+
+
+# --- models -----------------------------------------------------------------------------
+
+
+class FilterModel(BaseModel):
+    """Which bulletins to hear about (every field optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    products: list[Annotated[str, Field(max_length=200, pattern=_TEXT)]] = Field(
+        default_factory=list,
+        max_length=MAX_FILTER_ITEMS,
+        description="Product ids (as in `/api/v1/products`); empty: every product.",
+        examples=[["xenserver"]],
+    )
+    versions: list[Annotated[str, Field(max_length=200, pattern=_TEXT)]] = Field(
+        default_factory=list,
+        max_length=MAX_FILTER_ITEMS,
+        description="`product:version` names; when given, only these versions count.",
+        examples=[["xenserver:8.4"]],
+    )
+    minimum_severity: str | None = Field(
+        default=None,
+        max_length=100,
+        pattern=_TEXT,
+        description="The lowest severity wanted, from the publisher's scale; null: all.",
+        examples=["High"],
+    )
+    editorial: bool = Field(
+        default=False, description="Also alert on editorial changes (wording only)."
+    )
+
+    def domain(self) -> AlertFilter:
+        return AlertFilter(
+            products=tuple(dict.fromkeys(self.products)),
+            versions=tuple(dict.fromkeys(self.versions)),
+            minimum_severity=self.minimum_severity or None,
+            editorial=self.editorial,
+        )
+
+    @classmethod
+    def of(cls, alert_filter: AlertFilter) -> FilterModel:
+        return cls(
+            products=list(alert_filter.products),
+            versions=list(alert_filter.versions),
+            minimum_severity=alert_filter.minimum_severity,
+            editorial=alert_filter.editorial,
+        )
+
+
+class SubscriptionRequest(FilterModel):
+    """An email subscription: the address and its filter."""
+
+    email: str = Field(
+        max_length=254,
+        pattern=_TEXT,
+        description="The address alerts go to (it must confirm by a link).",
+        examples=["psirt-watch@example.com"],
+    )
+
+
+class SubscriptionAccepted(BaseModel):
+    status: str = Field(description="Always `accepted`.", examples=["accepted"])
+    message: str = Field(description="What happens next.")
+
+
+class WebhookRequest(BaseModel):
+    """A new webhook."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        max_length=2000,
+        pattern=_TEXT,
+        description="The https:// URL herald posts signed JSON to (Standard Webhooks).",
+        examples=["https://siem.example.com/hooks/herald"],
+    )
+    filter: FilterModel = Field(default_factory=FilterModel)
+
+
+class WebhookChange(BaseModel):
+    """Changes to a webhook; absent fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(default=None, max_length=2000, pattern=_TEXT)
+    filter: FilterModel | None = None
+
+
+class WebhookModel(BaseModel):
+    id: int = Field(description="The webhook's id.")
+    url: str
+    status: str = Field(description="`active`, or `unsubscribed` once deleted.")
+    filter: FilterModel
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, webhook: Subscription) -> WebhookModel:
+        return cls(
+            id=webhook.id,
+            url=webhook.target,
+            status=webhook.status.value,
+            filter=FilterModel.of(webhook.filter),
+            created_at=webhook.created_at,
+        )
+
+
+class WebhookList(BaseModel):
+    webhooks: list[WebhookModel]
+
+
+class WebhookWithSecret(WebhookModel):
+    secret: str = Field(
+        description="The signing secret (`whsec_` + base64): shown only in this answer."
+    )
+
+
+# --- authentication ---------------------------------------------------------------------
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(401, message, headers={"WWW-Authenticate": 'Bearer realm="herald"'})
+
+
+async def _api_token(request: Request) -> ApiToken:
+    herald: Herald = request.app.state.herald
+    header = request.headers.get("authorization")
+    if not header:
+        raise _unauthorized("give an API token: Authorization: Bearer <token>")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("the Authorization header must be 'Bearer <token>'")
+    found = await run_in_threadpool(herald.api_tokens.authenticate, token.strip())
+    if found is None:
+        raise _unauthorized("the API token is unknown or revoked")
+    return found
+
+
+TokenDep = Annotated[ApiToken, Depends(_api_token)]
+WebhookId = Annotated[int, Path(ge=1, le=2**53, description="The webhook's id.")]
+
+
+def _actor(token: ApiToken) -> Actor:
+    return Actor(f"token:{token.name}")
+
+
+async def _own_webhook(herald: Herald, token: ApiToken, webhook_id: int) -> Subscription:
+    if webhook_id in await run_in_threadpool(herald.api_tokens.webhooks_of, token):
+        found = await run_in_threadpool(
+            herald.subscriptions.subscriptions, Channel.WEBHOOK, None, _actor(token)
+        )
+        for webhook in found:
+            if webhook.id == webhook_id and webhook.status.value != "unsubscribed":
+                return webhook
+    raise NotFound(f"no webhook {webhook_id}")
+
+
+# --- subscriptions ----------------------------------------------------------------------
+
+
+@router.post(
+    "/subscriptions",
+    status_code=202,
+    response_model=SubscriptionAccepted,
+    summary="Ask for email alerts (double opt-in)",
+    tags=["alerts"],
+)
+async def subscribe(body: SubscriptionRequest, herald: HeraldDep) -> SubscriptionAccepted:
+    """Queue a confirmation email to the address; alerts start when its link is opened.
+
+    The answer is the same whether or not the address was subscribed already.
+    """
+    await run_in_threadpool(herald.subscriptions.subscribe, body.email, body.domain())
+    return SubscriptionAccepted(status="accepted", message=ACCEPTED_MESSAGE)
+
+
+# --- webhooks ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/webhooks",
+    response_model=WebhookList,
+    summary="The webhooks this token made",
+    tags=["webhooks"],
+    responses=_UNAUTHORIZED,
+)
+async def webhooks(herald: HeraldDep, token: TokenDep) -> WebhookList:
+    owned = await run_in_threadpool(herald.api_tokens.webhooks_of, token)
+    found = await run_in_threadpool(
+        herald.subscriptions.subscriptions, Channel.WEBHOOK, None, _actor(token)
+    )
+    return WebhookList(
+        webhooks=[
+            WebhookModel.of(w) for w in found if w.id in owned and w.status.value != "unsubscribed"
+        ]
+    )
+
+
+@router.post(
+    "/webhooks",
+    status_code=201,
+    response_model=WebhookWithSecret,
+    summary="Add a webhook (its secret is in this answer only)",
+    tags=["webhooks"],
+    responses=_UNAUTHORIZED,
+)
+async def add_webhook(
+    body: WebhookRequest, herald: HeraldDep, token: TokenDep
+) -> WebhookWithSecret:
+    created = await run_in_threadpool(
+        lambda: herald.subscriptions.subscribe_webhook(
+            body.url, body.filter.domain(), None, _actor(token)
+        )
+    )
+    await run_in_threadpool(herald.api_tokens.own_webhook, token, created.id)
+    return WebhookWithSecret(**WebhookModel.of(created).model_dump(), secret=created.secret or "")
+
+
+@router.get(
+    "/webhooks/{webhook_id}",
+    response_model=WebhookModel,
+    summary="One webhook",
+    tags=["webhooks"],
+    responses={**_UNAUTHORIZED, **_NOT_FOUND},
+)
+async def webhook(webhook_id: WebhookId, herald: HeraldDep, token: TokenDep) -> WebhookModel:
+    return WebhookModel.of(await _own_webhook(herald, token, webhook_id))
+
+
+@router.patch(
+    "/webhooks/{webhook_id}",
+    response_model=WebhookModel,
+    summary="Change a webhook's URL or filter",
+    tags=["webhooks"],
+    responses={**_UNAUTHORIZED, **_NOT_FOUND},
+)
+async def change_webhook(
+    webhook_id: WebhookId, body: WebhookChange, herald: HeraldDep, token: TokenDep
+) -> WebhookModel:
+    existing = await _own_webhook(herald, token, webhook_id)
+    changed = await run_in_threadpool(
+        lambda: herald.subscriptions.update_webhook(
+            existing.id,
+            body.url,
+            body.filter.domain() if body.filter is not None else None,
+            _actor(token),
+        )
+    )
+    return WebhookModel.of(changed)
+
+
+@router.post(
+    "/webhooks/{webhook_id}/secret",
+    response_model=WebhookWithSecret,
+    summary="Rotate a webhook's secret (the new one is in this answer only)",
+    tags=["webhooks"],
+    responses={**_UNAUTHORIZED, **_NOT_FOUND},
+)
+async def rotate_secret(
+    webhook_id: WebhookId, herald: HeraldDep, token: TokenDep
+) -> WebhookWithSecret:
+    existing = await _own_webhook(herald, token, webhook_id)
+    rotated = await run_in_threadpool(
+        herald.subscriptions.rotate_secret, existing.id, _actor(token)
+    )
+    return WebhookWithSecret(**WebhookModel.of(rotated).model_dump(), secret=rotated.secret or "")
+
+
+@router.delete(
+    "/webhooks/{webhook_id}",
+    status_code=204,
+    response_class=Response,
+    summary="Delete a webhook (nothing more is sent to it)",
+    tags=["webhooks"],
+    responses={**_UNAUTHORIZED, **_NOT_FOUND},
+)
+async def delete_webhook(webhook_id: WebhookId, herald: HeraldDep, token: TokenDep) -> Response:
+    existing = await _own_webhook(herald, token, webhook_id)
+    await run_in_threadpool(herald.subscriptions.delete_webhook, existing.id, _actor(token))
+    return Response(status_code=204)

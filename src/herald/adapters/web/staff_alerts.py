@@ -1,0 +1,445 @@
+"""Staff routes for alerts under ``/staff/alerts``: subscriber groups and their members,
+webhooks (the secret shown once), and, in ``staff_alerts_deliveries``, what went to
+whom about a bulletin.
+
+The services decide who may (publishers and admins: ``Action.PUBLISH``); every POST
+passes ``staff_session.protect`` (same origin and the session's CSRF token) and
+redirects afterwards, except the answers that show a webhook secret, which are shown
+once and never stored by the browser (``Cache-Control: no-store``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from herald.adapters.web import staff_alerts_deliveries, staff_alerts_tokens
+from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.routes.alerts_forms import (
+    FilterValues,
+    add_error,
+    choices,
+    read_filter,
+)
+from herald.adapters.web.staff_forms import FormErrors, FormReader
+from herald.adapters.web.staff_pages import page, see_other, sign_in_first
+from herald.adapters.web.staff_session import Staff, StaffDep, flash, protect, read_form
+from herald.bootstrap import Herald
+from herald.domain.accounts import Action
+from herald.domain.alerts import (
+    AlertFilter,
+    Channel,
+    SubscriberGroup,
+    Subscription,
+    SubscriptionStatus,
+)
+from herald.domain.errors import HeraldError, NotFound, ValidationError
+
+router = APIRouter(prefix="/staff/alerts", dependencies=[Depends(protect)], include_in_schema=False)
+
+NO_STORE = {"Cache-Control": "no-store"}
+_GROUP_IN_PATH = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def _group_name(name: str) -> str:
+    if not _GROUP_IN_PATH.fullmatch(name):
+        raise NotFound(f"no subscriber group {name[:70]!r}")
+    return name
+
+
+def _subscription_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise NotFound(f"no webhook {text[:40]!r}")
+    return int(text)
+
+
+# --- overview ---------------------------------------------------------------------------
+
+
+@router.get("/")
+async def overview(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    everyone = await run_in_threadpool(herald.subscriptions.subscriptions, None, None, staff.actor)
+    counts = {
+        (channel.value, status.value): sum(
+            1 for s in everyone if s.channel is channel and s.status is status
+        )
+        for channel in Channel
+        for status in SubscriptionStatus
+    }
+    groups = await run_in_threadpool(herald.subscriptions.groups)
+    return page(request, "alerts/index.html", staff, {"counts": counts, "groups": groups})
+
+
+# --- subscriber groups ------------------------------------------------------------------
+
+
+async def _groups_page(
+    request: Request,
+    herald: Herald,
+    staff: Staff,
+    errors: FormErrors | None = None,
+    typed: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    groups = await run_in_threadpool(herald.subscriptions.groups)
+    everyone = await run_in_threadpool(herald.subscriptions.subscriptions, None, None, staff.actor)
+    sizes = {
+        g.name: sum(
+            1 for s in everyone if s.group == g.name and s.status is SubscriptionStatus.ACTIVE
+        )
+        for g in groups
+    }
+    return page(
+        request,
+        "alerts/groups.html",
+        staff,
+        {"groups": groups, "sizes": sizes, "errors": errors or {}, "typed": typed or {}},
+        status=status,
+    )
+
+
+@router.get("/groups")
+async def groups(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    return await _groups_page(request, herald, staff)
+
+
+def _read_group(reader: FormReader, name: str) -> tuple[dict[str, str], SubscriberGroup | None]:
+    typed = {
+        "name": name,
+        "title": reader.text("title", limit=200, one_line=True, label="the title").strip(),
+        "subject_prefix": reader.text(
+            "subject_prefix", limit=60, one_line=True, label="the subject prefix"
+        ),
+        "intro": reader.text("intro", limit=4000, label="the introduction").strip(),
+    }
+    if reader.errors:
+        return typed, None
+    try:
+        return typed, SubscriberGroup(
+            name=name,
+            title=typed["title"],
+            subject_prefix=typed["subject_prefix"],
+            intro=typed["intro"],
+        )
+    except ValidationError as error:
+        add_error(reader.errors, error)
+        return typed, None
+
+
+@router.post("/groups")
+async def add_group(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    reader = FormReader(await read_form(request))
+    name = reader.text("name", limit=64, one_line=True, label="the name").strip()
+    typed, group = _read_group(reader, name)
+    if group is not None:
+        existing = await run_in_threadpool(herald.subscriptions.groups)
+        if any(g.name == group.name for g in existing):
+            reader.errors.add("name", f"there is a group {group.name} already")
+    if group is None or reader.errors:
+        return await _groups_page(request, herald, staff, reader.errors, typed, 422)
+    await run_in_threadpool(herald.subscriptions.save_group, group, staff.actor)
+    flash(request, f"Group {group.name} created.")
+    return see_other(f"/staff/alerts/groups/{group.name}")
+
+
+async def _find_group(herald: Herald, name: str) -> SubscriberGroup:
+    for group in await run_in_threadpool(herald.subscriptions.groups):
+        if group.name == name:
+            return group
+    raise NotFound(f"no subscriber group {name!r}")
+
+
+async def _group_page(
+    request: Request,
+    herald: Herald,
+    staff: Staff,
+    name: str,
+    errors: FormErrors | None = None,
+    typed: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    group = await _find_group(herald, _group_name(name))
+    members: Sequence[Subscription] = await run_in_threadpool(
+        herald.subscriptions.subscriptions, None, group.name, staff.actor
+    )
+    return page(
+        request,
+        "alerts/group.html",
+        staff,
+        {
+            "group": group,
+            "members": members,
+            "errors": errors or {},
+            "typed": typed
+            or {"title": group.title, "subject_prefix": group.subject_prefix, "intro": group.intro},
+        },
+        status=status,
+    )
+
+
+@router.get("/groups/{name}")
+async def group(request: Request, name: str, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    return await _group_page(request, herald, staff, name)
+
+
+@router.post("/groups/{name}")
+async def save_group(request: Request, name: str, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    existing = await _find_group(herald, _group_name(name))
+    reader = FormReader(await read_form(request))
+    typed, changed = _read_group(reader, existing.name)
+    if changed is None or reader.errors:
+        return await _group_page(request, herald, staff, name, reader.errors, typed, 422)
+    await run_in_threadpool(herald.subscriptions.save_group, changed, staff.actor)
+    flash(request, f"Group {changed.name} saved.")
+    return see_other(f"/staff/alerts/groups/{changed.name}")
+
+
+@router.post("/groups/{name}/delete")
+async def delete_group(request: Request, name: str, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    await run_in_threadpool(herald.subscriptions.delete_group, _group_name(name), staff.actor)
+    flash(request, f"Group {name} deleted; its members stay subscribed, without a group.")
+    return see_other("/staff/alerts/groups")
+
+
+@router.post("/groups/{name}/members")
+async def add_member(request: Request, name: str, herald: HeraldDep, staff: StaffDep) -> Response:
+    """Add a confirmed address to the group (staff vouch for it: no confirmation email)."""
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    group = await _find_group(herald, _group_name(name))
+    reader = FormReader(await read_form(request))
+    email = reader.text("email", limit=1000, one_line=True, label="the address").strip()
+    if not email and not reader.errors:
+        reader.errors.add("email", "give the member's email address")
+    if not reader.errors:
+        try:
+            added = await run_in_threadpool(
+                lambda: herald.subscriptions.add_email(
+                    email, AlertFilter(), group.name, staff.actor
+                )
+            )
+        except ValidationError as error:
+            add_error(reader.errors, error)
+        else:
+            flash(request, f"{added.target} added to {group.name}.")
+            return see_other(f"/staff/alerts/groups/{group.name}")
+    return await _group_page(request, herald, staff, name, reader.errors, {"email": email}, 422)
+
+
+@router.post("/groups/{name}/members/{subscription_id}/remove")
+async def remove_member(
+    request: Request, name: str, subscription_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    group = await _find_group(herald, _group_name(name))
+    removed = await run_in_threadpool(
+        herald.subscriptions.set_group, _subscription_id(subscription_id), None, staff.actor
+    )
+    flash(request, f"{removed.target} taken out of {group.name} (still subscribed).")
+    return see_other(f"/staff/alerts/groups/{group.name}")
+
+
+# --- webhooks ---------------------------------------------------------------------------
+
+
+async def _webhooks(herald: Herald, staff: Staff) -> list[Subscription]:
+    found = await run_in_threadpool(
+        herald.subscriptions.subscriptions, Channel.WEBHOOK, None, staff.actor
+    )
+    return [s for s in found if s.status is not SubscriptionStatus.UNSUBSCRIBED]
+
+
+async def _webhooks_page(
+    request: Request,
+    herald: Herald,
+    staff: Staff,
+    errors: FormErrors | None = None,
+    typed: dict[str, object] | None = None,
+    status: int = 200,
+) -> Response:
+    return page(
+        request,
+        "alerts/webhooks.html",
+        staff,
+        {
+            "webhooks": await _webhooks(herald, staff),
+            "groups": await run_in_threadpool(herald.subscriptions.groups),
+            "choices": await run_in_threadpool(choices, herald),
+            "errors": errors or {},
+            "typed": typed or {"url": "", "group": "", "values": FilterValues()},
+        },
+        status=status,
+    )
+
+
+@router.get("/webhooks")
+async def webhooks(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    return await _webhooks_page(request, herald, staff)
+
+
+def _secret_page(request: Request, staff: Staff, webhook: Subscription, heading: str) -> Response:
+    return page(
+        request,
+        "alerts/secret.html",
+        staff,
+        {"webhook": webhook, "heading": heading},
+        headers=NO_STORE,
+    )
+
+
+@router.post("/webhooks")
+async def add_webhook(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    reader = FormReader(await read_form(request))
+    url = reader.text("url", limit=2000, one_line=True, label="the URL").strip()
+    group_name = reader.text("group", limit=64, one_line=True).strip() or None
+    values, alert_filter = read_filter(reader)
+    if not url and "url" not in reader.errors:
+        reader.errors.add("url", "give the https:// URL alerts are posted to")
+    typed: dict[str, object] = {"url": url, "group": group_name or "", "values": values}
+    if alert_filter is not None and not reader.errors:
+        try:
+            created = await run_in_threadpool(
+                lambda: herald.subscriptions.subscribe_webhook(
+                    url, alert_filter, group_name, staff.actor
+                )
+            )
+        except (ValidationError, NotFound) as error:
+            _place(reader.errors, error, "group")
+        else:
+            return _secret_page(request, staff, created, "Webhook added")
+    return await _webhooks_page(request, herald, staff, reader.errors, typed, 422)
+
+
+def _place(errors: FormErrors, error: HeraldError, not_found_field: str) -> None:
+    if isinstance(error, NotFound):
+        errors.add(not_found_field, error.message)
+    else:
+        add_error(errors, error)
+
+
+async def _webhook(herald: Herald, staff: Staff, subscription_id: str) -> Subscription:
+    wanted = _subscription_id(subscription_id)
+    for webhook in await _webhooks(herald, staff):
+        if webhook.id == wanted:
+            return webhook
+    raise NotFound(f"no webhook {wanted}")
+
+
+async def _webhook_page(
+    request: Request,
+    herald: Herald,
+    staff: Staff,
+    webhook: Subscription,
+    errors: FormErrors | None = None,
+    typed: dict[str, object] | None = None,
+    status: int = 200,
+) -> Response:
+    return page(
+        request,
+        "alerts/webhook.html",
+        staff,
+        {
+            "webhook": webhook,
+            "choices": await run_in_threadpool(choices, herald),
+            "errors": errors or {},
+            "typed": typed or {"url": webhook.target, "values": FilterValues.of(webhook.filter)},
+        },
+        status=status,
+    )
+
+
+@router.get("/webhooks/{subscription_id}")
+async def webhook(
+    request: Request, subscription_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    return await _webhook_page(
+        request, herald, staff, await _webhook(herald, staff, subscription_id)
+    )
+
+
+@router.post("/webhooks/{subscription_id}")
+async def save_webhook(
+    request: Request, subscription_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    existing = await _webhook(herald, staff, subscription_id)
+    reader = FormReader(await read_form(request))
+    url = reader.text("url", limit=2000, one_line=True, label="the URL").strip()
+    values, alert_filter = read_filter(reader)
+    if not url and "url" not in reader.errors:
+        reader.errors.add("url", "give the https:// URL alerts are posted to")
+    if alert_filter is not None and not reader.errors:
+        try:
+            await run_in_threadpool(
+                lambda: herald.subscriptions.update_webhook(
+                    existing.id, url, alert_filter, staff.actor
+                )
+            )
+        except ValidationError as error:
+            add_error(reader.errors, error)
+        else:
+            flash(request, f"Webhook {existing.id} saved.")
+            return see_other(f"/staff/alerts/webhooks/{existing.id}")
+    typed: dict[str, object] = {"url": url, "values": values}
+    return await _webhook_page(request, herald, staff, existing, reader.errors, typed, 422)
+
+
+@router.post("/webhooks/{subscription_id}/rotate")
+async def rotate_webhook(
+    request: Request, subscription_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    existing = await _webhook(herald, staff, subscription_id)
+    rotated = await run_in_threadpool(herald.subscriptions.rotate_secret, existing.id, staff.actor)
+    return _secret_page(request, staff, rotated, "New webhook secret")
+
+
+@router.post("/webhooks/{subscription_id}/delete")
+async def delete_webhook(
+    request: Request, subscription_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    existing = await _webhook(herald, staff, subscription_id)
+    await run_in_threadpool(herald.subscriptions.delete_webhook, existing.id, staff.actor)
+    flash(request, f"Webhook {existing.id} ({existing.target}) deleted.")
+    return see_other("/staff/alerts/webhooks")
+
+
+router.include_router(staff_alerts_deliveries.router)
+router.include_router(staff_alerts_tokens.router)

@@ -1,0 +1,119 @@
+"""Staff routes: the alerts of one bulletin (every delivery, its attempts and last error;
+resend what failed) and its predisclosure group, under ``/staff/alerts/bulletins/{id}``.
+Linked from the staff bulletin page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.staff_forms import FormErrors, FormReader
+from herald.adapters.web.staff_pages import checked_article_id, page, see_other, sign_in_first
+from herald.adapters.web.staff_session import Staff, StaffDep, flash, read_form
+from herald.bootstrap import Herald
+from herald.domain.accounts import Action
+from herald.domain.alerts import DeliveryStatus
+from herald.domain.errors import NotFound, ValidationError
+
+router = APIRouter()
+
+
+def _path(article_id: str) -> str:
+    return f"/staff/alerts/bulletins/{checked_article_id(article_id)}"
+
+
+async def _page(
+    request: Request,
+    herald: Herald,
+    staff: Staff,
+    article_id: str,
+    errors: FormErrors | None = None,
+    status: int = 200,
+) -> Response:
+    article_id = checked_article_id(article_id)
+    bulletin = await run_in_threadpool(herald.reading.bulletin, article_id)
+    views = await run_in_threadpool(herald.alerts.deliveries, article_id, staff.actor)
+    counts = {s.value: sum(1 for v in views if v.delivery.status is s) for s in DeliveryStatus}
+    return page(
+        request,
+        "alerts/deliveries.html",
+        staff,
+        {
+            "bulletin": bulletin,
+            "deliveries": views,
+            "counts": counts,
+            "groups": await run_in_threadpool(herald.subscriptions.groups),
+            "predisclosure": await run_in_threadpool(herald.alerts.predisclosure, article_id),
+            "lead_hours": herald.settings.predisclosure_lead_hours,
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+@router.get("/bulletins/{article_id}")
+async def deliveries(
+    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    return await _page(request, herald, staff, article_id)
+
+
+@router.post("/bulletins/{article_id}/resend")
+async def resend(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
+    """Send one failed delivery again (``delivery``), or every failed one (no field)."""
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    path = _path(article_id)
+    reader = FormReader(await read_form(request))
+    delivery = reader.text("delivery", limit=20, one_line=True).strip()
+    if delivery:
+        wanted = int(delivery) if delivery.isdigit() else -1
+        ours = {
+            v.delivery.id
+            for v in await run_in_threadpool(herald.alerts.deliveries, article_id, staff.actor)
+        }
+        if wanted not in ours:
+            raise NotFound(f"no delivery {delivery[:20]!r} about {article_id}")
+        await run_in_threadpool(herald.alerts.resend, wanted, staff.actor)
+        flash(request, f"Delivery {wanted} queued again.")
+    else:
+        count = await run_in_threadpool(herald.alerts.resend_failed, article_id, staff.actor)
+        flash(request, f"{count} failed deliveries queued again.")
+    return see_other(path)
+
+
+@router.post("/bulletins/{article_id}/predisclosure")
+async def predisclosure(
+    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    """Attach a predisclosure group to a bulletin not yet public ('' detaches it)."""
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.PUBLISH)
+    path = _path(article_id)
+    reader = FormReader(await read_form(request))
+    group = reader.text("group", limit=64, one_line=True, label="the group").strip() or None
+    if not reader.errors:
+        try:
+            await run_in_threadpool(
+                lambda: herald.alerts.set_predisclosure(article_id, group, staff.actor)
+            )
+        except ValidationError as error:
+            reader.errors.add("group", getattr(error, "reason", error.message))
+        except NotFound as error:
+            reader.errors.add("group", error.message)
+        else:
+            flash(
+                request,
+                f"{article_id}: predisclosure to {group}."
+                if group
+                else f"{article_id}: no predisclosure.",
+            )
+            return see_other(path)
+    return await _page(request, herald, staff, article_id, reader.errors, 422)
