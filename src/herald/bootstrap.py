@@ -24,10 +24,12 @@ from herald.adapters.security import Argon2Hasher
 from herald.adapters.signing import OpenPgpSigner, SignatureCache
 from herald.adapters.source import SourceTextSerializer
 from herald.adapters.storage import Database
+from herald.adapters.storage.api_tokens import ApiTokenUnits
 from herald.config import Settings
 from herald.domain.alerts import Channel, RetryPolicy
 from herald.services.accounts import AccountService
 from herald.services.alerts import AlertPlanner, AlertService
+from herald.services.api_tokens import ApiTokenService
 from herald.services.audit import AuditService
 from herald.services.authoring import AuthoringService
 from herald.services.csaf_import import CsafImportService
@@ -65,6 +67,8 @@ class Herald:
     """Alert subscriptions, groups and webhooks (docs/alerts.md)."""
     alerts: AlertService
     """Deliveries per bulletin, resend, predisclosure."""
+    api_tokens: ApiTokenService
+    """API tokens for the webhook API (docs/alerts-web.md)."""
     signatures: SignatureCache
     """OpenPGP signatures of CSAF documents, made once and kept under the data folder."""
     csaf_distribution: DistributionKeeper
@@ -127,6 +131,7 @@ def build(
         alerts=AlertService(
             database.unit_of_work, clock, timedelta(hours=settings.predisclosure_lead_hours)
         ),
+        api_tokens=ApiTokenService(ApiTokenUnits(database), clock),
         publication=publication,
         signatures=signatures,
         csaf_distribution=DistributionKeeper(publication, settings.base_url, signatures),

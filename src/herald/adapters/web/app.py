@@ -18,9 +18,18 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from herald import __version__
-from herald.adapters.web import errors
+from herald.adapters.web import errors, staff_alerts
 from herald.adapters.web.middleware import BodyLimit, SecurityHeaders, security_headers
-from herald.adapters.web.routes import api, csaf_provider, documents, feeds, site, staff
+from herald.adapters.web.routes import (
+    alerts,
+    alerts_api,
+    api,
+    csaf_provider,
+    documents,
+    feeds,
+    site,
+    staff,
+)
 from herald.adapters.web.site_cache import CachedPages
 from herald.bootstrap import Herald, in_process_worker
 
@@ -87,8 +96,11 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     app.state.templates = templates
     errors.install(app, templates)
     app.include_router(api.router)
+    app.include_router(alerts_api.router)
     app.include_router(feeds.router)
     app.include_router(staff.router)
+    app.include_router(staff_alerts.router)
+    app.include_router(alerts.router)
     app.include_router(documents.router)
     app.include_router(csaf_provider.router)
     app.include_router(site.router)
