@@ -40,7 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from herald.adapters.web.http_cache import Prepared, Wire
-from herald.adapters.web.site_generation import reader_of
+from herald.adapters.web.site_generation import GenerationReader, reader_of
 
 CAPACITY = 2_000
 """The most pages kept per process (least recently used go first)."""
@@ -258,6 +258,7 @@ class CachedPages:
         self._site = site
         self._cookie = f"{session_cookie}=".encode("latin-1")
         self._extra = extra_headers
+        self._parts: tuple[PageCache, GenerationReader] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -273,14 +274,18 @@ class CachedPages:
             elif (name == b"cookie" and self._cookie in value) or name in _BODY_HEADERS:
                 await self._app(scope, receive, send)
                 return
-        cache = cache_of(self._site)
-        key = key_of(scope)
+        if self._parts is None:
+            self._parts = cache_of(self._site), reader_of(self._site)
+        cache, reader = self._parts
+        key = f"{scope['path']}?{scope['query_string'].decode('latin-1')}"  # key_of, inlined
         page = None
         if key in cache:
-            try:
-                generation = await reader_of(self._site).current()
-            except Exception:  # the app reads again and maps the error to its page
-                generation = None
+            generation = reader.known()
+            if generation is None:
+                try:
+                    generation = await reader.current()
+                except Exception:  # the app reads again and maps the error to its page
+                    generation = None
             if generation is not None:
                 page = cache.get(generation, key)
         if page is None:

@@ -39,12 +39,15 @@ class GenerationReader:
         )
         self._lock = threading.Lock()
 
+    def known(self) -> int | None:
+        """The generation ``known`` vouches for without I/O, if any (no read is started)."""
+        return None if self._known is None else self._known()
+
     async def current(self) -> int:
         """A generation read that started after this call, or one ``known`` vouches for."""
-        if self._known is not None:
-            known = self._known()
-            if known is not None:
-                return known
+        known = self.known()
+        if known is not None:
+            return known
         loop = asyncio.get_running_loop()
         with self._lock:
             state = self._loops.get(loop)
