@@ -134,7 +134,12 @@ def build(
         api_tokens=ApiTokenService(ApiTokenUnits(database), clock),
         publication=publication,
         signatures=signatures,
-        csaf_distribution=DistributionKeeper(publication, settings.base_url, signatures),
+        csaf_distribution=DistributionKeeper(
+            # a generation read afresh per request (max_age 0): see the keeper's docstring
+            PublicationService(read, EmbargoKeeper(read, authoring.release_due, clock)),
+            settings.base_url,
+            signatures,
+        ),
     )
 
 

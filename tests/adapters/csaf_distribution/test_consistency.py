@@ -53,40 +53,63 @@ def test_an_amendment_changes_document_hashes_signature_index_and_feed_together(
     assert entry["updated"] == current != feed_before["feed"]["entry"][0]["updated"]
 
 
-def test_interleaved_reads_never_see_a_document_with_another_revisions_hash(
+def test_interleaved_reads_never_see_a_document_with_an_older_hash_or_signature(
     herald: Herald, client: TestClient, clock: MovableClock
 ) -> None:
-    """Readers fetch document, hash, document while amendments land; whenever both
-    document reads agree (no change in between), the hash must be that document's."""
-    stop = threading.Event()
-    checked: list[int] = []
-    mismatches: list[str] = []
+    """Readers fetch document, hash, signature, document while amendments land.
 
-    def read() -> None:
-        while not stop.is_set():
-            first = client.get(WELL_KNOWN + DOC).content
-            digest = client.get(f"{WELL_KNOWN}{DOC}.sha256").content.split(b" ")[0].decode()
-            second = client.get(WELL_KNOWN + DOC).content
-            if first == second:
-                checked.append(1)
-                if hashlib.sha256(first).hexdigest() != digest:
-                    mismatches.append(digest)
+    A hash or signature fetched after a document is never of an older revision, and
+    when both document reads agree (no change in between) they are that document's.
+    The writer records every revision's hash and signature right after making it.
+    """
+    versions: dict[bytes, int] = {}
+    done = threading.Event()
+    samples: list[tuple[int, bytes, bytes, bool, bool]] = []
 
-    readers = [threading.Thread(target=read) for _ in range(3)]
-    for reader in readers:
-        reader.start()
-    try:
-        for number in range(6):
-            clock.advance(timedelta(hours=1))
+    def record() -> None:
+        body = client.get(WELL_KNOWN + DOC).content
+        version = int(json.loads(body)["document"]["tracking"]["version"])
+        versions[client.get(f"{WELL_KNOWN}{DOC}.sha256").content] = version
+        versions[client.get(f"{WELL_KNOWN}{DOC}.asc").content] = version
+
+    def write() -> None:
+        number = 0
+        while not done.is_set():
+            number += 1
+            clock.advance(timedelta(minutes=1))
             problem = f"{demo.reference_content().problem} Revision {number}."
             changed = replace(demo.reference_content(), problem=problem)
             herald.authoring.amend("CTX696397", changed, f"Clarified the problem ({number})")
-    finally:
-        stop.set()
-        for reader in readers:
-            reader.join()
-    assert checked
-    assert mismatches == []
+            record()
+
+    def read() -> None:
+        for _ in range(25):
+            first = client.get(WELL_KNOWN + DOC).content
+            digest = client.get(f"{WELL_KNOWN}{DOC}.sha256").content
+            signature = client.get(f"{WELL_KNOWN}{DOC}.asc").content
+            second = client.get(WELL_KNOWN + DOC).content
+            version = int(json.loads(first)["document"]["tracking"]["version"])
+            matches = digest.startswith(hashlib.sha256(first).hexdigest().encode())
+            samples.append((version, digest, signature, first == second, matches))
+
+    record()
+    writer = threading.Thread(target=write)
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    writer.start()
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    done.set()
+    writer.join()
+    assert max(versions.values()) >= 3  # amendments landed while reading
+    for version, digest, signature, unchanged, matches in samples:
+        assert versions[digest] >= version
+        assert versions[signature] >= version
+        if unchanged:
+            assert matches
+            assert versions[signature] == version
+    assert any(unchanged for _, _, _, unchanged, _ in samples)
 
 
 def test_drafts_and_embargoed_bulletins_are_nowhere_in_the_distribution(

@@ -5,9 +5,12 @@ first) and answers with the snapshot built for it. When the generation moved, a 
 snapshot is built completely — documents, hashes, signatures, indexes, feeds and
 metadata together — and only then replaces the old one, by one reference assignment.
 A request holds one snapshot from start to end, so every file it serves comes from one
-consistent set. While a rebuild runs, other requests keep getting the previous
-snapshot (consistent, and at most as old as the rebuild takes); the first build is
-waited for.
+consistent set. Requests that find the generation moved wait for the new snapshot
+(one build at a time), never falling back to an older one: give the keeper a
+``PublicationService`` that reads the generation afresh on every call (``bootstrap``
+does), and a request always gets a snapshot at least as new as any answer given
+before it started, by this process or any other. So a reader that fetches a document
+and then its hash or signature never gets one older than the document.
 
 Rebuilds are cheap when little changed: the public headlines (one light query) are
 compared with the last build's, and an unchanged set with an unchanged catalog,
@@ -94,17 +97,11 @@ class DistributionKeeper:
         built = self._built
         if built is not None and built.generation >= generation:
             return built.distribution
-        if not self._building.acquire(blocking=built is None):
-            assert built is not None  # only a first build is waited for
-            return built.distribution
-        try:
+        with self._building:
             built = self._built
-            if built is not None and built.generation >= generation:
-                return built.distribution
-            self._built = self._build(generation, built)
-            return self._built.distribution
-        finally:
-            self._building.release()
+            if built is None or built.generation < generation:
+                built = self._built = self._build(generation, built)
+            return built.distribution
 
     def _build(self, generation: int, last: _Built | None) -> _Built:
         headlines = tuple(
