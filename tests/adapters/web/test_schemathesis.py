@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from herald.bootstrap import Herald
 
 from .conftest import MovableClock
+from .test_alerts_api import ALERT_OPERATIONS
 from .test_api import add_xencenter, content, publish, xencenter_content
 
 MAX_EXAMPLES = int(os.environ.get("HERALD_SCHEMATHESIS_EXAMPLES", "30"))
@@ -70,7 +71,10 @@ OPERATIONS = [
 
 
 def test_every_operation_is_exercised(api_schema: Any) -> None:
-    assert sorted(op.ok().path for op in api_schema.get_all_operations()) == sorted(OPERATIONS)
+    """Here (GET) or in test_alerts_api (``ALERT_OPERATIONS``)."""
+    found = sorted((op.ok().method.upper(), op.ok().path) for op in api_schema.get_all_operations())
+    expected = [("GET", path) for path in OPERATIONS] + ALERT_OPERATIONS
+    assert found == sorted(expected)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.routes.alerts_forms import (
     FilterValues,
     add_error,
+    checked_url,
     choices,
     read_filter,
 )
@@ -327,6 +328,7 @@ async def add_webhook(request: Request, herald: HeraldDep, staff: StaffDep) -> R
     typed: dict[str, object] = {"url": url, "group": group_name or "", "values": values}
     if alert_filter is not None and not reader.errors:
         try:
+            checked_url(url)
             created = await run_in_threadpool(
                 lambda: herald.subscriptions.subscribe_webhook(
                     url, alert_filter, group_name, staff.actor
@@ -404,6 +406,7 @@ async def save_webhook(
         reader.errors.add("url", "give the https:// URL alerts are posted to")
     if alert_filter is not None and not reader.errors:
         try:
+            checked_url(url)
             await run_in_threadpool(
                 lambda: herald.subscriptions.update_webhook(
                     existing.id, url, alert_filter, staff.actor

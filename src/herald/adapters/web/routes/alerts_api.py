@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 
 from herald.adapters.web.api_models import API_PREFIX, ErrorResponse
 from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.routes.alerts_forms import checked_url
 from herald.bootstrap import Herald
 from herald.domain.alerts import MAX_FILTER_ITEMS, AlertFilter, Channel, Subscription
 from herald.domain.api_tokens import ApiToken
@@ -41,6 +42,9 @@ _UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
         "model": ErrorResponse,
         "description": "No `Authorization: Bearer` token, or an unknown or revoked one.",
     }
+}
+_NOT_JSON: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "The body is not a JSON document."}
 }
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "No webhook with this id was made by this token."}
@@ -219,6 +223,7 @@ async def _own_webhook(herald: Herald, token: ApiToken, webhook_id: int) -> Subs
     response_model=SubscriptionAccepted,
     summary="Ask for email alerts (double opt-in)",
     tags=["alerts"],
+    responses=_NOT_JSON,
 )
 async def subscribe(body: SubscriptionRequest, herald: HeraldDep) -> SubscriptionAccepted:
     """Queue a confirmation email to the address; alerts start when its link is opened.
@@ -257,15 +262,14 @@ async def webhooks(herald: HeraldDep, token: TokenDep) -> WebhookList:
     response_model=WebhookWithSecret,
     summary="Add a webhook (its secret is in this answer only)",
     tags=["webhooks"],
-    responses=_UNAUTHORIZED,
+    responses={**_UNAUTHORIZED, **_NOT_JSON},
 )
 async def add_webhook(
     body: WebhookRequest, herald: HeraldDep, token: TokenDep
 ) -> WebhookWithSecret:
+    url, alert_filter = checked_url(body.url), body.filter.domain()
     created = await run_in_threadpool(
-        lambda: herald.subscriptions.subscribe_webhook(
-            body.url, body.filter.domain(), None, _actor(token)
-        )
+        lambda: herald.subscriptions.subscribe_webhook(url, alert_filter, None, _actor(token))
     )
     await run_in_threadpool(herald.api_tokens.own_webhook, token, created.id)
     return WebhookWithSecret(**WebhookModel.of(created).model_dump(), secret=created.secret or "")
@@ -287,19 +291,16 @@ async def webhook(webhook_id: WebhookId, herald: HeraldDep, token: TokenDep) -> 
     response_model=WebhookModel,
     summary="Change a webhook's URL or filter",
     tags=["webhooks"],
-    responses={**_UNAUTHORIZED, **_NOT_FOUND},
+    responses={**_UNAUTHORIZED, **_NOT_FOUND, **_NOT_JSON},
 )
 async def change_webhook(
     webhook_id: WebhookId, body: WebhookChange, herald: HeraldDep, token: TokenDep
 ) -> WebhookModel:
     existing = await _own_webhook(herald, token, webhook_id)
+    url = checked_url(body.url) if body.url is not None else None
+    alert_filter = body.filter.domain() if body.filter is not None else None
     changed = await run_in_threadpool(
-        lambda: herald.subscriptions.update_webhook(
-            existing.id,
-            body.url,
-            body.filter.domain() if body.filter is not None else None,
-            _actor(token),
-        )
+        lambda: herald.subscriptions.update_webhook(existing.id, url, alert_filter, _actor(token))
     )
     return WebhookModel.of(changed)
 

@@ -149,3 +149,20 @@ def check_same_site(request: Request) -> None:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def checked_url(url: str) -> str:
+    """``url`` when it parses and its host name can be looked up at all.
+
+    ``ValidationError`` on field ``url`` otherwise. (The target guard, which resolves
+    the host, lets ``ValueError``/``UnicodeError`` of odd URLs through; this keeps them
+    from becoming a 500.)
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        host.encode("idna")
+        _ = parts.port
+    except (ValueError, UnicodeError):
+        raise ValidationError("url", "is not a valid URL (expected https://host/path)") from None
+    return url
