@@ -1,6 +1,6 @@
 """Benchmark: herald's CSAF validator against @secvisogram/csaf-validator-lib, same files.
 
-    .venv/bin/python bench/csaf_validate.py [--count 10000] [--rounds 3]
+    .venv/bin/python bench/csaf_validate.py [--count 10000] [--rounds 3] [--jobs 2]
 
 Both validators run the CSAF 2.0 JSON schema and every mandatory test (6.1) on the
 same files: the OASIS validator test corpus (every file named in ``testcases.json``)
@@ -11,6 +11,11 @@ rounds alternate between the two so both see the same machine load. Reported per
 side: documents per second (wall clock and CPU time, median of the rounds), and the
 verdict (valid or not) on every file; the script lists every file where the verdicts
 differ, with the tests each side failed.
+
+With ``--jobs N`` (N > 1) each round also times ``herald csaf validate --jobs N``'s
+code path (``validate_paths_in_processes``) on the same files, wall clock only, *pool
+start-up included*; it is reported as its own row, since the reference runs in one
+process (Node's CPU time does include its GC and compiler threads).
 
 The reference library is installed with npm into the scratch folder (default
 ``/tmp/herald-bench-csaf``), pinned to ``REFERENCE_VERSION``; installing it is not
@@ -35,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "csaf"))
 
 from generate import generate  # bench/csaf is not a package: found through sys.path
 
-from herald.adapters.csaf_validation import CsafValidator, Preset
+from herald.adapters.csaf_validation import CsafValidator, Preset, validate_paths_in_processes
 
 REFERENCE_PACKAGE = "@secvisogram/csaf-validator-lib"
 REFERENCE_VERSION = "2.0.10"
@@ -130,13 +135,30 @@ def _herald_pass(validator: CsafValidator, files: list[Path]) -> dict[str, Any]:
     start = time.perf_counter()
     for path in files:
         report = validator.validate_file(path)
-        failed = report.failed_tests() or ([report.load_reason] if report.load_error else [])
+        failed = report.failed_tests() or (
+            [report.load_reason or "load"] if report.load_error else []
+        )
         verdicts[str(path)] = {"valid": report.valid, "failed": failed}
     return {
         "wall": time.perf_counter() - start,
         "cpu": time.process_time() - cpu,
         "verdicts": verdicts,
     }
+
+
+def _herald_jobs_pass(validator: CsafValidator, files: list[Path], jobs: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    batch = validate_paths_in_processes(validator, files, jobs)
+    wall = time.perf_counter() - start
+    verdicts = {
+        report.source: {
+            "valid": report.valid,
+            "failed": report.failed_tests()
+            or ([report.load_reason or "load"] if report.load_error else []),
+        }
+        for report in batch.files
+    }
+    return {"wall": wall, "verdicts": verdicts}
 
 
 def _suite_files() -> list[Path]:
@@ -169,14 +191,17 @@ def run_corpus(
     scratch: Path,
     rounds: int,
     planted: dict[str, str] | None = None,
+    jobs: int = 1,
 ) -> dict[str, Any]:
     list_file = scratch / f"{name}.txt"
     list_file.write_text("\n".join(map(str, files)) + "\n")
     validator = CsafValidator(Preset.BASIC)
     _herald_pass(validator, files)  # warm-up: compiled schemas, caches
-    herald_runs, reference_runs = [], []
+    herald_runs, reference_runs, jobs_runs = [], [], []
     for _ in range(rounds):
         herald_runs.append(_herald_pass(validator, files))
+        if jobs > 1:
+            jobs_runs.append(_herald_jobs_pass(validator, files, jobs))
         reference_runs.append(_reference_pass(scratch, list_file, warmup=1))
     herald_verdicts = herald_runs[-1]["verdicts"]
     reference_verdicts = reference_runs[-1]["verdicts"]
@@ -203,6 +228,13 @@ def run_corpus(
     def rate(runs: list[dict[str, Any]], key: str) -> float:
         return float(statistics.median(len(files) / run[key] for run in runs))
 
+    extra: dict[str, Any] = {}
+    if jobs_runs:
+        extra[f"herald --jobs {jobs} docs/s (wall, pool start included)"] = rate(jobs_runs, "wall")
+        extra[f"herald --jobs {jobs} same verdicts as one process"] = all(
+            run["verdicts"] == herald_verdicts for run in jobs_runs
+        )
+
     return {
         "corpus": name,
         "files": len(files),
@@ -215,6 +247,7 @@ def run_corpus(
         "reference docs/s (wall)": rate(reference_runs, "wall"),
         "herald docs/s (cpu)": rate(herald_runs, "cpu"),
         "reference docs/s (cpu)": rate(reference_runs, "cpu"),
+        **extra,
         "disagreements": disagreements,
         "planted errors herald missed": missed_plants,
     }
@@ -226,6 +259,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds per side")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/herald-bench-csaf"))
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="also time herald over N processes (1: skip)"
+    )
     parser.add_argument("--json", type=Path, help="also write the full results here")
     arguments = parser.parse_args()
 
@@ -233,7 +269,14 @@ def main() -> None:
     generated, planted = _corpus(arguments.scratch, arguments.count, arguments.seed)
     results = [
         run_corpus("oasis", _suite_files(), arguments.scratch, arguments.rounds),
-        run_corpus("generated", generated, arguments.scratch, arguments.rounds, planted),
+        run_corpus(
+            "generated",
+            generated,
+            arguments.scratch,
+            arguments.rounds,
+            planted,
+            jobs=arguments.jobs,
+        ),
     ]
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -250,6 +293,9 @@ def main() -> None:
         for kind in ("wall", "cpu"):
             ratio = result[f"herald docs/s ({kind})"] / result[f"reference docs/s ({kind})"]
             print(f"  speed ratio ({kind}): {ratio:.2f}x")
+        for key in [key for key in result if key.startswith("herald --jobs") and "docs/s" in key]:
+            ratio = result[key] / result["reference docs/s (wall)"]
+            print(f"  speed ratio ({key.split(' docs/s')[0]}, wall): {ratio:.2f}x")
         print(f"  agreement: {result['files'] - len(result['disagreements'])}/{result['files']}")
         for disagreement in result["disagreements"]:
             print(f"  - {json.dumps(disagreement)}")

@@ -15,7 +15,7 @@ import typer
 from herald.adapters.cli.context import herald_app
 from herald.adapters.cli.csaf import csaf_app
 from herald.adapters.cli.formats import public_bulletin
-from herald.adapters.csaf_import import plan_import, read_document
+from herald.adapters.csaf_import import plan_import, read_source
 from herald.adapters.formats.csaf import csaf_filename, render_csaf
 from herald.adapters.formats.csaf_versions import CsafVersion
 
@@ -50,16 +50,28 @@ def export(
 @csaf_app.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(help="A CSAF 2.0 advisory (JSON file).")],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Import a document that fails the CSAF schema or a mandatory test; "
+            "the failures head the report.",
+        ),
+    ] = False,
 ) -> None:
     """Turn another vendor's CSAF advisory into a draft bulletin plus catalog entries.
 
-    All or nothing: on any error the database is unchanged. The report lists what
-    could not be mapped (product status categories, notes, CVSS v2, ...).
+    The file is first validated (CSAF 2.0 schema and mandatory tests, as ``herald csaf
+    validate --tests basic``); an invalid document is refused unless ``--force``. All
+    or nothing: on any error the database is unchanged. The report lists what could
+    not be mapped (product status categories, notes, CVSS v2, ...).
     """
-    document = read_document(path)
+    source = read_source(path, force=force)
     with herald_app() as herald:
         result = herald.csaf_import.import_draft(
-            lambda catalog, publisher: plan_import(document, catalog, publisher)
+            lambda catalog, publisher: plan_import(
+                source.document, catalog, publisher, validation=source.report_lines()
+            )
         )
     draft = result.draft
     typer.echo(
