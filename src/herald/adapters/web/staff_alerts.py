@@ -133,7 +133,10 @@ def _read_group(reader: FormReader, name: str) -> tuple[dict[str, str], Subscrib
             intro=typed["intro"],
         )
     except ValidationError as error:
-        add_error(reader.errors, error)
+        if error.field == "group":  # the domain names the group's key "group"
+            reader.errors.add("name", error.reason)
+        else:
+            add_error(reader.errors, error)
         return typed, None
 
 
