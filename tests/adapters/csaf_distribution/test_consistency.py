@@ -21,6 +21,7 @@ from herald.adapters.site_export import export_site
 from herald.adapters.web import create_app
 from herald.bootstrap import Herald
 from herald.services.actors import Actor
+from herald.services.source import SourceItems
 from tests.adapters.csaf_distribution.conftest import (
     WELL_KNOWN,
     Fetch,
@@ -167,3 +168,16 @@ def test_two_processes_on_one_data_folder_serve_the_same_signatures(
         assert mine.files[path].body == theirs.files[path].body, path
     signatures = list((short_dir / "var" / "csaf-signatures").rglob("*.asc"))
     assert len(signatures) == 1  # signed once, by whichever process came first
+
+
+def test_a_catalog_change_renders_every_document_again(herald: Herald, fetch: Fetch) -> None:
+    before = fetch(DOC)
+    [product] = demo.catalog().products
+    renamed = replace(product, name="XenServer Platform")
+    herald.source.import_items(SourceItems(products=(renamed,)))
+    after = fetch(DOC)
+    assert after != before
+    assert b"XenServer Platform" in after
+    assert fetch(f"{DOC}.sha256").startswith(hashlib.sha256(after).hexdigest().encode())
+    categories = json.loads(fetch("category-products.json"))["categories"]["category"]
+    assert categories == [{"term": "XenServer Platform"}]

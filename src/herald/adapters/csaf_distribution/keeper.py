@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from herald.adapters.csaf_distribution.layout import DistributionUrls
@@ -40,6 +40,7 @@ from herald.adapters.csaf_distribution.snapshot import (
 from herald.adapters.signing import SigningKey
 from herald.domain.bulletin import Bulletin
 from herald.domain.catalog import Catalog
+from herald.domain.errors import NotFound
 from herald.domain.publisher import Publisher
 from herald.services.ports import MAX_HEADLINES, BulletinHeadline, BulletinQuery
 from herald.services.publication import PublicationService
@@ -48,6 +49,8 @@ log = logging.getLogger("herald.csaf")
 
 PAGE = 1_000
 """Bulletins read per query when the distribution is rebuilt."""
+FEW = 50
+"""Up to this many changed bulletins are read one by one; more, and all are read."""
 
 
 class Signatures(Protocol):
@@ -85,7 +88,7 @@ class DistributionKeeper:
         self._on_build = on_build or _log_build
         self._built: _Built | None = None
         self._building = threading.Lock()
-        self._rendered: dict[str, tuple[Bulletin, DistributedDocument]] = {}
+        self._rendered: dict[str, _Rendered] = {}
 
     @property
     def urls(self) -> DistributionUrls:
@@ -110,25 +113,51 @@ class DistributionKeeper:
         catalog, publisher = self._publication.catalog(), self._publication.publisher()
         key = self._signatures.key() if self._signatures is not None else None
         fingerprint = key.fingerprint if key else None
-        if (
-            last is not None
-            and last.headlines == headlines
-            and last.fingerprint == fingerprint
-            and last.catalog == catalog
-            and last.publisher == publisher
-        ):
-            return _Built(generation, headlines, catalog, publisher, fingerprint, last.distribution)
-        if last is None or last.catalog != catalog or last.publisher != publisher:
+        same_facts = last is not None and last.catalog == catalog and last.publisher == publisher
+        if same_facts and last is not None:
+            if last.headlines == headlines and last.fingerprint == fingerprint:
+                built = last.distribution
+                return _Built(generation, headlines, catalog, publisher, fingerprint, built)
+        else:
             self._rendered.clear()
         documents = [
-            self._document(bulletin, catalog, publisher, key) for bulletin in self._bulletins()
+            self._document(bulletin, catalog, publisher, key)
+            for bulletin in self._bulletins(
+                headlines, last.headlines if same_facts and last else ()
+            )
         ]
         public_key = PublicKey(key.fingerprint, key.public_key) if key else None
         distribution = assemble(documents, publisher, self._urls, public_key)
         self._on_build(distribution)
         return _Built(generation, headlines, catalog, publisher, fingerprint, distribution)
 
-    def _bulletins(self) -> list[Bulletin]:
+    def _bulletins(
+        self, headlines: tuple[BulletinHeadline, ...], before: tuple[BulletinHeadline, ...]
+    ) -> list[Bulletin]:
+        """Every public bulletin: those whose headline is as it was from memory, the rest
+        read again (one by one when few changed, else all in pages)."""
+        known = {headline.article_id: headline for headline in before}
+        changed = [
+            headline.article_id
+            for headline in headlines
+            if known.get(headline.article_id) != headline
+            or headline.article_id not in self._rendered
+        ]
+        if len(changed) > FEW:
+            return self._all_bulletins()
+        found = {
+            headline.article_id: self._rendered[headline.article_id].bulletin
+            for headline in headlines
+            if headline.article_id not in changed
+        }
+        for article_id in changed:
+            try:
+                found[article_id] = self._publication.bulletin(article_id).bulletin
+            except NotFound:  # no longer public (cannot happen today); the next build sees it
+                continue
+        return list(found.values())
+
+    def _all_bulletins(self) -> list[Bulletin]:
         """Every public bulletin, each once (read in pages)."""
         found: dict[str, Bulletin] = {}
         offset = 0
@@ -143,15 +172,27 @@ class DistributionKeeper:
     def _document(
         self, bulletin: Bulletin, catalog: Catalog, publisher: Publisher, key: SigningKey | None
     ) -> DistributedDocument:
+        fingerprint = key.fingerprint if key else None
         kept = self._rendered.get(bulletin.article_id)
-        if kept is not None and kept[0] == bulletin:
-            document = kept[1]
+        if kept is not None and kept.bulletin == bulletin and kept.fingerprint == fingerprint:
+            return kept.document
+        if kept is not None and kept.bulletin == bulletin:
+            document = replace(kept.document, signature=None)
         else:
             document = distributed_document(bulletin, catalog, publisher, self._urls)
         if key is not None and self._signatures is not None:
             document = document.signed(self._signatures.signature(document.body, key))
-        self._rendered[bulletin.article_id] = (bulletin, document)
+        self._rendered[bulletin.article_id] = _Rendered(bulletin, document, fingerprint)
         return document
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """A bulletin's document as last distributed, signed by ``fingerprint`` (or unsigned)."""
+
+    bulletin: Bulletin
+    document: DistributedDocument
+    fingerprint: str | None
 
 
 def _log_build(distribution: Distribution) -> None:

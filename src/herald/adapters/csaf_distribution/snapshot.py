@@ -16,6 +16,7 @@ access-protected place for TLP:AMBER or TLP:RED (requirement 5).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -159,7 +160,9 @@ def assemble(
 ) -> Distribution:
     """The whole distribution of ``documents`` (signed by ``key`` when it is given)."""
     public = [doc for doc in documents if doc.tlp_label in PUBLIC_LABELS]
-    withheld = tuple(sorted(doc.tracking_id for doc in documents if doc not in public))
+    withheld = tuple(
+        sorted(doc.tracking_id for doc in documents if doc.tlp_label not in PUBLIC_LABELS)
+    )
     if key is not None and any(doc.signature is None for doc in public):
         raise ValueError("every document needs its signature when a key is given")
     ordered = sorted(public, key=lambda doc: (doc.initial_release_date, doc.path), reverse=True)
@@ -180,7 +183,7 @@ def assemble(
             _feed_item(doc, signed=key is not None) for doc in ordered if doc.tlp_label == label
         ]
         feed = rolie.feed(urls, label, publisher.name, items)
-        files[feed_name(label)] = _json(feed)
+        files[feed_name(label)] = _compact_json(feed)
     files[SERVICE] = _json(rolie.service(urls, publisher.name, labels))
     products = sorted({name for doc in ordered for name in doc.products})
     files[CATEGORIES] = _json(rolie.categories(products))
@@ -218,6 +221,13 @@ def _feed_item(doc: DistributedDocument, *, signed: bool) -> rolie.FeedItem:
 
 def _json(document: dict[str, Any]) -> DistributedFile:
     return DistributedFile(dump_json(document).encode("utf-8"), JSON)
+
+
+def _compact_json(document: dict[str, Any]) -> DistributedFile:
+    """One line, keys sorted: the feed grows with every document, and Python's JSON
+    encoder is several times faster without indentation."""
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return DistributedFile(f"{text}\n".encode(), JSON)
 
 
 def _tlp_label(document: dict[str, Any]) -> str:
