@@ -91,7 +91,13 @@ def clock() -> MovableClock:
 
 
 def make_herald(
-    database_url: str, data_dir: Path, key_home: Path, clock: MovableClock, *, migrate: bool = True
+    database_url: str,
+    data_dir: Path,
+    key_home: Path,
+    clock: MovableClock,
+    *,
+    migrate: bool = True,
+    fingerprint: str | None = None,
 ) -> Herald:
     settings = Settings(
         data_dir=data_dir,
@@ -99,6 +105,7 @@ def make_herald(
         base_url=BASE_URL,
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         gnupg_home=key_home,
+        openpgp_fingerprint=fingerprint,
     )
     return build(settings, clock=clock, hasher=Argon2Hasher(cheap=True), migrate=migrate)
 

@@ -77,3 +77,35 @@ def test_a_signing_key_is_required_for_every_document_when_given() -> None:
     white = distributed_document(demo.reference_bulletin(), demo.catalog(), demo.publisher(), urls)
     with pytest.raises(ValueError, match="signature"):
         assemble([white], demo.publisher(), urls, PublicKey("A" * 40, b"key"))
+
+
+def test_a_named_key_that_is_missing_makes_the_distribution_unavailable_without_details(
+    database_url: str, short_dir: Path, clock: MovableClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = "0123456789ABCDEF0123456789ABCDEF01234567"
+    services = make_herald(
+        database_url, short_dir / "var", short_dir / "empty-home", clock, fingerprint=missing
+    )
+    services.source.import_items(
+        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
+    )
+    try:
+        with TestClient(create_app(services, run_scheduler=False)) as client:
+            response = client.get(f"{WELL_KNOWN}provider-metadata.json")
+            assert client.get("/.well-known/security.txt").status_code == 200
+    finally:
+        services.close()
+    assert response.status_code == 503
+    assert missing not in response.text and "empty-home" not in response.text
+    assert missing in caplog.text  # the operator's log says why
+
+
+def test_validators_and_head(unsigned: Herald) -> None:
+    with TestClient(create_app(unsigned, run_scheduler=False)) as client:
+        first = client.get(f"{WELL_KNOWN}2026/ctx696397.json")
+        etag = first.headers["etag"]
+        again = client.get(f"{WELL_KNOWN}2026/ctx696397.json", headers={"If-None-Match": etag})
+        head = client.head(f"{WELL_KNOWN}changes.csv")
+    assert again.status_code == 304
+    assert head.status_code == 200
+    assert head.content == b""

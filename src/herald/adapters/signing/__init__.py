@@ -4,7 +4,6 @@ from herald.adapters.signing.openpgp import (
     OpenPgpSigner,
     SigningKey,
     SigningUnavailable,
-    normalize_fingerprint,
 )
 from herald.adapters.signing.signature_cache import SignatureCache
 
@@ -13,5 +12,4 @@ __all__ = [
     "SignatureCache",
     "SigningKey",
     "SigningUnavailable",
-    "normalize_fingerprint",
 ]

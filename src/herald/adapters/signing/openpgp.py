@@ -25,7 +25,6 @@ import gnupg
 from herald.domain.errors import Conflict, HeraldError, ValidationError
 
 GPG_BINARY = "gpg"
-_FINGERPRINT = re.compile(r"[0-9A-F]{40,64}")
 _EMAIL = re.compile(r"[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f<>]")
 MAX_NAME_LENGTH = 200
@@ -47,16 +46,6 @@ class SigningKey:
     """When the key was made (UTC)."""
     public_key: bytes
     """The ASCII-armoured public key (what readers import to verify signatures)."""
-
-
-def normalize_fingerprint(text: str, field: str = "HERALD_SIGNING_KEY") -> str:
-    """``text`` as an upper-case fingerprint without spaces; ``ValidationError`` otherwise."""
-    compact = re.sub(r"\s+", "", text).upper().removeprefix("0X")
-    if not _FINGERPRINT.fullmatch(compact):
-        raise ValidationError(
-            field, f"{text!r} is not an OpenPGP fingerprint (40 hexadecimal digits)"
-        )
-    return compact
 
 
 class OpenPgpSigner:
@@ -189,4 +178,4 @@ def _has_keyring(home: Path) -> bool:
     return (home / "private-keys-v1.d").is_dir() and any((home / "private-keys-v1.d").iterdir())
 
 
-__all__ = ["OpenPgpSigner", "SigningKey", "SigningUnavailable", "normalize_fingerprint"]
+__all__ = ["OpenPgpSigner", "SigningKey", "SigningUnavailable"]
