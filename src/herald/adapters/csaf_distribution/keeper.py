@@ -137,12 +137,12 @@ class DistributionKeeper:
         """Every public bulletin: those whose headline is as it was from memory, the rest
         read again (one by one when few changed, else all in pages)."""
         known = {headline.article_id: headline for headline in before}
-        changed = [
+        changed = {
             headline.article_id
             for headline in headlines
             if known.get(headline.article_id) != headline
             or headline.article_id not in self._rendered
-        ]
+        }
         if len(changed) > FEW:
             return self._all_bulletins()
         found = {
@@ -150,7 +150,7 @@ class DistributionKeeper:
             for headline in headlines
             if headline.article_id not in changed
         }
-        for article_id in changed:
+        for article_id in sorted(changed):
             try:
                 found[article_id] = self._publication.bulletin(article_id).bulletin
             except NotFound:  # no longer public (cannot happen today); the next build sees it

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from herald.adapters.csaf_distribution import listing, rolie
@@ -168,6 +169,8 @@ def assemble(
     ordered = sorted(public, key=lambda doc: (doc.initial_release_date, doc.path), reverse=True)
     files: dict[str, DistributedFile] = {}
     for doc in ordered:
+        if doc.path in files:  # section 5.1 maps two tracking ids to one file name
+            raise ValueError(f"{doc.tracking_id}: another document is already {doc.path}")
         files[doc.path] = DistributedFile(doc.body, JSON)
         files[f"{doc.path}.sha256"] = DistributedFile(hash_line(doc.sha256, doc.file_name), TEXT)
         files[f"{doc.path}.sha512"] = DistributedFile(hash_line(doc.sha512, doc.file_name), TEXT)
@@ -201,7 +204,7 @@ def assemble(
     for folder, page in listing.listings(urls, list(files)).items():
         files[folder] = DistributedFile(page, HTML)
     return Distribution(
-        files=files,
+        files=MappingProxyType(files),
         documents=tuple(ordered),
         fingerprint=key.fingerprint if key else None,
         withheld=withheld,
