@@ -61,7 +61,7 @@ def test_subscribe_confirm_change_preferences_and_unsubscribe_in_one_click(
     shown = client.get(confirm)  # what a link scanner does: nothing changes
     assert shown.status_code == 200
     assert 'action="/alerts/confirm"' in shown.text
-    assert shown.headers["referrer-policy"] == "no-referrer"
+    assert shown.headers["referrer-policy"] == "same-origin"
     assert _status(herald, ADDRESS) is SubscriptionStatus.PENDING
 
     token = confirm.split("token=", 1)[1]

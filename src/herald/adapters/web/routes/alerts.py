@@ -44,7 +44,9 @@ TOKEN_LIMIT = 500
 EMAIL_LIMIT = 1000
 """Longer input is refused as too long; the address itself may have 254 characters."""
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
-WITH_TOKEN = {**NO_STORE, "Referrer-Policy": "no-referrer"}
+WITH_TOKEN = {**NO_STORE, "Referrer-Policy": "same-origin"}
+"""Pages with a token in their URL: no Referer to other sites (and with "same-origin",
+unlike "no-referrer", the browser still sends this site's Origin with the form)."""
 INVALID_LINK = "This link is not valid, or it has expired or been used already."
 
 TokenQuery = Annotated[str | None, Query(max_length=TOKEN_LIMIT)]
