@@ -43,7 +43,7 @@ class AlertPlanner:
         severities = require_publisher(uow).severities
         recipients = [
             (subscription.id, subscription.channel)
-            for subscription in uow.alerts.subscriptions(status=SubscriptionStatus.ACTIVE)
+            for subscription in uow.alerts.active_subscriptions()
             if subscription.filter.matches(event, severities)
         ]
         uow.alerts.add_event(event)

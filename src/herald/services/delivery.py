@@ -9,6 +9,7 @@ they go again with the same idempotency key.
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 
@@ -62,6 +63,8 @@ class DeliveryService:
         self._lease = lease
         self._events: dict[str, tuple[AlertEvent, BulletinDocument | None]] = {}
         self._groups: dict[str, SubscriberGroup] = {}
+        self._cache_lock = threading.Lock()
+        """``run_once`` may run in several threads at once (worker lanes)."""
         self.after_claim: Callable[[Sequence[Delivery]], None] | None = None
         """Called with each claimed batch before sending (fault-injection tests use it)."""
 
@@ -73,7 +76,7 @@ class DeliveryService:
             claimed = uow.alerts.claim(limit, now, now + self._lease, token)
             if not claimed:
                 return 0
-            jobs = self._jobs(uow, claimed)
+            jobs = self._jobs(uow, claimed, token)
             uow.commit()
         if self.after_claim is not None:
             self.after_claim(claimed)
@@ -97,17 +100,19 @@ class DeliveryService:
         for sender in self._senders.values():
             sender.close()
 
-    def _jobs(self, uow: UnitOfWork, claimed: Sequence[Delivery]) -> list[AlertJob]:
-        missing = [d.event_id for d in claimed if d.event_id not in self._events]
-        if missing:
-            self._load_events(uow, sorted(set(missing)))
-        subscriptions = uow.alerts.subscriptions_by_id(sorted({d.subscription_id for d in claimed}))
+    def _jobs(self, uow: UnitOfWork, claimed: Sequence[Delivery], token: str) -> list[AlertJob]:
+        with self._cache_lock:
+            missing = [d.event_id for d in claimed if d.event_id not in self._events]
+            if missing:
+                self._load_events(uow, sorted(set(missing)))
+            events = {d.event_id: self._events[d.event_id] for d in claimed}
+        subscriptions = uow.alerts.claimed_subscriptions(token)
         group_names = {s.group for s in subscriptions.values() if s.group is not None}
         if group_names - self._groups.keys():
             self._groups = {group.name: group for group in uow.alerts.groups()}
         jobs = []
         for delivery in claimed:
-            event, document = self._events[delivery.event_id]
+            event, document = events[delivery.event_id]
             subscription = subscriptions[delivery.subscription_id]
             jobs.append(
                 AlertJob(
@@ -152,7 +157,6 @@ class DeliveryService:
 
     def _record(self, jobs: Sequence[AlertJob], results: Sequence[SendResult], token: str) -> None:
         by_id = {job.delivery.id: job for job in jobs}
-        sent = [result.delivery_id for result in results if result.ok]
         now = self._clock.now()
         failures = []
         for result in results:
@@ -184,8 +188,7 @@ class DeliveryService:
                     )
                 )
         with self._unit_of_work() as uow:
-            uow.alerts.record_sent(sent, token, now)
-            uow.alerts.record_failures(failures, token)
+            uow.alerts.record(token, failures, now)
             uow.commit()
 
 

@@ -303,18 +303,23 @@ class AlertStore(Protocol):
 
     def events(self, event_ids: Sequence[str]) -> dict[str, AlertEvent]: ...
 
-    def subscriptions_by_id(self, ids: Sequence[int]) -> dict[int, Subscription]: ...
+    def active_subscriptions(self) -> Sequence[Subscription]:
+        """Every active subscription (read for a fan-out, so without ORM overhead)."""
+        ...
+
+    def claimed_subscriptions(self, token: str) -> dict[int, Subscription]:
+        """The subscriptions of the deliveries held by claim ``token``."""
+        ...
 
     def claim(self, limit: int, now: datetime, lease_until: datetime, token: str) -> list[Delivery]:
         """Take up to ``limit`` due, unclaimed deliveries (skipping rows other workers
         hold); each attempt is counted here."""
         ...
 
-    def record_sent(self, delivery_ids: Sequence[int], token: str, now: datetime) -> int:
-        """Mark sent the rows still held by claim ``token``; how many."""
+    def record(self, token: str, failures: Sequence[DeliveryFailure], now: datetime) -> int:
+        """Record a claim's outcomes: ``failures`` as given, every other row still held by
+        ``token`` as sent (rows another claim took over are left alone); how many sent."""
         ...
-
-    def record_failures(self, failures: Sequence[DeliveryFailure], token: str) -> None: ...
 
     def deliveries(self, article_id: str) -> Sequence[DeliveryView]:
         """Every delivery of every event of a bulletin, newest event first."""

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import formatdate
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -38,10 +39,14 @@ class PermanentError(Exception):
     """Not worth trying again (the server refused for good)."""
 
 
+MessageFactory = Callable[[bool], bytes]
+"""Builds a message; ``True`` asks for 8bit parts (the next hop takes 8BITMIME)."""
+
+
 class Transport(Protocol):
     """Hands one message to the next hop; raises ``TransientError``/``PermanentError``."""
 
-    def send(self, sender: str, recipient: str, message: bytes) -> None: ...
+    def send(self, sender: str, recipient: str, message: MessageFactory) -> None: ...
 
     def close(self) -> None: ...
 
@@ -89,11 +94,13 @@ class SmtpTransport:
         self._settings = settings
         self._connection: smtplib.SMTP | None = None
 
-    def send(self, sender: str, recipient: str, message: bytes) -> None:
+    def send(self, sender: str, recipient: str, message: MessageFactory) -> None:
         for attempt in (1, 2):
             connection = self._connect()
+            eight_bit = connection.has_extn("8bitmime")
+            options = ["BODY=8BITMIME"] if eight_bit else []
             try:
-                refused = connection.sendmail(sender, [recipient], message)
+                refused = connection.sendmail(sender, [recipient], message(eight_bit), options)
             except smtplib.SMTPServerDisconnected as error:
                 self._drop()
                 if attempt == 2:
@@ -165,10 +172,11 @@ class MaildirTransport:
         self._maildir = mailbox.Maildir(path, create=True)
         self._lock = threading.Lock()
 
-    def send(self, sender: str, recipient: str, message: bytes) -> None:
+    def send(self, sender: str, recipient: str, message: MessageFactory) -> None:
+        content = message(True)
         try:
             with self._lock:
-                self._maildir.add(message)
+                self._maildir.add(content)
         except OSError as error:
             raise TransientError(f"cannot write to the Maildir: {error}") from error
 
@@ -224,8 +232,11 @@ class EmailSender:
                 results.append(SendResult(job.delivery.id, ok=False, error=unreachable))
                 continue
             try:
-                message = self._composer.compose(job, date)
-                transport.send(self._composer.sender, job.subscription.target, message)
+                transport.send(
+                    self._composer.sender,
+                    job.subscription.target,
+                    partial(self._composer.compose, job, date),
+                )
             except PermanentError as error:
                 results.append(
                     SendResult(job.delivery.id, ok=False, permanent=True, error=str(error))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate
@@ -20,6 +21,7 @@ from herald.adapters.formats.text import render_text
 from herald.domain.alerts import AlertEvent, EventKind
 from herald.services.ports import AlertJob, TokenSigner
 
+_BASE64_LINE = re.compile(".{1,76}")
 _UNSUBSCRIBE = "\x00UNSUBSCRIBE\x00"
 _PREFERENCES = "\x00PREFERENCES\x00"
 
@@ -38,8 +40,31 @@ def _encode_header(value: str) -> str:
     return Header(value, "utf-8").encode()
 
 
+_MAX_LINE = 900
+"""Octets per body line, safely under SMTP's 998."""
+
+
+def _crlf_lines(text: str) -> str:
+    """CRLF line endings, with lines too long for SMTP broken at a space."""
+    lines = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        while len(line.encode("utf-8")) > _MAX_LINE:
+            limit = _MAX_LINE if line.isascii() else _MAX_LINE // 4  # UTF-8: ≤ 4 octets each
+            cut = line.rfind(" ", 0, limit)
+            if cut <= 0:
+                lines.append(line[:limit])
+                line = line[limit:]
+            else:
+                lines.append(line[:cut])
+                line = line[cut + 1 :]
+        lines.append(line)
+    return "\r\n".join(lines)
+
+
 def _b64_lines(text: str) -> str:
-    return base64.encodebytes(text.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
+    """Base64 in lines of 76 characters, CRLF-terminated (one C call for the encoding)."""
+    encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return "\r\n".join(_BASE64_LINE.findall(encoded))
 
 
 def _event_line(event: AlertEvent) -> str:
@@ -98,8 +123,12 @@ class EmailComposer:
     def message_id(self, job: AlertJob) -> str:
         return f"<alert.{job.delivery.idempotency_key}@{self._host}>"
 
-    def compose(self, job: AlertJob, date: str | None = None) -> bytes:
-        """The complete message, CRLF line endings, ready for SMTP or a Maildir."""
+    def compose(self, job: AlertJob, date: str | None = None, eight_bit: bool = False) -> bytes:
+        """The complete message, CRLF line endings, ready for SMTP or a Maildir.
+
+        ``eight_bit`` sends the parts as UTF-8 text (``8bit``, lines of at most 998 octets)
+        for relays that announce 8BITMIME: no per-recipient base64 of the whole body.
+        """
         subscription = job.subscription
         unsubscribe = (
             f"{self._base_url}/alerts/unsubscribe?token="
@@ -136,15 +165,16 @@ class EmailComposer:
         ]
         if job.event.kind is EventKind.CONFIRM:
             headers = [h for h in headers if not h.startswith("List-Unsubscribe")]
+        encoding = "8bit" if eight_bit else "base64"
         parts = "".join(
             f"--{boundary}\r\n"
             f'Content-Type: {media}; charset="utf-8"\r\n'
-            "Content-Transfer-Encoding: base64\r\n\r\n"
-            f"{_b64_lines(content)}"
+            f"Content-Transfer-Encoding: {encoding}\r\n\r\n"
+            f"{content if eight_bit else _b64_lines(content)}\r\n"
             for media, content in (("text/plain", text), ("text/html", body_html))
         )
         message = "\r\n".join(headers) + "\r\n\r\n" + parts + f"--{boundary}--\r\n"
-        return message.encode("ascii")
+        return message.encode("utf-8")
 
     def _rendered(self, job: AlertJob) -> _Rendered:
         group = job.group
@@ -173,7 +203,7 @@ class EmailComposer:
                 "</p><p>If it was not you, ignore this email: nothing will be sent.</p>"
                 "</body></html>"
             )
-            return _Rendered(_encode_header(subject), text, body)
+            return _Rendered(_encode_header(subject), _crlf_lines(text), _crlf_lines(body))
         subject = f"{prefix}{_subject_label(event)}: {document.article_id} {title_text(document)}"
         page = f"{self._base_url}/bulletins/{document.article_id}"
         notes = [line for line in (group.intro if group else "", _event_line(event)) if line]
@@ -203,4 +233,4 @@ class EmailComposer:
         head, _, rest = page_html.partition("<body>")
         main, _, tail = rest.rpartition("</body>")
         body = f"{head}<body>{banner}{main}{footer}</body>{tail}"
-        return _Rendered(_encode_header(subject), text, body)
+        return _Rendered(_encode_header(subject), _crlf_lines(text), _crlf_lines(body))

@@ -50,4 +50,4 @@ class HmacTokenSigner:
                 b"herald alerts\0" + self._secret_key().encode()
             ).digest()
         message = purpose.encode() + b"\0" + payload
-        return hmac.new(self._derived, message, hashlib.sha256).digest()[:_MAC_BYTES]
+        return hmac.digest(self._derived, message, "sha256")[:_MAC_BYTES]

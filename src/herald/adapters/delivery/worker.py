@@ -30,13 +30,50 @@ class WorkerLoop:
     predisclose_due: Callable[[], object]
     batch: int = 500
     poll: float = 1.0
+    lanes: int = 1
+    """Batches in flight at once: while one lane sends, another claims or records."""
     handled: int = 0
     """Deliveries handled so far."""
     _stopping: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self, *, once: bool = False) -> int:
         """Work until stopped; with ``once``, until nothing is due. Deliveries handled."""
+        helpers = [
+            threading.Thread(target=self._lane, args=(once,), name=f"herald-lane-{n}")
+            for n in range(1, self.lanes)
+        ]
+        for helper in helpers:
+            helper.start()
+        try:
+            self._main_lane(once)
+        finally:
+            if not once:
+                self._stopping.set()
+            for helper in helpers:
+                helper.join()
+        return self.handled
+
+    def _lane(self, once: bool) -> None:
+        """A helper lane: only drains the outbox."""
+        while not self._stopping.is_set():
+            try:
+                count = self.service.run_once(self.batch)
+            except HeraldError as error:
+                log.warning("worker: %s; retrying in %.0f s", error, ERROR_PAUSE_SECONDS)
+                if once:
+                    return
+                self._stopping.wait(ERROR_PAUSE_SECONDS)
+                continue
+            with self._lock:
+                self.handled += count
+            if count == 0:
+                if once:
+                    return
+                self._stopping.wait(self.poll)
+
+    def _main_lane(self, once: bool) -> None:
         while not self._stopping.is_set():
             try:
                 self.release_due()
@@ -48,12 +85,12 @@ class WorkerLoop:
                 log.warning("worker: %s; retrying in %.0f s", error, ERROR_PAUSE_SECONDS)
                 self._stopping.wait(ERROR_PAUSE_SECONDS)
                 continue
-            self.handled += count
+            with self._lock:
+                self.handled += count
             if count == 0:
                 if once:
                     break
                 self._stopping.wait(self.poll)
-        return self.handled
 
     def stop(self) -> None:
         """Finish the batch at hand, then return from ``run``."""

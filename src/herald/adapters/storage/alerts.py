@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import translated
@@ -41,6 +41,26 @@ from herald.services.ports import Confirmation, DeliveryFailure, DeliveryView
 
 _INSERT_CHUNK = 5000
 _D = AlertDeliveryRow
+_DELIVERIES = cast(Table, AlertDeliveryRow.__table__)
+_SUBSCRIPTIONS = cast(Table, AlertSubscriptionRow.__table__)
+_WORKER_COLUMNS = select(
+    *(
+        _SUBSCRIPTIONS.c[name]
+        for name in (
+            "id",
+            "channel",
+            "target",
+            "status",
+            "products",
+            "versions",
+            "minimum_severity",
+            "editorial",
+            "group_name",
+            "secret",
+        )
+    )
+)
+"""The columns a worker or the planner needs, read without the ORM (fast for many rows)."""
 
 
 def _group(row: AlertGroupRow) -> SubscriberGroup:
@@ -63,6 +83,24 @@ def _subscription(row: AlertSubscriptionRow) -> Subscription:
         secret=row.secret,
         created_at=row.created_at,
         confirmed_at=row.confirmed_at,
+    )
+
+
+def _subscription_of(row: Any) -> Subscription:
+    """A subscription from a Core row of the columns a worker needs."""
+    return Subscription(
+        id=row.id,
+        channel=Channel(row.channel),
+        target=row.target,
+        status=SubscriptionStatus(row.status),
+        filter=AlertFilter(
+            products=tuple(row.products),
+            versions=tuple(row.versions),
+            minimum_severity=row.minimum_severity,
+            editorial=row.editorial,
+        ),
+        group=row.group_name,
+        secret=row.secret,
     )
 
 
@@ -286,13 +324,20 @@ class SqlAlertStore:
         return {row.id: _event(row) for row in rows}
 
     @translated
-    def subscriptions_by_id(self, ids: Sequence[int]) -> dict[int, Subscription]:
-        if not ids:
-            return {}
-        rows = self._session.scalars(
-            select(AlertSubscriptionRow).where(AlertSubscriptionRow.id.in_(list(ids)))
+    def claimed_subscriptions(self, token: str) -> dict[int, Subscription]:
+        claimed = select(_D.subscription_id).where(_D.claim == token)
+        rows = self._session.connection().execute(
+            _WORKER_COLUMNS.where(_SUBSCRIPTIONS.c.id.in_(claimed))
         )
-        return {row.id: _subscription(row) for row in rows}
+        return {row.id: _subscription_of(row) for row in rows}
+
+    @translated
+    def active_subscriptions(self) -> Sequence[Subscription]:
+        active = _SUBSCRIPTIONS.c.status == SubscriptionStatus.ACTIVE.value
+        rows = self._session.connection().execute(
+            _WORKER_COLUMNS.where(active).order_by(_SUBSCRIPTIONS.c.id)
+        )
+        return [_subscription_of(row) for row in rows]
 
     @translated
     def claim(self, limit: int, now: datetime, lease_until: datetime, token: str) -> list[Delivery]:
@@ -328,12 +373,34 @@ class SqlAlertStore:
         return sorted((_delivery(row) for row in result), key=lambda d: d.id)
 
     @translated
-    def record_sent(self, delivery_ids: Sequence[int], token: str, now: datetime) -> int:
-        if not delivery_ids:
-            return 0
+    def record(self, token: str, failures: Sequence[DeliveryFailure], now: datetime) -> int:
+        if failures:
+            statement = (
+                update(_DELIVERIES)
+                .where(_DELIVERIES.c.id == bindparam("failed_id"), _DELIVERIES.c.claim == token)
+                .values(
+                    status=bindparam("new_status"),
+                    next_attempt_at=bindparam("retry_at"),
+                    last_error=bindparam("error"),
+                    claim=None,
+                    claimed_until=None,
+                )
+            )
+            self._session.connection().execute(
+                statement,
+                [
+                    {
+                        "failed_id": f.delivery_id,
+                        "new_status": f.status.value,
+                        "retry_at": f.next_attempt_at,
+                        "error": f.error[:2000],
+                    }
+                    for f in failures
+                ],
+            )
         result = self._session.execute(
             update(_D)
-            .where(_D.id.in_(list(delivery_ids)), _D.claim == token)
+            .where(_D.claim == token)
             .values(
                 status=DeliveryStatus.SENT.value,
                 sent_at=now,
@@ -344,22 +411,6 @@ class SqlAlertStore:
             .execution_options(synchronize_session=False)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
-
-    @translated
-    def record_failures(self, failures: Sequence[DeliveryFailure], token: str) -> None:
-        for failure in failures:
-            self._session.execute(
-                update(_D)
-                .where(_D.id == failure.delivery_id, _D.claim == token)
-                .values(
-                    status=failure.status.value,
-                    next_attempt_at=failure.next_attempt_at,
-                    last_error=failure.error[:2000],
-                    claim=None,
-                    claimed_until=None,
-                )
-                .execution_options(synchronize_session=False)
-            )
 
     @translated
     def deliveries(self, article_id: str) -> Sequence[DeliveryView]:
