@@ -39,7 +39,7 @@ def amended(**content: object) -> tuple[Bulletin, Bulletin]:
     before = published()
     changed: BulletinContent = replace(before.content(), **content)  # type: ignore[arg-type]
     after = replace(
-        before.with_content(changed, NOW),,
+        before.with_content(changed, NOW),
         changelog=(*before.changelog, ChangeLogEntry(date(2026, 11, 2), "Changed")),
     )
     return before, after
