@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, NewPage, Site, shoot
+from tests.browser.test_accessibility import _every_control_is_named
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +87,24 @@ def test_a_mistyped_address_is_shown_next_to_its_field(fresh_site: Site, new_pag
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#email-error")).to_contain_text("is not an email address")
     expect(page.get_by_role("alert")).to_contain_text("Email address")
+
+
+@pytest.mark.parametrize("path", ["/alerts/subscribe", "/alerts/unsubscribe?token=t"])
+def test_alert_pages_have_one_h1_and_named_controls(site: Site, page: Page, path: str) -> None:
+    page.goto(site(path))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.get_by_role("main")).to_have_count(1)
+    assert _every_control_is_named(page) >= 1
+    expect(page.get_by_role("link", name="Alerts", exact=True)).to_be_visible()
+
+
+def test_the_subscribe_form_is_usable_by_keyboard(site: Site, page: Page) -> None:
+    page.goto(site("/alerts/subscribe"))
+    page.get_by_label("Email address").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label(re.compile(r"XenServer, every version"))).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.get_by_label(re.compile(r"XenServer, every version"))).to_be_checked()
+    expect(page.get_by_role("group", name="Products and versions")).to_be_visible()
+    expect(page.get_by_role("group", name="Editorial changes")).to_be_visible()
