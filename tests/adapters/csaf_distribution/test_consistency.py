@@ -179,5 +179,5 @@ def test_a_catalog_change_renders_every_document_again(herald: Herald, fetch: Fe
     assert after != before
     assert b"XenServer Platform" in after
     assert fetch(f"{DOC}.sha256").startswith(hashlib.sha256(after).hexdigest().encode())
-    categories = json.loads(fetch("category-products.json"))["categories"]["category"]
+    categories = json.loads(fetch("category-white.json"))["categories"]["category"]
     assert categories == [{"term": "XenServer Platform"}]

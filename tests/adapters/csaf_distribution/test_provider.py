@@ -180,8 +180,11 @@ def test_the_rolie_feed_lists_every_document_with_its_hashes_and_signature(
 ) -> None:
     publish_more(herald)
     feed = json.loads(fetch(FEED))["feed"]
-    assert {"rel": "self", "href": f"{BASE_URL}{WELL_KNOWN}{FEED}"} in feed["link"]
-    assert ROLIE_CSAF in feed["category"]
+    # the shape the CSAF TC's auxiliary ROLIE schema and CSAF checkers expect
+    assert re.fullmatch(r"[a-zA-Z0-9+\-_.]+", feed["id"])
+    assert feed["link"][0] == {"rel": "self", "href": f"{BASE_URL}{WELL_KNOWN}{FEED}"}
+    assert feed["category"][0] == ROLIE_CSAF
+    assert all(entry["link"][0]["rel"] == "self" for entry in feed["entry"])
     assert {"scheme": "https://www.first.org/tlp/", "term": "WHITE"} in feed["category"]
     paths = fetch("index.txt").decode().splitlines()
     by_url = {entry["content"]["src"]: entry for entry in feed["entry"]}
@@ -204,7 +207,10 @@ def test_the_rolie_feed_lists_every_document_with_its_hashes_and_signature(
     service = json.loads(fetch("service.json"))["service"]
     [workspace] = service["workspace"]
     assert [c["href"] for c in workspace["collection"]] == [f"{BASE_URL}{WELL_KNOWN}{FEED}"]
-    terms = json.loads(fetch("category-products.json"))["categories"]["category"]
+    [distribution] = metadata(fetch)["distributions"]
+    assert distribution["rolie"]["categories"] == [f"{BASE_URL}{WELL_KNOWN}category-white.json"]
+    assert distribution["rolie"]["services"] == [f"{BASE_URL}{WELL_KNOWN}service.json"]
+    terms = json.loads(fetch("category-white.json"))["categories"]["category"]
     assert terms == [{"term": "XenServer"}]
 
 

@@ -9,7 +9,7 @@ Everything sits under ``/.well-known/csaf/`` (CSAF 2.0 requirement 9):
 ``<YYYY>/<file name>.json.sha256|.sha512`` requirement 18
 ``<YYYY>/<file name>.json.asc``           requirement 19
 ``feed-tlp-white.json``                   requirement 15 (one ROLIE feed per TLP label)
-``service.json``, ``category-products.json``  requirements 16 and 17
+``service.json``, ``category-white.json``  requirements 16 and 17 (one category document per feed)
 ``openpgp/<FINGERPRINT>.asc``             requirement 20 (the public key)
 ========================================  ===============================================
 
@@ -29,7 +29,6 @@ PROVIDER_METADATA = "provider-metadata.json"
 INDEX = "index.txt"
 CHANGES = "changes.csv"
 SERVICE = "service.json"
-CATEGORIES = "category-products.json"
 KEY_FOLDER = "openpgp/"
 
 JSON = "application/json"
@@ -44,6 +43,12 @@ def feed_name(tlp_label: str) -> str:
     """``feed-tlp-white.json`` for ``WHITE``; ``feed-unlabeled.json`` for ``UNLABELED``."""
     label = tlp_label.lower()
     return "feed-unlabeled.json" if label == "unlabeled" else f"feed-tlp-{label}.json"
+
+
+def category_name(tlp_label: str) -> str:
+    """``category-white.json``: the ROLIE category document beside the feed of a label
+    (the name CSAF tools such as the BSI's checker look for)."""
+    return f"category-{tlp_label.lower()}.json"
 
 
 def key_file(fingerprint: str) -> str:

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from herald.adapters.csaf_distribution.layout import (
-    CATEGORIES,
     SERVICE,
     DistributionUrls,
+    category_name,
     feed_name,
     key_file,
 )
@@ -39,7 +39,7 @@ def provider_metadata(
             {
                 "directory_url": urls.folder,
                 "rolie": {
-                    "categories": [urls.of(CATEGORIES)],
+                    "categories": [urls.of(category_name(label)) for label in labels],
                     "feeds": [
                         {
                             "summary": _sentence(f"All TLP:{label} advisories of {publisher.name}"),

@@ -35,13 +35,18 @@ class FeedItem:
 def feed(
     urls: DistributionUrls, tlp_label: str, publisher_name: str, items: Sequence[FeedItem]
 ) -> dict[str, Any]:
-    """The ROLIE feed of the documents labelled ``tlp_label``, latest change first."""
+    """The ROLIE feed of the documents labelled ``tlp_label``, latest change first.
+
+    ``feed.id`` is ``csaf-feed-tlp-white`` (letters, digits, ``+-_.`` only, as the
+    CSAF TC's auxiliary ROLIE feed schema wants); the first link is ``self`` and the
+    first category the CSAF information type, in every entry too.
+    """
     url = urls.of(feed_name(tlp_label))
     ordered = sorted(items, key=lambda item: (item.current_release_date, item.path), reverse=True)
     updated = ordered[0].current_release_date if ordered else EPOCH
     return {
         "feed": {
-            "id": url,
+            "id": "csaf-" + feed_name(tlp_label).removesuffix(".json"),
             "title": f"{publisher_name} CSAF feed (TLP:{tlp_label})",
             "link": [{"rel": "self", "href": url}],
             "category": _categories(tlp_label),

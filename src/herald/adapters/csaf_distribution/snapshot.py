@@ -24,7 +24,6 @@ from typing import Any
 
 from herald.adapters.csaf_distribution import listing, rolie
 from herald.adapters.csaf_distribution.layout import (
-    CATEGORIES,
     CHANGES,
     CSV,
     HTML,
@@ -36,6 +35,7 @@ from herald.adapters.csaf_distribution.layout import (
     SIGNATURE,
     TEXT,
     DistributionUrls,
+    category_name,
     changes_csv,
     feed_name,
     hash_line,
@@ -182,14 +182,13 @@ def assemble(
     labels = [label for label in PUBLIC_LABELS if any(d.tlp_label == label for d in ordered)]
     labels = labels or ["WHITE"]  # requirement 15: a WHITE, GREEN or unlabeled feed exists
     for label in labels:
-        items = [
-            _feed_item(doc, signed=key is not None) for doc in ordered if doc.tlp_label == label
-        ]
+        labelled = [doc for doc in ordered if doc.tlp_label == label]
+        items = [_feed_item(doc, signed=key is not None) for doc in labelled]
         feed = rolie.feed(urls, label, publisher.name, items)
         files[feed_name(label)] = _compact_json(feed)
+        products = sorted({name for doc in labelled for name in doc.products})
+        files[category_name(label)] = _json(rolie.categories(products))
     files[SERVICE] = _json(rolie.service(urls, publisher.name, labels))
-    products = sorted({name for doc in ordered for name in doc.products})
-    files[CATEGORIES] = _json(rolie.categories(products))
     last_updated = max((doc.current_release_date for doc in ordered), default=NO_CHANGE_YET)
     metadata = provider_metadata(
         urls,
