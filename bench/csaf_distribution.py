@@ -35,7 +35,9 @@ def timed(label: str, herald: Herald) -> Distribution:
     started = time.perf_counter()
     distribution = herald.csaf_distribution.current()
     elapsed = time.perf_counter() - started
-    print(f"{label:<44} {elapsed:8.2f} s  ({len(distribution.documents)} documents)")
+    size = sum(len(file.body) for file in distribution.files.values()) / 1e6
+    count = len(distribution.documents)
+    print(f"{label:<44} {elapsed:8.2f} s  ({count} documents, {size:.1f} MB of files)")
     return distribution
 
 
