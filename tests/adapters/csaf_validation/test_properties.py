@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -144,3 +145,59 @@ def test_arbitrary_bytes_give_a_verdict_or_a_load_error(data: bytes) -> None:
         "not_utf8",
         "too_deep",
     }
+
+
+def _rich_advisories() -> list[dict[str, Any]]:
+    """The sample advisory with the parts it lacks (hashes, groups, flags, threats,
+    involvements, relationships), as a security advisory, a VEX document and an
+    informational advisory (whose document notes 6.1.27.1 reads)."""
+    documents = []
+    for category in ("csaf_security_advisory", "csaf_vex", "csaf_informational_advisory"):
+        document = advisory()
+        document["document"]["category"] = category
+        document["document"]["notes"].append({"category": "general", "text": "More."})
+        product = document["product_tree"]["branches"][0]["branches"][0]["branches"][0]["product"]
+        product["product_identification_helper"]["hashes"] = [
+            {
+                "filename": "a.tar.gz",
+                "file_hashes": [
+                    {"algorithm": "md5", "value": "0" * 32},
+                    {"algorithm": "sha256", "value": "0" * 64},
+                ],
+            }
+        ]
+        document["product_tree"]["product_groups"] = [
+            {"group_id": "CSAFGID-1", "product_ids": ["CSAFPID-1", "CSAFPID-2"]}
+        ]
+        document["product_tree"]["relationships"] = [
+            {
+                "category": "installed_on",
+                "product_reference": "CSAFPID-1",
+                "relates_to_product_reference": "CSAFPID-2",
+                "full_product_name": {"name": "A on B", "product_id": "CSAFPID-3"},
+            }
+        ]
+        vulnerability = document["vulnerabilities"][0]
+        vulnerability["flags"] = [
+            {"label": "component_not_present", "product_ids": ["CSAFPID-2"]},
+            {"label": "vulnerable_code_not_present", "group_ids": ["CSAFGID-1"]},
+        ]
+        vulnerability["threats"] = [{"category": "impact", "details": "Bad.", "group_ids": []}]
+        vulnerability["involvements"] = [
+            {"party": "vendor", "status": "completed", "date": "2026-01-01T10:00:00Z"}
+        ]
+        documents.append(document)
+    return documents
+
+
+@pytest.mark.parametrize("replacement", [[1], {"x": [1]}, 7, None], ids=repr)
+def test_any_value_replaced_by_a_wrong_type_gives_a_verdict(replacement: Any) -> None:
+    """Exhaustive over every place, so unhashable labels or categories cannot crash a test."""
+    for original in _rich_advisories():
+        for path in _paths(original)[1:]:
+            document = json.loads(json.dumps(original))
+            parent: Any = document
+            for step in path[:-1]:
+                parent = parent[step]
+            parent[path[-1]] = replacement
+            _verdict(document)

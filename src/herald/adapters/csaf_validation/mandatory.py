@@ -20,9 +20,9 @@ from herald.adapters.csaf_validation.cvss_scores import (
     vector_metrics,
 )
 from herald.adapters.csaf_validation.cwe import CWE_VERSION, weakness_names
-from herald.adapters.csaf_validation.index import DocumentIndex, Ids, ProductBinding
+from herald.adapters.csaf_validation.index import DocumentIndex, Ids, ProductBinding, Vulnerability
 from herald.adapters.csaf_validation.language_tags import language_tag_problem
-from herald.adapters.csaf_validation.purl import purl_problem
+from herald.adapters.csaf_validation.purl import PLAIN_PURL, purl_problem
 from herald.adapters.csaf_validation.report import Level
 from herald.adapters.csaf_validation.schema import compiled_schemas
 from herald.adapters.csaf_validation.versions import Version, parse_version
@@ -52,6 +52,14 @@ VEX_JUSTIFICATIONS = frozenset(
         "vulnerable_code_not_present",
     }
 )
+
+
+def _distinct(values: list[object]) -> bool:
+    """True when no value repeats (False for unhashable values: let the slow path look)."""
+    try:
+        return len(set(values)) == len(values)
+    except TypeError:
+        return False
 
 
 def _all_in(items: list[object], known: set[str] | set[str | None]) -> bool:
@@ -193,9 +201,22 @@ def contradicting_status(index: DocumentIndex) -> Iterator[Problem]:
                     )
 
 
+def _one_score_per_version(vulnerability: Vulnerability) -> bool:
+    """True when no product is listed twice for one CVSS version (the common case)."""
+    products: dict[str, list[object]] = {}
+    for score in vulnerability.scores:
+        for cvss in (score.cvss_v2, score.cvss_v3):
+            version = cvss.get("version") if cvss is not None else None
+            if isinstance(version, str):
+                products.setdefault(version, []).extend(score.products.items)
+    return all(_distinct(listed) for listed in products.values())
+
+
 @test("6.1.7", "Multiple Scores with same Version per Product")
 def multiple_scores(index: DocumentIndex) -> Iterator[Problem]:
     for vulnerability in index.vulnerabilities:
+        if _one_score_per_version(vulnerability):
+            continue
         seen: set[tuple[str, str]] = set()
         for score in vulnerability.scores:
             versions = [
@@ -354,6 +375,8 @@ def purl(index: DocumentIndex) -> Iterator[Problem]:
     for product in index.products:
         helper = product.helper
         if helper is None or not isinstance(helper.get("purl"), str):
+            continue
+        if PLAIN_PURL.fullmatch(helper["purl"]) is not None:
             continue
         problem = purl_problem(helper["purl"])
         if problem is not None:
@@ -524,27 +547,20 @@ def duplicate_involvement(index: DocumentIndex) -> Iterator[Problem]:
             seen.add((party, moment))
 
 
-def _distinct(values: list[object]) -> bool:
-    """True when no value repeats (False for unhashable values: let the slow path look)."""
-    try:
-        return len(set(values)) == len(values)
-    except TypeError:
-        return False
-
-
-def _may_repeat(items: list[object]) -> bool:
+def _several_hashes(index: DocumentIndex) -> bool:
     """False when no item of a ``hashes`` array lists two ``file_hashes``, the common case."""
-    for item in items:
-        if isinstance(item, dict):
-            entries = item.get("file_hashes")
-            if isinstance(entries, list) and len(entries) > 1:
-                return True
+    for _, items in index.hashes:
+        for item in items:
+            if isinstance(item, dict):
+                entries = item.get("file_hashes")
+                if isinstance(entries, list) and len(entries) > 1:
+                    return True
     return False
 
 
 @test("6.1.25", "Multiple Use of Same Hash Algorithm")
 def duplicate_hash_algorithm(index: DocumentIndex) -> Iterator[Problem]:
-    if not any(_may_repeat(items) for _, items in index.hashes):
+    if not _several_hashes(index):
         return
     for hashes in index.hash_lists:
         algorithms = hashes.algorithms()
@@ -593,7 +609,9 @@ def document_notes(index: DocumentIndex) -> Iterator[Problem]:
     wanted = {"description", "details", "general", "summary"}
     notes = index.meta.get("notes")
     if not any(
-        isinstance(note, dict) and note.get("category") in wanted
+        isinstance(note, dict)
+        and isinstance(note.get("category"), str)
+        and note["category"] in wanted
         for note in (notes if isinstance(notes, list) else [])
     ):
         yield (
@@ -756,6 +774,13 @@ _RANGE_HINT = re.compile(r"[<>]|(?<!\S)(?:" + "|".join(sorted(_RANGE_WORDS)) + r
 @test("6.1.31", "Version Range in Product Version")
 def version_range_in_version(index: DocumentIndex) -> Iterator[Problem]:
     """The listed words count as whole words: the suite's valid 6.1.31-12 is ``after-eight``."""
+    names = [
+        branch.name
+        for branch in index.branches
+        if branch.category == "product_version" and branch.name is not None
+    ]
+    if _RANGE_HINT.search("\n".join(names).lower()) is None:  # a match never spans a name
+        return
     for branch in index.branches:
         if branch.category != "product_version" or branch.name is None:
             continue
@@ -779,13 +804,29 @@ def flag_without_products(index: DocumentIndex) -> Iterator[Problem]:
                 yield flag.path, "The flag names neither product_ids nor group_ids"
 
 
+def _flags_disjoint(flags: list[ProductBinding], members: dict[str, set[str]]) -> bool:
+    """True when no product is named by two flags with a VEX justification (the common case)."""
+    named: list[set[str]] = []
+    for flag in flags:
+        label = flag.data.get("label")
+        if isinstance(label, str) and label in VEX_JUSTIFICATIONS:
+            products = flag.product_ids.values()
+            for group_id in flag.group_ids.values():
+                products.update(members.get(group_id, ()))
+            named.append(products)
+    return len(named) < 2 or sum(map(len, named)) == len(set().union(*named))
+
+
 @test("6.1.33", "Multiple Flags with VEX Justification Codes per Product")
 def multiple_flags(index: DocumentIndex) -> Iterator[Problem]:
     members = index.group_members()
     for vulnerability in index.vulnerabilities:
+        if _flags_disjoint(vulnerability.flags, members):
+            continue
         flagged: dict[str, str] = {}
         for flag in vulnerability.flags:
-            if flag.data.get("label") not in VEX_JUSTIFICATIONS:
+            label = flag.data.get("label")
+            if not isinstance(label, str) or label not in VEX_JUSTIFICATIONS:
                 continue
             products: dict[str, None] = {ref.value: None for ref in flag.product_ids}
             for group_id in flag.group_ids.values():

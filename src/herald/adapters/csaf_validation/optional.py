@@ -103,7 +103,10 @@ def involvement_without_date(index: DocumentIndex) -> Iterator[Problem]:
 
 def _only_algorithm(index: DocumentIndex, algorithm: str) -> Iterator[Problem]:
     for hashes in index.hash_lists:
-        algorithms = {entry.get("algorithm") for _, entry in hashes.file_hashes}
+        algorithms = {
+            value if isinstance(value, str) else None
+            for value in (entry.get("algorithm") for _, entry in hashes.file_hashes)
+        }
         if algorithms == {algorithm}:
             yield f"{hashes.path}/file_hashes", f"{algorithm} is the only hash algorithm"
 

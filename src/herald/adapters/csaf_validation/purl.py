@@ -7,13 +7,13 @@ import re
 _TYPE = re.compile(r"[A-Za-z.+-][A-Za-z0-9.+-]*")
 _QUALIFIER_KEY = re.compile(r"[A-Za-z.\-_][A-Za-z0-9.\-_]*")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_PLAIN = re.compile(r"pkg:[A-Za-z.+-][A-Za-z0-9.+-]*/(?:[^/?#@%]+/)*[^/?#@%]+(?:@[^/?#@%]+)?")
+PLAIN_PURL = re.compile(r"pkg:[A-Za-z.+-][A-Za-z0-9.+-]*/(?:[^/?#@%]+/)*[^/?#@%]+(?:@[^/?#@%]+)?")
 """The common shape (type, namespace, name, version; no qualifiers, subpath or escapes)."""
 
 
 def purl_problem(purl: str) -> str | None:
     """Why ``purl`` is not a valid package URL, or None when it is."""
-    if _PLAIN.fullmatch(purl):
+    if PLAIN_PURL.fullmatch(purl):
         return None
     scheme, colon, rest = purl.partition(":")
     if not colon or scheme.lower() != "pkg":

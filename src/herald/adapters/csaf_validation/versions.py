@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _INTEGER = re.compile(r"(0|[1-9][0-9]*)")
 _SEMVER = re.compile(
@@ -46,8 +47,12 @@ class Version:
 
 def parse_version(text: object) -> Version | None:
     """The version, or None when ``text`` is not a ``version_t``."""
-    if not isinstance(text, str):
-        return None
+    return _parse(text) if isinstance(text, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> Version | None:
+    """Versions repeat across tests and documents; a ``Version`` is immutable."""
     if _INTEGER.fullmatch(text):
         return Version(text, True, int(text), 0, 0, (), None)
     match = _SEMVER.fullmatch(text)
