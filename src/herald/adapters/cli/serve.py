@@ -9,6 +9,11 @@ import uvicorn
 
 from herald.adapters.cli.context import herald_app
 
+WORKER_HEALTHCHECK_SECONDS = 30
+"""How long a worker process may take to answer uvicorn's health check (start-up
+included: importing and building the app takes seconds on a busy machine, and
+uvicorn's own 5 s would kill and restart such a worker without end)."""
+
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
@@ -49,4 +54,5 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips,
         log_level="info",
         access_log=access_log,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
