@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from herald.adapters.csaf_distribution import DistributionKeeper
+from herald.adapters.csaf_distribution import DistributionKeeper, DocumentCache
 from herald.adapters.delivery import (
     EmailComposer,
     EmailSender,
@@ -139,6 +139,7 @@ def build(
             PublicationService(read, EmbargoKeeper(read, authoring.release_due, clock)),
             settings.base_url,
             signatures,
+            documents=DocumentCache(settings.data_dir / "csaf-documents"),
         ),
     )
 

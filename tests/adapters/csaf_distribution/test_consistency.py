@@ -181,3 +181,19 @@ def test_a_catalog_change_renders_every_document_again(herald: Herald, fetch: Fe
     assert fetch(f"{DOC}.sha256").startswith(hashlib.sha256(after).hexdigest().encode())
     categories = json.loads(fetch("category-white.json"))["categories"]["category"]
     assert categories == [{"term": "XenServer Platform"}]
+
+
+def test_rendered_documents_are_kept_for_other_processes_and_a_damaged_one_is_redone(
+    herald: Herald, database_url: str, short_dir: Path, key_home: Path, clock: MovableClock
+) -> None:
+    mine = herald.csaf_distribution.current()
+    kept = sorted((short_dir / "var" / "csaf-documents").rglob("*.json"))
+    assert [path.read_bytes() for path in kept] == [doc.body for doc in mine.documents]
+    kept[0].write_bytes(b'{"document": ')  # damaged, e.g. by a full disk
+    other = make_herald(database_url, short_dir / "var", key_home, clock, migrate=False)
+    try:
+        theirs = other.csaf_distribution.current()
+    finally:
+        other.close()
+    assert dict(theirs.files) == dict(mine.files)
+    assert kept[0].read_bytes() == mine.documents[0].body

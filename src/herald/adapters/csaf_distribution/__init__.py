@@ -7,6 +7,7 @@ site changes; ``security_txt`` makes ``/.well-known/security.txt``.
 ``docs/csaf-provider.md`` describes the layout and the guarantees.
 """
 
+from herald.adapters.csaf_distribution.document_cache import DocumentCache
 from herald.adapters.csaf_distribution.keeper import DistributionKeeper, Signatures
 from herald.adapters.csaf_distribution.layout import WELL_KNOWN, DistributionUrls
 from herald.adapters.csaf_distribution.security_txt import security_txt
@@ -28,6 +29,7 @@ __all__ = [
     "Distribution",
     "DistributionKeeper",
     "DistributionUrls",
+    "DocumentCache",
     "PublicKey",
     "Signatures",
     "assemble",

@@ -18,7 +18,8 @@ publisher and key reuses the snapshot as it is (a draft's edit moves the generat
 but not the distribution). Otherwise every public bulletin is read, and only documents
 whose bulletin, catalog or publisher changed are rendered again; signatures come from
 the ``SignatureCache`` on disk, so each document is signed once, whichever process
-asks first.
+asks first, and rendered documents from the ``DocumentCache`` on disk, so a new
+process reads them instead of rendering them all.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from herald.adapters.csaf_distribution.document_cache import DocumentCache
 from herald.adapters.csaf_distribution.layout import DistributionUrls
 from herald.adapters.csaf_distribution.snapshot import (
     DistributedDocument,
@@ -80,15 +82,18 @@ class DistributionKeeper:
         base_url: str,
         signatures: Signatures | None,
         *,
+        documents: DocumentCache | None = None,
         on_build: Callable[[Distribution], None] | None = None,
     ) -> None:
         self._publication = publication
+        self._documents = documents
         self._urls = DistributionUrls(base_url)
         self._signatures = signatures
         self._on_build = on_build or _log_build
         self._built: _Built | None = None
         self._building = threading.Lock()
         self._rendered: dict[str, _Rendered] = {}
+        self._facts = ""
 
     @property
     def urls(self) -> DistributionUrls:
@@ -120,6 +125,9 @@ class DistributionKeeper:
                 return _Built(generation, headlines, catalog, publisher, fingerprint, built)
         else:
             self._rendered.clear()
+        self._facts = (
+            self._documents.facts(self._urls.base, catalog, publisher) if self._documents else ""
+        )
         documents = [
             self._document(bulletin, catalog, publisher, key)
             for bulletin in self._bulletins(
@@ -178,6 +186,13 @@ class DistributionKeeper:
             return kept.document
         if kept is not None and kept.bulletin == bulletin:
             document = replace(kept.document, signature=None)
+        elif self._documents is not None:
+            document = self._documents.document(
+                self._facts,
+                bulletin,
+                catalog,
+                lambda: distributed_document(bulletin, catalog, publisher, self._urls),
+            )
         else:
             document = distributed_document(bulletin, catalog, publisher, self._urls)
         if key is not None and self._signatures is not None:

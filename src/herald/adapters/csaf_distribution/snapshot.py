@@ -138,17 +138,28 @@ def distributed_document(
     year = revision_instants(bulletin)[0].year
     path = f"{year:04d}/{csaf_filename(bulletin.article_id)}"
     document = csaf_document(bulletin, catalog, publisher, urls.base, document_url=urls.of(path))
+    distributed = document_from_body(dump_json(document).encode("utf-8"), bulletin, catalog)
+    if distributed.path != path:
+        raise ValueError(
+            f"{bulletin.article_id}: rendered for {path}, belongs in {distributed.path}"
+        )
+    return distributed
+
+
+def document_from_body(body: bytes, bulletin: Bulletin, catalog: Catalog) -> DistributedDocument:
+    """The distributed form of a rendered document's ``body`` (its path from its own
+    tracking id and initial release date)."""
+    document = json.loads(body)
     tracking = document["document"]["tracking"]
-    if not str(tracking["initial_release_date"]).startswith(f"{year:04d}-"):
-        raise ValueError(f"{bulletin.article_id}: initial release is not in {year}")
+    initial = str(tracking["initial_release_date"])
     return DistributedDocument(
         tracking_id=str(tracking["id"]),
         title=str(document["document"]["title"]),
-        path=path,
+        path=f"{initial[:4]}/{csaf_filename(str(tracking['id']))}",
         tlp_label=_tlp_label(document),
-        initial_release_date=str(tracking["initial_release_date"]),
+        initial_release_date=initial,
         current_release_date=str(tracking["current_release_date"]),
-        body=dump_json(document).encode("utf-8"),
+        body=body,
         products=_product_names(bulletin, catalog),
     )
 
