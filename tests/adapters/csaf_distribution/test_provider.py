@@ -242,6 +242,7 @@ def test_media_types_and_no_redirects(client: TestClient) -> None:
         response = client.get(WELL_KNOWN + path)
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith(media_type), path
+        assert response.headers["access-control-allow-origin"] == "*", path
     bare = client.get(WELL_KNOWN.rstrip("/"))
     assert bare.status_code == 200
     assert client.get(f"{WELL_KNOWN}2026/nothing.json").status_code == 404

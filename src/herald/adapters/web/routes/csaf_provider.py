@@ -32,6 +32,8 @@ log = logging.getLogger("herald.csaf")
 
 _GET = ["GET", "HEAD"]
 UNAVAILABLE = "The CSAF distribution is unavailable; the operator has been told why."
+_ANY_ORIGIN = {"Access-Control-Allow-Origin": "*"}
+"""Browser-based CSAF tools may read the public files (CSAF 2.1 asks for it; 2.0 is silent)."""
 
 
 @router.api_route("/.well-known/csaf", methods=_GET)
@@ -51,7 +53,7 @@ def distribution_file(request: Request, herald: HeraldDep, path: str) -> Respons
     found = distribution.get(path)
     if found is None:
         raise NotFound(f"There is no file /.well-known/csaf/{path}.")
-    return http_cache.respond(request, found.body, found.media_type)
+    return http_cache.respond(request, found.body, found.media_type, headers=_ANY_ORIGIN)
 
 
 @router.api_route("/.well-known/security.txt", methods=_GET)
