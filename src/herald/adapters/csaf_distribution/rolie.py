@@ -38,8 +38,8 @@ def feed(
     """The ROLIE feed of the documents labelled ``tlp_label``, latest change first.
 
     ``feed.id`` is ``csaf-feed-tlp-white`` (letters, digits, ``+-_.`` only, as the
-    CSAF TC's auxiliary ROLIE feed schema wants); the first link is ``self`` and the
-    first category the CSAF information type, in every entry too.
+    CSAF TC's auxiliary ROLIE feed schema wants); the first category is the CSAF
+    information type, and the first link of the feed and of every entry is ``self``.
     """
     url = urls.of(feed_name(tlp_label))
     ordered = sorted(items, key=lambda item: (item.current_release_date, item.path), reverse=True)
