@@ -365,3 +365,17 @@ def test_an_admin_issues_a_token_shown_once_and_revokes_it(
         (staff["admin"], "token.revoke"),
         (staff["admin"], "token.add"),
     ]
+
+
+def test_an_active_subscriber_joins_a_group_with_its_own_filter(
+    herald: Herald, carol: StaffClient
+) -> None:
+    herald.subscriptions.save_group(SubscriberGroup("partners", "Partners"))
+    wanted = AlertFilter(products=("xenserver",), minimum_severity="High")
+    herald.subscriptions.add_email("ops@partner.example", wanted)
+    added = carol.post("/staff/alerts/groups/partners/members", {"email": "ops@Partner.Example"})
+    assert added.status_code == 303
+    [member] = herald.subscriptions.subscriptions(group="partners")
+    assert member.target == "ops@partner.example"  # the domain is compared in lower case
+    assert member.filter == wanted
+    assert len(herald.subscriptions.subscriptions()) == 1

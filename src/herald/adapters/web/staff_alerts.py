@@ -37,6 +37,7 @@ from herald.domain.alerts import (
     SubscriberGroup,
     Subscription,
     SubscriptionStatus,
+    parse_email,
 )
 from herald.domain.errors import HeraldError, NotFound, ValidationError
 
@@ -239,17 +240,31 @@ async def add_member(request: Request, name: str, herald: HeraldDep, staff: Staf
         reader.errors.add("email", "give the member's email address")
     if not reader.errors:
         try:
-            added = await run_in_threadpool(
-                lambda: herald.subscriptions.add_email(
-                    email, AlertFilter(), group.name, staff.actor
-                )
-            )
+            added = await run_in_threadpool(_add_member, herald, staff, email, group.name)
         except ValidationError as error:
             add_error(reader.errors, error)
         else:
             flash(request, f"{added.target} added to {group.name}.")
             return see_other(f"/staff/alerts/groups/{group.name}")
     return await _group_page(request, herald, staff, name, reader.errors, {"email": email}, 422)
+
+
+def _add_member(herald: Herald, staff: Staff, email: str, group: str) -> Subscription:
+    """An active subscriber keeps its filter and joins the group; any other address is
+    added (or reactivated) by staff, with its earlier filter if it had one."""
+    address = parse_email(email)
+    existing = next(
+        (
+            s
+            for s in herald.subscriptions.subscriptions(Channel.EMAIL, None, staff.actor)
+            if s.target == address
+        ),
+        None,
+    )
+    if existing is not None and existing.status is SubscriptionStatus.ACTIVE:
+        return herald.subscriptions.set_group(existing.id, group, staff.actor)
+    earlier = existing.filter if existing is not None else AlertFilter()
+    return herald.subscriptions.add_email(address, earlier, group, staff.actor)
 
 
 @router.post("/groups/{name}/members/{subscription_id}/remove")
