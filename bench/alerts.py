@@ -483,6 +483,7 @@ def main() -> None:
         return
 
     args.scratch.mkdir(parents=True, exist_ok=True)
+    load_at_start = os.getloadavg()[0]
     sinks = start_sinks(args.smtp_port, args.http_port)
     database_url = fresh_database(args.admin_url, "herald_bench_alerts")
     herald = build(settings(database_url, args.scratch, sinks), hasher=Argon2Hasher(cheap=True))
@@ -520,8 +521,11 @@ def main() -> None:
         f"\n## Alerts: fan-out of one bulletin ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)\n\n"
         f"{args.subscribers:,} email subscribers and {args.webhooks:,} webhooks, PostgreSQL "
         f"{server_version(args.admin_url)} on the same host; {platform.platform()}, "
-        f"{os.cpu_count()} CPUs; `{command.strip()}` (worker: `--concurrency "
-        f"{args.concurrency} --batch {args.batch}`).\n\n{table}\n"
+        f"{os.cpu_count()} CPUs, load average {load_at_start:.1f} at the start (the machine "
+        f"is shared); `{command.strip()}` (worker: `--concurrency {args.concurrency} "
+        f"--batch {args.batch}`, two lanes). Peak RSS of a worker is its VmHWM; the bare "
+        f"loop's is the whole bench process (it holds every message's job in memory)."
+        f"\n\n{table}\n"
     )
     print(text)
     if args.record:

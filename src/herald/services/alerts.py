@@ -15,6 +15,7 @@ from herald.domain.accounts import Action
 from herald.domain.alerts import (
     AlertEvent,
     DeliveryStatus,
+    EventKind,
     SubscriptionStatus,
     event_for,
     predisclosure_event,
@@ -41,13 +42,20 @@ class AlertPlanner:
         if event is None:
             return None
         severities = require_publisher(uow).severities
-        recipients = [
+        uow.alerts.add_event(event)
+        # Most subscribers filter at most by severity: one INSERT ... SELECT serves them.
+        # Those naming products or versions are matched here, by the domain's own rule.
+        minimums = None
+        if event.severity is not None and event.severity in severities:
+            minimums = severities[severities.index(event.severity) :]
+        editorial_only = event.kind is EventKind.MODIFIED and not event.material
+        uow.alerts.fan_out(event.id, now, minimums, severities, editorial_only)
+        narrowed = [
             (subscription.id, subscription.channel)
-            for subscription in uow.alerts.active_subscriptions()
+            for subscription in uow.alerts.filtered_subscriptions()
             if subscription.filter.matches(event, severities)
         ]
-        uow.alerts.add_event(event)
-        uow.alerts.add_deliveries(event.id, recipients, now)
+        uow.alerts.add_deliveries(event.id, narrowed, now)
         return event
 
 

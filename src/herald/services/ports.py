@@ -301,11 +301,25 @@ class AlertStore(Protocol):
         """One pending delivery per (subscription id, channel), set-based; how many."""
         ...
 
-    def events(self, event_ids: Sequence[str]) -> dict[str, AlertEvent]: ...
-
-    def active_subscriptions(self) -> Sequence[Subscription]:
-        """Every active subscription (read for a fan-out, so without ORM overhead)."""
+    def fan_out(
+        self,
+        event_id: str,
+        now: datetime,
+        minimums: Sequence[str] | None,
+        scale: Sequence[str],
+        editorial_only: bool,
+    ) -> int:
+        """One set-based insert: a pending delivery for every active subscription without a
+        product or version filter whose minimum severity is unset, in ``minimums``, or off
+        the ``scale`` (``minimums`` None: unset only), and with ``editorial_only``, that
+        asked for editorial changes. How many."""
         ...
+
+    def filtered_subscriptions(self) -> Sequence[Subscription]:
+        """Active subscriptions with a product or version filter (matched one by one)."""
+        ...
+
+    def events(self, event_ids: Sequence[str]) -> dict[str, AlertEvent]: ...
 
     def claimed_subscriptions(self, token: str) -> dict[int, Subscription]:
         """The subscriptions of the deliveries held by claim ``token``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 import signal
+from pathlib import Path
 from types import FrameType
 from typing import Annotated
 
@@ -83,5 +84,18 @@ def worker(
             loop.service.close()
     finally:
         herald.close()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_rss_mb()
     typer.echo(f"herald worker: {handled} deliveries handled; peak RSS {peak_mb:.0f} MB", err=True)
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident set size: ``VmHWM`` (``ru_maxrss`` keeps the parent's
+    peak across fork and exec, so it can overstate a worker started by a big process)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -12,7 +12,21 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import translated
@@ -23,6 +37,7 @@ from herald.adapters.storage.tables import (
     AlertPredisclosureRow,
     AlertSubscriptionRow,
     BulletinRow,
+    UtcDateTime,
 )
 from herald.domain.alerts import (
     AlertEvent,
@@ -315,6 +330,66 @@ class SqlAlertStore:
         return len(rows)
 
     @translated
+    def fan_out(
+        self,
+        event_id: str,
+        now: datetime,
+        minimums: Sequence[str] | None,
+        scale: Sequence[str],
+        editorial_only: bool,
+    ) -> int:
+        sub = _SUBSCRIPTIONS.c
+        wanted = [
+            sub.status == SubscriptionStatus.ACTIVE.value,
+            cast_(sub.products, Text) == "[]",
+            cast_(sub.versions, Text) == "[]",
+        ]
+        if minimums is None:
+            wanted.append(sub.minimum_severity.is_(None))
+        else:
+            wanted.append(
+                or_(
+                    sub.minimum_severity.is_(None),
+                    sub.minimum_severity.in_(list(minimums)),
+                    sub.minimum_severity.not_in(list(scale)),
+                )
+            )
+        if editorial_only:
+            wanted.append(sub.editorial.is_(True))
+        recipients = select(
+            literal(event_id, String()),
+            sub.id,
+            sub.channel,
+            literal(DeliveryStatus.PENDING.value, String()),
+            literal(0, Integer()),
+            literal(now, UtcDateTime()),
+            literal(now, UtcDateTime()),
+        ).where(*wanted)
+        columns = [
+            "event_id",
+            "subscription_id",
+            "channel",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+        ]
+        result = self._session.execute(
+            insert(_DELIVERIES).from_select(columns, recipients),
+            execution_options={"synchronize_session": False},
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    @translated
+    def filtered_subscriptions(self) -> Sequence[Subscription]:
+        sub = _SUBSCRIPTIONS.c
+        narrowed = or_(cast_(sub.products, Text) != "[]", cast_(sub.versions, Text) != "[]")
+        rows = self._session.connection().execute(
+            _WORKER_COLUMNS.where(sub.status == SubscriptionStatus.ACTIVE.value, narrowed)
+        )
+        return [_subscription_of(row) for row in rows]
+
+    @translated
     def events(self, event_ids: Sequence[str]) -> dict[str, AlertEvent]:
         if not event_ids:
             return {}
@@ -330,14 +405,6 @@ class SqlAlertStore:
             _WORKER_COLUMNS.where(_SUBSCRIPTIONS.c.id.in_(claimed))
         )
         return {row.id: _subscription_of(row) for row in rows}
-
-    @translated
-    def active_subscriptions(self) -> Sequence[Subscription]:
-        active = _SUBSCRIPTIONS.c.status == SubscriptionStatus.ACTIVE.value
-        rows = self._session.connection().execute(
-            _WORKER_COLUMNS.where(active).order_by(_SUBSCRIPTIONS.c.id)
-        )
-        return [_subscription_of(row) for row in rows]
 
     @translated
     def claim(self, limit: int, now: datetime, lease_until: datetime, token: str) -> list[Delivery]:
