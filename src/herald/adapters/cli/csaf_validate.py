@@ -15,6 +15,7 @@ from herald.adapters.csaf_validation import (
     CsafValidator,
     LoadLimits,
     Preset,
+    prepare_batch_process,
     render_json,
     render_text,
     validate_paths_in_processes,
@@ -67,6 +68,7 @@ def validate_command(
     every file is valid, 1 when any file is invalid or cannot be read.
     """
     validator = CsafValidator(tests, LoadLimits(max_bytes=max_size, max_depth=max_depth))
+    prepare_batch_process()
     batch = validate_paths_in_processes(validator, paths, jobs)
     match report_format:
         case ReportFormat.TEXT:

@@ -16,7 +16,10 @@ from herald.adapters.csaf_validation.loading import (
     load_json_file,
     parse_json_bytes,
 )
-from herald.adapters.csaf_validation.parallel import validate_paths_in_processes
+from herald.adapters.csaf_validation.parallel import (
+    prepare_batch_process,
+    validate_paths_in_processes,
+)
 from herald.adapters.csaf_validation.report import (
     BatchReport,
     FileReport,
@@ -55,6 +58,7 @@ __all__ = [
     "expand_paths",
     "load_json_file",
     "parse_json_bytes",
+    "prepare_batch_process",
     "referencing_registry",
     "render_json",
     "render_text",

@@ -385,45 +385,63 @@ def _index_tree(index: DocumentIndex, tree: dict[str, Any]) -> None:
 
 def _bindings(index: DocumentIndex, value: Any, path: str) -> list[ProductBinding]:
     bindings: list[ProductBinding] = []
-    for position, item in enumerate(_list(value)):
-        data = _dict(item)
-        if data is None:
+    if not isinstance(value, list):
+        return bindings
+    for position, data in enumerate(value):
+        if not isinstance(data, dict):
             continue
         here = f"{path}/{position}"
-        binding = ProductBinding(
-            here,
-            data,
-            _ids(data.get("product_ids"), f"{here}/product_ids"),
-            _ids(data.get("group_ids"), f"{here}/group_ids"),
-            "product_ids" in data,
-            "group_ids" in data,
+        products = data.get("product_ids")
+        groups = data.get("group_ids")
+        product_ids = (
+            Ids(products, f"{here}/product_ids") if isinstance(products, list) else _NO_IDS
         )
-        index.product_references.append(binding.product_ids)
-        index.group_references.append(binding.group_ids)
-        bindings.append(binding)
+        group_ids = Ids(groups, f"{here}/group_ids") if isinstance(groups, list) else _NO_IDS
+        if product_ids.items:
+            index.product_references.append(product_ids)
+        if group_ids.items:
+            index.group_references.append(group_ids)
+        bindings.append(
+            ProductBinding(
+                here, data, product_ids, group_ids, "product_ids" in data, "group_ids" in data
+            )
+        )
     return bindings
 
 
 def _index_vulnerability(index: DocumentIndex, data: dict[str, Any], path: str) -> Vulnerability:
-    status_data = _dict(data.get("product_status"))
+    status_data = data.get("product_status")
     status: dict[str, Ids] = {}
-    if status_data is not None:
+    if isinstance(status_data, dict):
         for key in PRODUCT_STATUS_KEYS:
             if key in status_data:
-                refs = _ids(status_data[key], f"{path}/product_status/{key}")
+                listed = status_data[key]
+                refs = (
+                    Ids(listed, f"{path}/product_status/{key}")
+                    if isinstance(listed, list)
+                    else _NO_IDS
+                )
                 status[key] = refs
                 index.product_references.append(refs)
     vulnerability = Vulnerability(path, data, status, "product_status" in data)
-    for position, item in enumerate(_list(data.get("scores"))):
-        score = _dict(item)
-        if score is None:
-            continue
-        here = f"{path}/scores/{position}"
-        products = _ids(score.get("products"), f"{here}/products")
-        index.product_references.append(products)
-        vulnerability.scores.append(
-            Score(here, products, _dict(score.get("cvss_v2")), _dict(score.get("cvss_v3")))
-        )
+    scores = data.get("scores")
+    if isinstance(scores, list):
+        for position, score in enumerate(scores):
+            if not isinstance(score, dict):
+                continue
+            here = f"{path}/scores/{position}"
+            listed = score.get("products")
+            products = Ids(listed, f"{here}/products") if isinstance(listed, list) else _NO_IDS
+            index.product_references.append(products)
+            v2, v3 = score.get("cvss_v2"), score.get("cvss_v3")
+            vulnerability.scores.append(
+                Score(
+                    here,
+                    products,
+                    v2 if isinstance(v2, dict) else None,
+                    v3 if isinstance(v3, dict) else None,
+                )
+            )
     vulnerability.remediations = _bindings(index, data.get("remediations"), f"{path}/remediations")
     vulnerability.threats = _bindings(index, data.get("threats"), f"{path}/threats")
     vulnerability.flags = _bindings(index, data.get("flags"), f"{path}/flags")
