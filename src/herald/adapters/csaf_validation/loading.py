@@ -63,10 +63,9 @@ def parse_json_bytes(data: bytes, source: str, limits: LoadLimits = LoadLimits()
 
     orjson (Rust) parses first: strict UTF-8, no ``NaN``/``Infinity``, recursion bounded
     (1024 levels), about twice as fast as the alternatives on real advisories. Whatever
-    it refuses is parsed again by pydantic-core's parser (jiter), which reads integers
-    of any size and names the error (its recursion is bounded at 200 levels); so
-    orjson only ever speeds up what jiter accepts. ``max_depth`` is then checked on the
-    parsed value.
+    it refuses is parsed again by pydantic-core's parser (jiter), which names the error
+    (its recursion is bounded at 200 levels). orjson reads an integer beyond 64 bits
+    as a float, as JavaScript does. ``max_depth`` is then checked on the parsed value.
     """
     if len(data) > limits.max_bytes:
         raise DocumentLoadError(
