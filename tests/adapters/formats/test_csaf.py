@@ -83,7 +83,7 @@ def test_the_reference_bulletin_in_detail() -> None:
     assert {"summary", "details", "legal_disclaimer"} <= set(categories)
     assert [ref["url"] for ref in head["references"]] == [
         f"{BASE}/bulletins/CTX696397",
-        f"{BASE}/bulletins/CTX696397.csaf.json",
+        f"{BASE}/.well-known/csaf/2026/ctx696397.json",
         "https://docs.xenserver.com/en-us/xenserver/8/update",
     ]
     (vulnerability,) = document["vulnerabilities"]

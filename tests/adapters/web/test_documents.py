@@ -35,7 +35,9 @@ def test_the_csaf_document(client: TestClient) -> None:
     assert csaf_errors(document) == []
     assert document["document"]["tracking"]["id"] == "CTX696397"
     self_urls = [r["url"] for r in document["document"]["references"] if r["category"] == "self"]
-    assert f"https://bulletins.example.com{CSAF}" in self_urls
+    assert "https://bulletins.example.com/.well-known/csaf/2026/ctx696397.json" in self_urls
+    distributed = client.get("/.well-known/csaf/2026/ctx696397.json")
+    assert distributed.content == response.content  # one advisory, the same bytes
 
 
 def test_the_osv_record_and_the_cve_container(client: TestClient) -> None:

@@ -51,6 +51,18 @@ def csaf_filename(tracking_id: str) -> str:
     return _NOT_IN_FILE_NAME.sub("_", tracking_id.lower()) + ".json"
 
 
+DISTRIBUTION_FOLDER = "/.well-known/csaf/"
+"""Where the trusted provider's documents live (CSAF 2.0 section 7.1.1)."""
+
+
+def distributed_url(bulletin: Bulletin, base_url: str) -> str:
+    """The document's URL in the provider's folders: ``<year>/<file name>``, the year
+    of its initial release (requirement 11) and the name of section 5.1."""
+    year = revision_instants(bulletin)[0].year
+    name = csaf_filename(bulletin.article_id)
+    return f"{base_url.rstrip('/')}{DISTRIBUTION_FOLDER}{year:04d}/{name}"
+
+
 def csaf_document(
     bulletin: Bulletin,
     catalog: Catalog,
@@ -62,9 +74,11 @@ def csaf_document(
 ) -> dict[str, Any]:
     """The CSAF advisory of a published or withdrawn bulletin, as a JSON-ready dict.
 
-    ``document_url`` is where the document itself is served (default: the site's
-    ``/bulletins/{id}.csaf.json``); it is one of the document's ``self`` references.
-    Raises ``RuleViolation`` for a bulletin readers cannot see.
+    ``document_url`` is the document's own URL, one of its ``self`` references
+    (default: ``distributed_url``, its place in the trusted provider's folders, so the
+    copy at ``/bulletins/{id}.csaf.json`` and ``herald csaf export`` give the same
+    bytes as the distribution). Raises ``RuleViolation`` for a bulletin readers cannot
+    see.
     """
     require_public(bulletin, "CSAF")
     links = DocumentLinks(base_url)
@@ -78,7 +92,7 @@ def csaf_document(
             publisher,
             links,
             version,
-            document_url or links.csaf(bulletin.article_id),
+            document_url or distributed_url(bulletin, base_url),
         )
     }
     if version.schema_url is not None:
