@@ -265,7 +265,7 @@ def settings(database_url: str, scratch: Path, sinks: Sinks) -> Settings:
 
 def seed_subscribers(herald: Herald, emails: int, webhooks: int, http_port: int) -> None:
     now = datetime.now(UTC)
-    common = {
+    common: dict[str, object] = {
         "status": SubscriptionStatus.ACTIVE.value,
         "products": [],
         "versions": [],
