@@ -5,7 +5,8 @@ loopback, and herald wired to them on each database backend.
   every message it accepted; ``smtp.stop()``/``smtp.start()`` take it down and bring it
   back on the same port; ``smtp.delay`` slows every DATA.
 - ``receiver``: a ``WebhookReceiver`` (``http.server`` in a thread) that records every
-  request and whether its Standard Webhooks signature verified; ``receiver.status``
+  request and whether its Standard Webhooks signature verified (by our own check and by
+  the reference library ``standardwebhooks``); ``receiver.status``
   sets the answer.
 - ``alerts``: herald with the demo data, a movable clock, ``HERALD_SMTP_URL`` on ``smtp``
   and private webhook targets allowed.
@@ -32,6 +33,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 import herald.demo as demo
 from herald.adapters.security import Argon2Hasher
@@ -112,6 +114,9 @@ class Received:
     headers: dict[str, str]
     body: bytes
     verified: bool
+    """Our own check of the signature and timestamp."""
+    reference_verified: bool
+    """The Standard Webhooks reference library's check (``standardwebhooks``)."""
 
 
 @dataclass
@@ -128,6 +133,16 @@ class WebhookReceiver:
     def url(self, path: str = "/hook") -> str:
         assert self.server is not None
         return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def verify_with_reference(self, path: str, headers: dict[str, str], body: bytes) -> bool:
+        secret = self.secrets.get(path)
+        if secret is None:
+            return False
+        try:
+            Webhook(secret).verify(body, headers, json_parse=False)
+        except WebhookVerificationError:
+            return False
+        return True
 
     def verify(self, path: str, headers: dict[str, str], body: bytes) -> bool:
         secret = self.secrets.get(path)
@@ -147,8 +162,9 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
             headers = {k.lower(): v for k, v in self.headers.items()}
             verified = receiver.verify(self.path, headers, body)
+            reference = receiver.verify_with_reference(self.path, headers, body)
             with receiver.lock:
-                receiver.requests.append(Received(headers, body, verified))
+                receiver.requests.append(Received(headers, body, verified, reference))
             self.send_response(receiver.status)
             self.send_header("content-length", "0")
             self.end_headers()

@@ -49,6 +49,7 @@ def test_a_signed_webhook_carries_the_event_summary_change_and_links(
     assert worker.drain() == 2
 
     assert [r.verified for r in receiver.requests] == [True, True]
+    assert [r.reference_verified for r in receiver.requests] == [True, True]
     bodies = [json.loads(r.body) for r in receiver.requests]
     assert sorted(b["type"] for b in bodies) == ["bulletin.modified", "bulletin.published"]
     modified = next(b for b in bodies if b["type"] == "bulletin.modified")
@@ -76,7 +77,7 @@ def test_a_wrong_secret_does_not_verify(
     publish_new(alerts)
     worker.drain()
     assert rotated.secret != hook.secret
-    assert [r.verified for r in receiver.requests] == [False]
+    assert [(r.verified, r.reference_verified) for r in receiver.requests] == [(False, False)]
 
 
 def test_a_5xx_is_retried_with_the_same_webhook_id(
