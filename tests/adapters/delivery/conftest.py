@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 import herald.demo as demo
@@ -76,6 +76,12 @@ class SmtpSink:
     delay: float = 0.0
     reply: str | None = None
     """Answer DATA with this instead of accepting (e.g. ``"451 try later"``)."""
+    credentials: tuple[str, str] | None = None
+    """Offer AUTH (PLAIN/LOGIN, without TLS on loopback) and accept only this user and
+    password (aiosmtpd warns about requiring AUTH without TLS, so anonymous mail stays
+    possible)."""
+    logins: list[str] = field(default_factory=list)
+    """User names that authenticated (or tried to)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     _controller: Controller | None = None
 
@@ -84,10 +90,22 @@ class SmtpSink:
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        options: dict[str, Any] = {}
+        if self.credentials is not None:
+            options = {"authenticator": self._authenticate, "auth_require_tls": False}
         self._controller = Controller(
-            _Handler(self), hostname="127.0.0.1", port=self.port, ready_timeout=10
+            _Handler(self), hostname="127.0.0.1", port=self.port, ready_timeout=10, **options
         )
         self._controller.start()
+
+    def _authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        if not isinstance(data, LoginPassword):
+            return AuthResult(success=False)
+        given = (data.login.decode(), data.password.decode())
+        self.logins.append(given[0])
+        return AuthResult(success=given == self.credentials)
 
     def stop(self) -> None:
         if self._controller is not None:
