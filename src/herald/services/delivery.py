@@ -128,7 +128,7 @@ class DeliveryService:
 
     def _load_events(self, uow: UnitOfWork, event_ids: Sequence[str]) -> None:
         if len(self._events) > _CACHE_LIMIT:
-            self._events.clear()
+            self._events = {}
         events = uow.alerts.events(event_ids)
         catalog = publisher = None
         for event_id, event in events.items():

@@ -182,7 +182,7 @@ class EmailComposer:
         cached = self._cache.get(key)
         if cached is None:
             if len(self._cache) > 256:
-                self._cache.clear()
+                self._cache = {}  # a new dict: threads holding the old one are unaffected
             cached = self._cache[key] = self._render(job)
         return cached
 

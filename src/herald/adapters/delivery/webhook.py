@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import httpx
@@ -85,17 +86,18 @@ class WebhookSender:
 
     def send(self, jobs: Sequence[AlertJob]) -> list[SendResult]:
         if len(self._bodies) > 256:
-            self._bodies.clear()
+            self._bodies = {}  # a new dict: a call in another lane keeps the one it has
+        bodies = self._bodies
         for job in jobs:
-            if job.event.id not in self._bodies:
-                self._bodies[job.event.id] = payload(job.event, job.document, self._base_url)
-        return list(self._pool.map(self._send_one, jobs))
+            if job.event.id not in bodies:
+                bodies[job.event.id] = payload(job.event, job.document, self._base_url)
+        return list(self._pool.map(partial(self._send_one, bodies), jobs))
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
         self._client.close()
 
-    def _send_one(self, job: AlertJob) -> SendResult:
+    def _send_one(self, bodies: dict[str, bytes], job: AlertJob) -> SendResult:
         delivery_id = job.delivery.id
         url = job.subscription.target
         try:
@@ -104,7 +106,7 @@ class WebhookSender:
             return SendResult(delivery_id, ok=False, permanent=True, error=f"refused: {error}")
         if not job.subscription.secret:
             return SendResult(delivery_id, ok=False, permanent=True, error="no signing secret")
-        body = self._bodies[job.event.id]
+        body = bodies[job.event.id]
         message_id = f"msg_{job.delivery.idempotency_key}"
         timestamp = int(time.time())
         headers = {
