@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -93,3 +96,29 @@ def test_the_batch_goes_on_after_bad_files(tmp_path: Path) -> None:
         "too_deep",
     ]
     assert not batch.valid
+
+
+def _through_a_pipe(pipe: Path, data: bytes, limits: LoadLimits) -> object:
+    """``load_json_file`` on a named pipe (no size known in advance) fed by a thread."""
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        with contextlib.suppress(BrokenPipeError), pipe.open("wb") as stream:
+            stream.write(data)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        return load_json_file(pipe, limits)
+    finally:
+        writer.join(timeout=10)
+
+
+def test_a_pipe_is_read_whole_and_within_the_limit(tmp_path: Path) -> None:
+    document = [list(range(100))] * 20
+    data = json.dumps(document).encode()
+    whole = _through_a_pipe(tmp_path / "a.json", data, LoadLimits(max_bytes=len(data)))
+    assert whole == document
+    with pytest.raises(DocumentLoadError) as caught:
+        _through_a_pipe(tmp_path / "b.json", data, LoadLimits(max_bytes=len(data) - 1))
+    assert caught.value.reason == "too_large"

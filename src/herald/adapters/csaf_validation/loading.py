@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -114,11 +115,19 @@ def _too_deep(source: str, limits: LoadLimits) -> DocumentLoadError:
 
 
 def load_json_file(path: Path, limits: LoadLimits = LoadLimits()) -> Any:
-    """Read one file within the limits; never reads more than ``max_bytes + 1`` bytes."""
+    """Read one file within the limits; never reads more than ``max_bytes + 1`` bytes.
+
+    The buffer is sized from the file's size (asking for ``max_bytes + 1`` would
+    allocate 16 MiB for every file); a file that grew, or has no size (a pipe), is
+    read on up to the limit.
+    """
     source = str(path)
     try:
         with path.open("rb") as stream:
-            data = stream.read(limits.max_bytes + 1)
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(min(size, limits.max_bytes) + 1)
+            if len(data) > size:
+                data += stream.read(limits.max_bytes + 1 - len(data))
     except OSError as error:
         raise DocumentLoadError(
             source, "unreadable", f"cannot read: {error.strerror or error}"
