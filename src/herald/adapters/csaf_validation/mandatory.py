@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from herald.adapters.csaf_validation.checks import (
     CheckList,
@@ -322,26 +323,35 @@ def inconsistent_cvss(index: DocumentIndex) -> Iterator[Problem]:
     """Compares the properties of the metrics the vector writes; an absent metric is no claim."""
     for vulnerability in index.vulnerabilities:
         for score in vulnerability.scores:
-            for key, cvss, properties, v3 in (
-                ("cvss_v2", score.cvss_v2, V2_PROPERTIES, False),
-                ("cvss_v3", score.cvss_v3, V3_PROPERTIES, True),
+            for key, cvss, v3 in (
+                ("cvss_v2", score.cvss_v2, False),
+                ("cvss_v3", score.cvss_v3, True),
             ):
                 if cvss is None or not isinstance(cvss.get("vectorString"), str):
                     continue
-                metrics = vector_metrics(str(cvss["vectorString"]), v3=v3)
-                if metrics is None:
-                    continue
-                for metric, value in metrics.items():
-                    name, values = properties.get(metric, ("", {}))
+                for name, expected in _claims(cvss["vectorString"], v3):
                     given = cvss.get(name)
-                    if not isinstance(given, str):
-                        continue
-                    expected = values.get(value)
-                    if expected is not None and given != expected:
+                    if isinstance(given, str) and given != expected:
                         yield (
                             f"{score.path}/{key}/{name}",
                             f"{name} is {given!r} but the vector says {expected!r}",
                         )
+
+
+@lru_cache(maxsize=4096)
+def _claims(vector: str, v3: bool) -> tuple[tuple[str, str], ...]:
+    """(JSON property, value) for each metric the vector writes with a known value."""
+    metrics = vector_metrics(vector, v3=v3)
+    if metrics is None:
+        return ()
+    properties = V3_PROPERTIES if v3 else V2_PROPERTIES
+    claims = []
+    for metric, value in metrics.items():
+        name, values = properties.get(metric, ("", {}))
+        expected = values.get(value)
+        if expected is not None:
+            claims.append((name, expected))
+    return tuple(claims)
 
 
 @test("6.1.11", "CWE")
