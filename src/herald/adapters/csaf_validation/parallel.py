@@ -1,17 +1,21 @@
 """Validating many files in several processes; the reports come back in input order.
 
-Workers are forked from a fork server that has already imported the validator, so a
-worker starts in milliseconds and compiles the schemas once. Files are handed out in
-chunks and the reports are collected with ``Executor.map``, which keeps the order of
-the input whatever worker finishes first.
+A single-threaded caller (the CLI) forks its workers directly: they start in
+milliseconds with the schemas already compiled. A caller with other threads, where
+forking is unsafe, gets workers from a fork server that has imported the validator
+(its main module must then be importable without side effects, as for ``spawn``).
+Files are handed out in chunks and the reports are collected with ``Executor.map``,
+which keeps the order of the input whatever worker finishes first.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from herald.adapters.csaf_validation.report import BatchReport, FileReport
@@ -45,6 +49,14 @@ def _validate_in_worker(path: Path) -> FileReport:
     return _worker_validator.validate_file(path)
 
 
+def _context() -> BaseContext:
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
 def _chunk_size(files: int, jobs: int) -> int:
     """Chunks small enough to balance the load, large enough to amortise the messages."""
     return max(1, min(64, files // (jobs * 8)))
@@ -63,11 +75,9 @@ def validate_paths_in_processes(
     files = list(expand_paths(paths))
     if jobs == 1 or len(files) < 2:
         return BatchReport(tuple(validator.validate_file(path) for path in files))
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(files)),
-        mp_context=context,
+        mp_context=_context(),
         initializer=_start_worker,
         initargs=(validator,),
     ) as pool:
