@@ -163,6 +163,16 @@ def test_the_guard_refuses_plain_http_credentials_and_other_schemes(url: str) ->
     assert resolver.asked == []
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["https://[::1/hook", f"https://{'a' * 70}.example/hook", "https://a..example/hook"],
+)
+def test_the_guard_names_the_url_for_malformed_ones(url: str) -> None:
+    """The system resolver, which refuses such names with UnicodeError or ValueError."""
+    with pytest.raises(ValidationError, match="url"):
+        WebhookTargetGuard(allow_private=False).check(url)
+
+
 def test_the_guard_accepts_a_public_https_target() -> None:
     resolver = RecordingResolver({"hooks.example": ["93.184.215.14"]})
     WebhookTargetGuard(allow_private=False, resolver=resolver).check("https://hooks.example/x")

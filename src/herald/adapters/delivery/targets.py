@@ -68,7 +68,10 @@ class WebhookTargetGuard:
 
     def resolve(self, url: str) -> list[str]:
         """The addresses the URL may be reached at; ``ValidationError`` when refused."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            raise ValidationError("url", "is not a valid URL") from None
         schemes = ("https", "http") if self.allow_private else ("https",)
         if parts.scheme not in schemes:
             raise ValidationError("url", f"use {' or '.join(schemes)}:// for webhooks")
@@ -85,6 +88,8 @@ class WebhookTargetGuard:
             addresses = list(self._resolver(host, port))
         except OSError as error:
             raise ValidationError("url", f"cannot resolve {host} ({error})") from error
+        except UnicodeError:  # IDNA refuses the name (an empty or over-long label...)
+            raise ValidationError("url", f"{host!r} is not a valid host name") from None
         if not addresses:
             raise ValidationError("url", f"{host} has no address")
         if not self.allow_private:
