@@ -230,7 +230,10 @@ class DocumentIndex:
 
     @property
     def hash_lists(self) -> list[HashList]:
-        """Every item of every product's ``hashes`` that is an object (built when asked for)."""
+        """Every item of every product's ``hashes`` that is an object (built once, if asked)."""
+        cached: list[HashList] | None = self.cache.get("hash_lists")
+        if cached is not None:
+            return cached
         lists: list[HashList] = []
         for path, items in self.hashes:
             for position, item in enumerate(items):
@@ -242,6 +245,7 @@ class DocumentIndex:
                             entries if isinstance(entries, list) else [],
                         )
                     )
+        self.cache["hash_lists"] = lists
         return lists
 
     def group_members(self) -> dict[str, set[str]]:
