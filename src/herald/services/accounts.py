@@ -35,7 +35,7 @@ class AccountService:
         self._unit_of_work = unit_of_work
         self._hasher = hasher
         self._clock = clock
-        self._dummy_hash = hasher.hash("herald-dummy-password-for-timing")
+        self._dummy: str | None = None
         self._pruned_at: datetime | None = None
 
     def add_user(
@@ -103,7 +103,7 @@ class AccountService:
                     int(FAILURE_WINDOW.total_seconds()),
                 )
             user = uow.users.find(username.lower())
-            stored = user.password_hash if user is not None else self._dummy_hash
+            stored = user.password_hash if user is not None else self._dummy_hash()
             valid = self._hasher.verify(stored, password[:MAX_PASSWORD_LENGTH])
             if user is None or not valid or not user.active:
                 for key in keys:
@@ -119,6 +119,14 @@ class AccountService:
                 uow.users.update(user)
             uow.commit()
             return user
+
+
+    def _dummy_hash(self) -> str:
+        """A hash to verify unknown names against, so they cost as much as known ones;
+        made on first need (Argon2id takes its memory cost, 64 MiB, while hashing)."""
+        if self._dummy is None:
+            self._dummy = self._hasher.hash("herald-dummy-password-for-timing")
+        return self._dummy
 
 
 def check_password(password: str) -> None:

@@ -46,6 +46,7 @@ def test_subscribe_publish_and_deliver_to_the_maildir(herald: Herald, tmp_path: 
         (("alerts", "add-webhook", "https://10.0.0.1/hook"), ("url", "private")),
         (("alerts", "group", "Bad Name", "--title", "x"), ("group",)),
         (("worker", "--batch", "0"), ("--batch",)),
+        (("worker", "--lanes", "17"), ("--lanes", "16")),
         (("worker", "--lease", "0"), ("--lease",)),
     ],
 )

@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 
 from herald.adapters.delivery.worker import WorkerLoop
-from herald.adapters.security import Argon2Hasher
 from herald.bootstrap import build, delivery_service
 from herald.config import Settings
 from herald.domain.errors import ValidationError
@@ -44,20 +43,19 @@ def worker(
 
     On PostgreSQL run as many as you like, on as many machines; on SQLite run one.
     """
-    for name, value in (
-        ("--concurrency", concurrency),
-        ("--webhook-concurrency", webhook_concurrency),
-        ("--batch", batch),
+    for name, value, most in (
+        ("--concurrency", concurrency, 10_000),
+        ("--webhook-concurrency", webhook_concurrency, 10_000),
+        ("--batch", batch, 10_000),
+        ("--lanes", lanes, 16),
     ):
-        if not 1 <= value <= (16 if name == "--lanes" else 10_000):
-            raise ValidationError(name, "give a number from 1 to 10000 (--lanes: 1 to 16)")
+        if not 1 <= value <= most:
+            raise ValidationError(name, f"give a number from 1 to {most}")
     if not 1 <= lease <= 86_400:
         raise ValidationError("--lease", "give 1 to 86400 seconds")
     if not 0.01 <= poll <= 3600:
         raise ValidationError("--poll", "give 0.01 to 3600 seconds")
-    # The worker signs nobody in: cheap password hashing spares it the 64 MiB that the
-    # accounts service's dummy Argon2id hash would take at start-up.
-    herald = build(Settings.from_environment(), hasher=Argon2Hasher(cheap=True))
+    herald = build(Settings.from_environment())
     try:
         loop = WorkerLoop(
             delivery_service(
