@@ -201,6 +201,8 @@ http {{
     access_log off;
     sendfile on;
     tcp_nopush on;
+    open_file_cache max=20000 inactive=60s;
+    open_file_cache_valid 60s;
     keepalive_requests 1000000;
     client_body_temp_path {scratch}/nginx-tmp/body;
     proxy_temp_path {scratch}/nginx-tmp/proxy;

@@ -24,6 +24,7 @@ from herald.domain.bulletin import Bulletin
 from herald.domain.errors import NotFound, RuleViolation
 from herald.services._context import require_bulletin, require_publisher
 from herald.services.actors import OPERATOR, Actor
+from herald.services.alerts_audit import record
 from herald.services.ports import Clock, DeliveryView, UnitOfWork, UnitOfWorkFactory
 
 
@@ -96,8 +97,10 @@ class AlertService:
         """Send a failed delivery again (same idempotency key); ``NotFound`` otherwise."""
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
-            if uow.alerts.resend([delivery_id], self._clock.now()) != 1:
+            now = self._clock.now()
+            if uow.alerts.resend([delivery_id], now) != 1:
                 raise NotFound(f"no failed delivery {delivery_id}")
+            record(uow, actor, now, "delivery.resend", f"delivery:{delivery_id}")
             uow.commit()
 
     def resend_failed(self, article_id: str, actor: Actor = OPERATOR) -> int:
@@ -105,7 +108,17 @@ class AlertService:
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
             require_bulletin(uow, article_id)
-            count = uow.alerts.resend(uow.alerts.failed_ids(article_id), self._clock.now())
+            now = self._clock.now()
+            count = uow.alerts.resend(uow.alerts.failed_ids(article_id), now)
+            if count:
+                record(
+                    uow,
+                    actor,
+                    now,
+                    "delivery.resend",
+                    f"bulletin:{article_id}",
+                    after=f"failed deliveries queued again: {count}\n",
+                )
             uow.commit()
             return count
 
@@ -127,7 +140,17 @@ class AlertService:
                 raise RuleViolation("predisclosure", f"{article_id} is public already")
             if group is not None and uow.alerts.find_group(group) is None:
                 raise NotFound(f"no subscriber group {group}")
+            before = uow.alerts.predisclosure(article_id)
             uow.alerts.set_predisclosure(article_id, group)
+            record(
+                uow,
+                actor,
+                self._clock.now(),
+                "bulletin.predisclosure",
+                f"bulletin:{article_id}",
+                f"predisclosure group: {before}\n" if before else None,
+                f"predisclosure group: {group}\n" if group else None,
+            )
             uow.commit()
 
     def predisclose_due(self) -> int:

@@ -30,6 +30,7 @@ from herald.domain.errors import NotFound, ValidationError
 from herald.services._context import require_publisher
 from herald.services.actors import OPERATOR, Actor
 from herald.services.alerts import new_event_id
+from herald.services.alerts_audit import describe_group, describe_subscription, record
 from herald.services.ports import Clock, Confirmation, TokenSigner, UnitOfWork, UnitOfWorkFactory
 
 CONFIRMATION_LIFETIME = timedelta(hours=48)
@@ -211,6 +212,15 @@ class SubscriptionService:
             else:
                 subscription = replace(subscription, id=existing.id)
                 uow.alerts.update_subscription(subscription)
+            record(
+                uow,
+                actor,
+                now,
+                "subscription.add",
+                f"subscription:{subscription.id}",
+                describe_subscription(existing) if existing is not None else None,
+                describe_subscription(subscription),
+            )
             uow.commit()
             return subscription
 
@@ -241,6 +251,14 @@ class SubscriptionService:
                     confirmed_at=now,
                 )
             )
+            record(
+                uow,
+                actor,
+                now,
+                "webhook.add",
+                f"subscription:{subscription.id}",
+                after=describe_subscription(subscription),
+            )
             uow.commit()
             return subscription
 
@@ -263,6 +281,15 @@ class SubscriptionService:
                 filter=alert_filter or subscription.filter,
             )
             uow.alerts.update_subscription(changed)
+            record(
+                uow,
+                actor,
+                self._clock.now(),
+                "webhook.update",
+                f"subscription:{subscription_id}",
+                describe_subscription(subscription),
+                describe_subscription(changed),
+            )
             uow.commit()
             return changed
 
@@ -271,6 +298,9 @@ class SubscriptionService:
         with self._unit_of_work() as uow:
             changed = replace(self._webhook(uow, subscription_id), secret=new_webhook_secret())
             uow.alerts.update_subscription(changed)
+            record(
+                uow, actor, self._clock.now(), "webhook.rotate", f"subscription:{subscription_id}"
+            )
             uow.commit()
             return changed
 
@@ -279,8 +309,16 @@ class SubscriptionService:
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
             subscription = self._webhook(uow, subscription_id)
-            uow.alerts.update_subscription(
-                replace(subscription, status=SubscriptionStatus.UNSUBSCRIBED)
+            stopped = replace(subscription, status=SubscriptionStatus.UNSUBSCRIBED)
+            uow.alerts.update_subscription(stopped)
+            record(
+                uow,
+                actor,
+                self._clock.now(),
+                "webhook.delete",
+                f"subscription:{subscription_id}",
+                describe_subscription(subscription),
+                describe_subscription(stopped),
             )
             uow.commit()
 
@@ -291,13 +329,32 @@ class SubscriptionService:
     def save_group(self, group: SubscriberGroup, actor: Actor = OPERATOR) -> None:
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
+            existing = uow.alerts.find_group(group.name)
             uow.alerts.save_group(group)
+            record(
+                uow,
+                actor,
+                self._clock.now(),
+                "group.save",
+                f"group:{group.name}",
+                describe_group(existing) if existing is not None else None,
+                describe_group(group),
+            )
             uow.commit()
 
     def delete_group(self, name: str, actor: Actor = OPERATOR) -> None:
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
+            existing = uow.alerts.find_group(name)
             uow.alerts.delete_group(name)
+            record(
+                uow,
+                actor,
+                self._clock.now(),
+                "group.delete",
+                f"group:{name}",
+                describe_group(existing) if existing is not None else None,
+            )
             uow.commit()
 
     def set_group(
@@ -312,6 +369,15 @@ class SubscriptionService:
             self._check_group(uow, group)
             changed = replace(subscription, group=group)
             uow.alerts.update_subscription(changed)
+            record(
+                uow,
+                actor,
+                self._clock.now(),
+                "subscription.group",
+                f"subscription:{subscription_id}",
+                describe_subscription(subscription),
+                describe_subscription(changed),
+            )
             uow.commit()
             return changed
 
