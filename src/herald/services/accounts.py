@@ -120,7 +120,6 @@ class AccountService:
             uow.commit()
             return user
 
-
     def _dummy_hash(self) -> str:
         """A hash to verify unknown names against, so they cost as much as known ones;
         made on first need (Argon2id takes its memory cost, 64 MiB, while hashing)."""
