@@ -20,6 +20,7 @@ import email.policy
 import hashlib
 import hmac
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -82,6 +83,10 @@ class SmtpSink:
     possible)."""
     logins: list[str] = field(default_factory=list)
     """User names that authenticated (or tried to)."""
+    starttls: ssl.SSLContext | None = None
+    """Offer STARTTLS with this server context and refuse mail and AUTH before it."""
+    implicit_tls: ssl.SSLContext | None = None
+    """Speak TLS from the first byte (``smtps://``) with this server context."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     _controller: Controller | None = None
 
@@ -93,8 +98,16 @@ class SmtpSink:
         options: dict[str, Any] = {}
         if self.credentials is not None:
             options = {"authenticator": self._authenticate, "auth_require_tls": False}
+        if self.starttls is not None:
+            options.update(tls_context=self.starttls, require_starttls=True)
+            options["auth_require_tls"] = True
         self._controller = Controller(
-            _Handler(self), hostname="127.0.0.1", port=self.port, ready_timeout=10, **options
+            _Handler(self),
+            hostname="127.0.0.1",
+            port=self.port,
+            ready_timeout=10,
+            ssl_context=self.implicit_tls,
+            **options,
         )
         self._controller.start()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,3 +65,77 @@ def test_authentication_with_the_relay(guarded_smtp: SmtpSink, tmp_path: Path) -
     assert [to for _, (to,) in guarded_smtp.envelopes] == ["a@example.com", "b@example.com"]
 
     assert guarded_smtp.logins == ["alerts"]  # one connection, one login, two messages
+
+
+@pytest.fixture
+def certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """A self-signed certificate for 127.0.0.1 that clients trust (``SSL_CERT_FILE``, read
+    by ``ssl.create_default_context``); the server context that presents it."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subject = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    files = ["-keyout", str(key), "-out", str(cert)]
+    request = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subprocess.run(
+        [*request, *subject, *files],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert, key)
+    return server
+
+
+def _relay(**options: object) -> Iterator[SmtpSink]:
+    sink = SmtpSink(credentials=("alerts", "s3cret"), **options)  # type: ignore[arg-type]
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+def starttls_relay(certificate: ssl.SSLContext) -> Iterator[SmtpSink]:
+    yield from _relay(starttls=certificate)
+
+
+@pytest.fixture
+def smtps_relay(certificate: ssl.SSLContext) -> Iterator[SmtpSink]:
+    yield from _relay(implicit_tls=certificate)
+
+
+def _send_one(url: str) -> None:
+    transport = SmtpTransport(SmtpSettings.parse(url))
+    try:
+        transport.send("alerts@example.com", "a@example.com", lambda eight_bit: MESSAGE)
+    finally:
+        transport.close()
+
+
+def test_starttls_then_authentication(starttls_relay: SmtpSink) -> None:
+    """The relay refuses AUTH and mail before STARTTLS: delivery proves the upgrade."""
+    _send_one(f"smtp://alerts:s3cret@127.0.0.1:{starttls_relay.port}?starttls=1")
+    assert [to for _, (to,) in starttls_relay.envelopes] == ["a@example.com"]
+    assert starttls_relay.logins == ["alerts"]
+
+
+def test_without_starttls_such_a_relay_refuses(starttls_relay: SmtpSink) -> None:
+    with pytest.raises(Exception):  # noqa: B017 - the transport's own classification
+        _send_one(f"smtp://alerts:s3cret@127.0.0.1:{starttls_relay.port}")
+    assert starttls_relay.envelopes == []
+
+
+def test_the_relay_certificate_is_verified(
+    starttls_relay: SmtpSink, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+    with pytest.raises(Exception):  # noqa: B017 - an untrusted certificate, whatever its class
+        _send_one(f"smtp://alerts:s3cret@127.0.0.1:{starttls_relay.port}?starttls=1")
+    assert starttls_relay.envelopes == [] and starttls_relay.logins == []
+
+
+def test_smtps_speaks_tls_from_the_start(smtps_relay: SmtpSink) -> None:
+    _send_one(f"smtps://alerts:s3cret@127.0.0.1:{smtps_relay.port}")
+    assert [to for _, (to,) in smtps_relay.envelopes] == ["a@example.com"]
+    assert smtps_relay.logins == ["alerts"]

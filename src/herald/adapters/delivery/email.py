@@ -131,9 +131,10 @@ class SmtpTransport:
         if self._connection is not None:
             return self._connection
         s = self._settings
+        connection: smtplib.SMTP | None = None
         try:
             if s.tls:
-                connection: smtplib.SMTP = smtplib.SMTP_SSL(
+                connection = smtplib.SMTP_SSL(
                     s.host, s.port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
                 )
             else:
@@ -144,9 +145,12 @@ class SmtpTransport:
                 connection.ehlo()
             if s.username is not None:
                 connection.login(s.username, s.password or "")
-        except smtplib.SMTPAuthenticationError as error:
-            raise TransientError(f"SMTP authentication failed: {error.smtp_code}") from error
         except (OSError, smtplib.SMTPException) as error:
+            if connection is not None:  # refused after connecting: never leak the socket
+                with contextlib.suppress(OSError):
+                    connection.close()
+            if isinstance(error, smtplib.SMTPAuthenticationError):
+                raise TransientError(f"SMTP authentication failed: {error.smtp_code}") from error
             raise Unreachable(f"cannot connect to SMTP {s.host}:{s.port}: {error}") from error
         self._connection = connection
         return connection
