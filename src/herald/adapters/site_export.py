@@ -14,9 +14,10 @@ written where a file server maps its URL back:
   that refreshes to its target.
 
 URLs with a query string (search, filters, API cursors) cannot be files and are not
-exported; the site's own page links never need one. Everything is written into a
-fresh folder beside the destination, which then replaces it, so a half-written export
-is never served. ``docs/site.md`` describes how to serve it.
+exported; the site's own page links never need one. Every file is written, as soon as
+it is fetched, into a fresh folder beside the destination, which replaces it once
+complete, so a half-written export is never served and memory holds only the pages in
+flight. ``docs/site.md`` describes how to serve it.
 """
 
 from __future__ import annotations
@@ -105,7 +106,9 @@ class ExportReport:
 @dataclass
 class _Crawl:
     base_url: str
-    files: dict[str, bytes] = field(default_factory=dict)
+    staging: Path
+    """The folder each file is written into as soon as it is fetched."""
+    files: set[str] = field(default_factory=set)
     missing: dict[str, int] = field(default_factory=dict)
     skipped: set[str] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)
@@ -126,15 +129,23 @@ def export_site(
     """
     for_static_export(app)
     entries = tuple(entry_points)
-    crawl = _Crawl(base_url.rstrip("/"))
+    parent = destination.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
     consistent = False
-    for _ in range(ATTEMPTS):
+    for attempt in range(ATTEMPTS):
         before = generation() if generation else None
-        crawl = _on_own_loop(_crawl(app, base_url.rstrip("/"), entries))
+        staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=parent))
+        try:
+            crawl = _on_own_loop(_crawl(app, base_url.rstrip("/"), entries, staging))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         if generation is None or generation() == before:
             consistent = True
+        if consistent or attempt == ATTEMPTS - 1:
             break
-    _write(destination, crawl.files)
+        shutil.rmtree(staging, ignore_errors=True)  # the site changed meanwhile: again
+    _swap_in(destination, crawl.staging)
     return ExportReport(
         destination=destination,
         files=tuple(sorted(crawl.files)),
@@ -193,8 +204,8 @@ def file_for(path: str, media_type: str) -> str | None:
     return "/".join([*parts, f"index{_INDEX_SUFFIX.get(kind, '.html')}"])
 
 
-async def _crawl(app: FastAPI, base_url: str, entries: tuple[str, ...]) -> _Crawl:
-    crawl = _Crawl(base_url)
+async def _crawl(app: FastAPI, base_url: str, entries: tuple[str, ...], staging: Path) -> _Crawl:
+    crawl = _Crawl(base_url, staging)
     queue: asyncio.Queue[str] = asyncio.Queue()
     for entry in entries:
         _enqueue(crawl, queue, entry)
@@ -206,7 +217,7 @@ async def _crawl(app: FastAPI, base_url: str, entries: tuple[str, ...]) -> _Craw
             worker.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
         not_found = await client.get("/404")
-        crawl.files.setdefault("404.html", not_found.content)
+        _write_file(crawl, "404.html", not_found.content)
     return crawl
 
 
@@ -253,7 +264,18 @@ def _enqueue(crawl: _Crawl, queue: asyncio.Queue[str], path: str) -> None:
 def _store(crawl: _Crawl, path: str, media_type: str, body: bytes) -> None:
     name = file_for(path, media_type)
     if name is not None:
-        crawl.files.setdefault(name, body)
+        _write_file(crawl, name, body)
+
+
+def _write_file(crawl: _Crawl, name: str, body: bytes) -> None:
+    """Write a fetched file into the staging folder (the first answer for a name wins),
+    so the export holds no more than the pages in flight in memory."""
+    if name in crawl.files:
+        return
+    crawl.files.add(name)
+    target = crawl.staging / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(body)
 
 
 def _redirect_page(target: str) -> bytes:
@@ -273,24 +295,14 @@ def _on_own_loop(crawling: Coroutine[Any, Any, _Crawl]) -> _Crawl:
         return pool.submit(asyncio.run, crawling).result()
 
 
-def _write(destination: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` into a new folder beside ``destination``, then swap it in.
+def _swap_in(destination: Path, staging: Path) -> None:
+    """Put the complete ``staging`` folder (beside ``destination``) in its place.
 
     A symlink destination is replaced atomically (``rename`` of a new link); a folder
     is renamed aside and the new one renamed in, then the old one removed.
     """
-    parent = destination.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=parent))
-    try:
-        for name, body in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(body)
-        staging.chmod(0o755)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    parent = staging.parent
+    staging.chmod(0o755)
     if destination.is_symlink():
         old = destination.resolve()
         link = parent / f".{destination.name}.link-{os.getpid()}"

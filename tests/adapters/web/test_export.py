@@ -186,6 +186,26 @@ def test_a_new_export_replaces_the_old_one_whole(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".public")) == []
 
 
+@pytest.mark.parametrize(("changes", "consistent"), [(1, True), (99, False)])
+def test_a_change_during_the_export_makes_it_start_again(
+    herald: Herald, tmp_path: Path, changes: int, consistent: bool
+) -> None:
+    """The first ``changes`` exports see the generation move while they run: each is
+    thrown away and tried again, up to three; nothing is left beside the destination."""
+    values = iter(range(2 * changes))
+
+    def generation() -> int:
+        return next(values, 2 * changes)
+
+    destination = tmp_path / "out" / "public"
+    app = create_app(herald, run_scheduler=False)
+    report = export_site(app, destination, herald.settings.base_url, generation=generation)
+    assert report.consistent is consistent
+    assert (destination / "bulletins" / "CTX696397" / "index.html").is_file()
+    assert [p.name for p in destination.parent.iterdir()] == ["public"]
+    assert len(report.files) == sum(1 for p in destination.rglob("*") if p.is_file())
+
+
 def test_the_command_writes_the_site(herald: Herald, tmp_path: Path) -> None:
     env = {
         **os.environ,
