@@ -9,6 +9,7 @@ with one UPDATE per outcome kind.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -83,26 +84,11 @@ def _group(row: AlertGroupRow) -> SubscriberGroup:
 
 
 def _subscription(row: AlertSubscriptionRow) -> Subscription:
-    return Subscription(
-        id=row.id,
-        channel=Channel(row.channel),
-        target=row.target,
-        status=SubscriptionStatus(row.status),
-        filter=AlertFilter(
-            products=tuple(row.products),
-            versions=tuple(row.versions),
-            minimum_severity=row.minimum_severity,
-            editorial=row.editorial,
-        ),
-        group=row.group_name,
-        secret=row.secret,
-        created_at=row.created_at,
-        confirmed_at=row.confirmed_at,
-    )
+    return replace(_subscription_of(row), created_at=row.created_at, confirmed_at=row.confirmed_at)
 
 
 def _subscription_of(row: Any) -> Subscription:
-    """A subscription from a Core row of the columns a worker needs."""
+    """A subscription from the columns a worker needs (a Core row, or an ORM row)."""
     return Subscription(
         id=row.id,
         channel=Channel(row.channel),
