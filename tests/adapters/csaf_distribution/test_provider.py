@@ -225,6 +225,41 @@ def test_security_txt_points_at_the_provider_metadata(client: TestClient, fetch:
     assert {"Contact", "Expires"} <= names  # RFC 9116 requires both
 
 
+def test_security_txt_is_signed_with_the_published_key(
+    client: TestClient, fetch: Fetch, signing_key: SigningKey, tmp_path: Path
+) -> None:
+    signed = client.get("/.well-known/security.txt").content
+    assert signed.startswith(b"-----BEGIN PGP SIGNED MESSAGE-----")
+    assert b"\nCSAF: " + metadata(fetch)["canonical_url"].encode() + b"\n" in signed
+    [key] = metadata(fetch)["public_openpgp_keys"]
+    public_key = fetch(key["url"])
+    home = tmp_path / "verify"
+    line = verify_cleartext(signed, public_key, home)
+    assert signing_key.fingerprint in line
+    tampered = signed.replace(b"Preferred-Languages: en", b"Preferred-Languages: de")
+    assert verify_cleartext(tampered, public_key, tmp_path / "tampered") == ""
+    assert client.get("/.well-known/security.txt").content == signed  # signed once, then kept
+
+
+def verify_cleartext(signed: bytes, public_key: bytes, home: Path) -> str:
+    """``gpg --verify`` of a cleartext-signed text, in a home holding only ``public_key``."""
+    home.mkdir(mode=0o700)
+    (home / "key.asc").write_bytes(public_key)
+    (home / "signed.txt").write_bytes(signed)
+    gpg = ["gpg", "--homedir", str(home), "--batch", "--no-tty"]
+    subprocess.run([*gpg, "--import", str(home / "key.asc")], capture_output=True, check=True)
+    result = subprocess.run(
+        [*gpg, "--status-fd", "1", "--verify", str(home / "signed.txt")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    stop_agent(home)
+    if result.returncode != 0:
+        return ""
+    return next((line for line in result.stdout.splitlines() if "VALIDSIG" in line), "")
+
+
 def test_media_types_and_no_redirects(client: TestClient) -> None:
     expected = {
         "provider-metadata.json": "application/json",

@@ -46,7 +46,9 @@ def test_without_a_key_documents_are_hashed_but_not_signed(unsigned: Herald) -> 
         assert client.get(f"{WELL_KNOWN}2026/ctx696397.json.sha512").status_code == 200
         assert client.get(f"{WELL_KNOWN}2026/ctx696397.json.asc").status_code == 404
         feed = client.get(f"{WELL_KNOWN}feed-tlp-white.json").json()
+        security = client.get("/.well-known/security.txt").text
     [entry] = feed["feed"]["entry"]
+    assert "PGP" not in security and "CSAF: " in security
     assert {link["rel"] for link in entry["link"]} == {"self", "hash"}
 
 
@@ -92,10 +94,12 @@ def test_a_named_key_that_is_missing_makes_the_distribution_unavailable_without_
     try:
         with TestClient(create_app(services, run_scheduler=False)) as client:
             response = client.get(f"{WELL_KNOWN}provider-metadata.json")
-            assert client.get("/.well-known/security.txt").status_code == 200
+            security = client.get("/.well-known/security.txt")
     finally:
         services.close()
     assert response.status_code == 503
+    assert security.status_code == 200  # the contact file is served, unsigned
+    assert security.text.startswith("# ")
     assert missing not in response.text and "empty-home" not in response.text
     assert missing in caplog.text  # the operator's log says why
 

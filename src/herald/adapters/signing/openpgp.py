@@ -102,6 +102,22 @@ class OpenPgpSigner:
             )
         return signature
 
+    def clearsign(self, text: bytes, fingerprint: str) -> bytes:
+        """``text`` inside an OpenPGP cleartext signature (RFC 4880 section 7) by ``fingerprint``.
+
+        What RFC 9116 asks of a signed ``security.txt``: the text stays readable, and
+        ``gpg --verify`` checks it in place.
+        """
+        gpg = self._client()
+        with self._lock:
+            result = gpg.sign(text, keyid=fingerprint, clearsign=True, binary=False)
+        signed = str(result).encode("utf-8")
+        if not signed.startswith(b"-----BEGIN PGP SIGNED MESSAGE-----"):
+            raise SigningUnavailable(
+                f"gpg could not sign with {fingerprint}: {result.status or 'no signature'}"
+            )
+        return signed
+
     def generate(self, name: str, email: str | None) -> SigningKey:
         """Make an Ed25519 signing key without a passphrase (for tests and demos).
 

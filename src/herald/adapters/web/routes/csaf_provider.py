@@ -5,7 +5,8 @@
 ``/.well-known/csaf/{path}``               documents, hashes, signatures, ``index.txt``,
                                            ``changes.csv``, ROLIE feeds, the public key,
                                            folder listings (``/`` and ``2026/``)
-``/.well-known/security.txt``              RFC 9116 with the ``CSAF:`` field (requirement 8)
+``/.well-known/security.txt``              RFC 9116 with the ``CSAF:`` field (requirement 8),
+                                           cleartext-signed with the distribution's key
 =========================================  =============================================
 
 Every answer for ``/.well-known/csaf/`` comes from one snapshot of the distribution
@@ -58,10 +59,20 @@ def distribution_file(request: Request, herald: HeraldDep, path: str) -> Respons
 
 @router.api_route("/.well-known/security.txt", methods=_GET)
 def security(request: Request, herald: HeraldDep) -> Response:
-    """How to report a vulnerability, and where the CSAF provider metadata is."""
+    """How to report a vulnerability, and where the CSAF provider metadata is.
+
+    Signed (an OpenPGP cleartext signature, as RFC 9116 section 2.3 recommends) with the
+    key that signs the CSAF documents; unsigned when there is no key.
+    """
     body = security_txt(
         DistributionUrls(herald.settings.base_url),
         herald.publication.publisher(),
         herald.clock.now(),
     )
+    try:
+        fingerprint = herald.csaf_distribution.current().fingerprint
+        if fingerprint is not None:
+            body = herald.signatures.cleartext(body, fingerprint)
+    except SigningUnavailable as error:
+        log.error("security.txt is served unsigned: %s", error.message)
     return http_cache.respond(request, body, "text/plain; charset=utf-8")
