@@ -1,7 +1,10 @@
 """Webhook targets: refuse URLs that reach loopback, private or other internal addresses.
 
-Checked when a webhook is stored and again before every send (DNS may change); the
-sender then connects to the address checked here, not to a second lookup's answer.
+Checked when a webhook is stored and again before every send (DNS may change), for an
+early, clear refusal. The webhook sender's network backend (``guarded_backend.py``) checks
+once more, at connection time, the very lookup whose addresses it connects to: a name
+that answers a public address to the first check and an internal one afterwards (DNS
+rebinding) is never connected to.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ _BLOCKED_NETWORKS = tuple(
 
 
 def system_resolver(host: str, port: int) -> Sequence[str]:
+    """The system's answer, in its order of preference, without repeats."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return sorted({str(info[4][0]) for info in infos})
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def address_refused(address: str) -> str | None:
@@ -84,6 +88,11 @@ class WebhookTargetGuard:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
             raise ValidationError("url", "has an invalid port") from None
+        return self.addresses(host, port)
+
+    def addresses(self, host: str, port: int) -> list[str]:
+        """One lookup of ``host``: its addresses, in the resolver's order, when every one
+        of them may be connected to; ``ValidationError`` (field ``url``) otherwise."""
         try:
             addresses = list(self._resolver(host, port))
         except OSError as error:

@@ -3,6 +3,10 @@
 ``webhook-id`` is ``msg_`` + the delivery's idempotency key (the same on every retry),
 ``webhook-timestamp`` the attempt's Unix time, and ``webhook-signature`` ``v1,`` + the
 base64 HMAC-SHA256 of ``id.timestamp.body`` under the base64-decoded ``whsec_`` secret.
+
+Each send checks the target (``targets.py``) and the connection pool connects only to
+addresses the guard accepts on the lookup it connects with (``guarded_backend.py``).
+Redirects are never followed: a 3xx fails the delivery for good.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import json
+import ssl
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +24,8 @@ from typing import Any
 
 import httpx
 
+from herald.adapters.delivery.guarded_backend import GuardedNetworkBackend
+from herald.adapters.delivery.pool_transport import PoolTransport
 from herald.adapters.delivery.targets import WebhookTargetGuard
 from herald.domain.alerts import AlertEvent
 from herald.domain.document import BulletinDocument
@@ -63,7 +70,12 @@ def payload(event: AlertEvent, document: BulletinDocument | None, base_url: str)
 
 
 class WebhookSender:
-    """``Sender`` for webhooks: a thread pool over one pooled ``httpx.Client``."""
+    """``Sender`` for webhooks: a thread pool over one pooled ``httpx.Client`` whose
+    connections go only to addresses ``guard`` accepts.
+
+    ``tls`` verifies the receivers' certificates (default: the certifi bundle, as httpx
+    without environment variables); tests pass one that trusts their own authority.
+    """
 
     def __init__(
         self,
@@ -71,15 +83,22 @@ class WebhookSender:
         guard: WebhookTargetGuard,
         concurrency: int = 16,
         timeout: float = WEBHOOK_TIMEOUT,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self._base_url = base_url
         self._guard = guard
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        transport = PoolTransport(
+            network_backend=GuardedNetworkBackend(guard),
+            ssl_context=tls or httpx.create_ssl_context(trust_env=False),
+            limits=limits,
+        )
         self._client = httpx.Client(
+            transport=transport,
             timeout=timeout,
             follow_redirects=False,
             trust_env=False,
             headers={"user-agent": _USER_AGENT, "content-type": "application/json"},
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
         )
         self._pool = ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="herald-webhook")
         self._bodies: dict[str, bytes] = {}
