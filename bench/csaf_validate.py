@@ -19,9 +19,11 @@ code path (``validate_paths_in_processes``) on the same files, wall clock only, 
 start-up included*; it is reported as its own row, since the reference runs in one
 process (Node's CPU time does include its GC and compiler threads).
 
-The reference library is installed with npm into the scratch folder (default
-``/tmp/herald-bench-csaf``), pinned to ``REFERENCE_VERSION``; installing it is not
-timed. The Node script that drives it is written there by this file (see ``NODE_SCRIPT``).
+The reference library is installed with npm, pinned, where the tests install it
+(``tests/adapters/csaf_validation/reference_library.py``: ``~/.cache/herald/``);
+installing it is not timed. The Node script that drives it is written there by this
+file (see ``NODE_SCRIPT``); the generated corpus goes to the scratch folder (default
+``/tmp/herald-bench-csaf``).
 """
 
 from __future__ import annotations
@@ -39,8 +41,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "csaf"))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 from generate import generate  # bench/csaf is not a package: found through sys.path
+from tests.adapters.csaf_validation.reference_library import PACKAGE, VERSION, installation
 
 from herald.adapters.csaf_validation import (
     CsafValidator,
@@ -49,8 +53,8 @@ from herald.adapters.csaf_validation import (
     validate_paths_in_processes,
 )
 
-REFERENCE_PACKAGE = "@secvisogram/csaf-validator-lib"
-REFERENCE_VERSION = "2.0.10"
+REFERENCE_PACKAGE = PACKAGE
+REFERENCE_VERSION = VERSION
 REPOSITORY = Path(__file__).resolve().parents[1]
 SUITE = REPOSITORY.parent / "shared" / "standards" / "csaf" / "tests" / "2.0" / "validator" / "data"
 
@@ -96,38 +100,18 @@ process.stdout.write(JSON.stringify({ wall, cpu: (used.user + used.system) / 1e6
 """
 
 
-def _install_reference(scratch: Path) -> str:
-    """npm-install the pinned library into ``scratch`` (once); returns the Node version."""
-    scratch.mkdir(parents=True, exist_ok=True)
-    package = scratch / "node_modules" / "@secvisogram" / "csaf-validator-lib" / "package.json"
-    installed = json.loads(package.read_text())["version"] if package.is_file() else None
-    if installed != REFERENCE_VERSION:
-        (scratch / "package.json").write_text(
-            json.dumps({"name": "herald-bench-csaf", "private": True, "type": "module"})
-        )
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--save-exact",
-                f"{REFERENCE_PACKAGE}@{REFERENCE_VERSION}",
-            ],
-            cwd=scratch,
-            check=True,
-            capture_output=True,
-        )
-    (scratch / "validate.mjs").write_text(NODE_SCRIPT)
-    return subprocess.run(
-        ["node", "--version"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+def _install_reference() -> tuple[str, Path]:
+    """The pinned library (installed once, as the tests do) and Node's version."""
+    folder = installation()
+    (folder / "bench-validate.mjs").write_text(NODE_SCRIPT)
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=True)
+    return node.stdout.strip(), folder
 
 
-def _reference_pass(scratch: Path, list_file: Path, warmup: int) -> dict[str, Any]:
+def _reference_pass(library: Path, list_file: Path, warmup: int) -> dict[str, Any]:
     completed = subprocess.run(
-        ["node", str(scratch / "validate.mjs"), str(list_file), str(warmup)],
-        cwd=scratch,
+        ["node", str(library / "bench-validate.mjs"), str(list_file), str(warmup)],
+        cwd=library,
         capture_output=True,
         text=True,
         check=True,
@@ -196,6 +180,7 @@ def run_corpus(
     name: str,
     files: list[Path],
     scratch: Path,
+    library: Path,
     rounds: int,
     planted: dict[str, str] | None = None,
     jobs: int = 1,
@@ -210,7 +195,7 @@ def run_corpus(
         herald_runs.append(_herald_pass(validator, files))
         if jobs > 1:
             jobs_runs.append(_herald_jobs_pass(validator, files, jobs))
-        reference_runs.append(_reference_pass(scratch, list_file, warmup=1))
+        reference_runs.append(_reference_pass(library, list_file, warmup=1))
     herald_verdicts = herald_runs[-1]["verdicts"]
     reference_verdicts = reference_runs[-1]["verdicts"]
     disagreements = [
@@ -273,14 +258,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the full results here")
     arguments = parser.parse_args()
 
-    node = _install_reference(arguments.scratch)
+    node, library = _install_reference()
     generated, planted = _corpus(arguments.scratch, arguments.count, arguments.seed)
     results = [
-        run_corpus("oasis", _suite_files(), arguments.scratch, arguments.rounds),
+        run_corpus("oasis", _suite_files(), arguments.scratch, library, arguments.rounds),
         run_corpus(
             "generated",
             generated,
             arguments.scratch,
+            library,
             arguments.rounds,
             planted,
             jobs=arguments.jobs,
