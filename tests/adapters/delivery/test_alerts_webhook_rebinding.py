@@ -216,8 +216,9 @@ def test_a_name_rebound_to_loopback_after_the_check_is_not_connected_to(
     alerts: Herald, tls_receiver: CountingReceiver, authority: Authority, clock: MovableClock
 ) -> None:
     """Public to the subscription check and to the send-time check, loopback to the
-    connection's own lookup: the receiver (which trusts-wise would accept the request)
-    sees no connection, and the delivery waits for a retry like any connection error."""
+    connection's own lookup: the receiver (its certificate trusted, so a connection would
+    deliver) sees no connection, and the delivery waits for a retry like any connection
+    error."""
     resolver = ScriptedResolver(PUBLIC, PUBLIC, LOOPBACK, PUBLIC, LOOPBACK)
     guard = WebhookTargetGuard(allow_private=False, resolver=resolver)
     with webhook_path(alerts, guard, authority.client()) as (subscriptions, worker):
@@ -235,10 +236,7 @@ def test_a_name_rebound_to_loopback_after_the_check_is_not_connected_to(
 
     assert resolver.answers == [] and set(resolver.lookups) == {"hooks.test"}
     assert tls_receiver.connections == 0 and tls_receiver.requests == []
-    reason = (
-        "ConnectError: refused at connection time: "
-        "url: hooks.test resolves to a loopback address 127.0.0.1"
-    )
+    reason = "ConnectError: not connected: url: hooks.test resolves to a loopback address 127.0.0.1"
     assert (first.status, first.attempts, first.last_error) == (
         DeliveryStatus.PENDING,
         1,

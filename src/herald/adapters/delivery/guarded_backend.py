@@ -41,18 +41,16 @@ class GuardedNetworkBackend(httpcore.NetworkBackend):
         try:
             addresses = self._guard.addresses(host, port)
         except ValidationError as error:
-            raise httpcore.ConnectError(f"refused at connection time: {error}") from error
-        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
-        for address in addresses:  # in the resolver's order, as socket.create_connection
+            raise httpcore.ConnectError(f"not connected: {error}") from error
+        *others, last = addresses  # the guard never returns an empty list
+        for address in others:  # in the resolver's order, as socket.create_connection does
             try:
                 return self._backend.connect_tcp(
                     address, port, timeout, local_address, socket_options
                 )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
-                failure = error
-        if failure is None:  # the guard never returns an empty list
-            raise httpcore.ConnectError(f"{host} has no address")
-        raise failure
+            except (httpcore.ConnectError, httpcore.ConnectTimeout):
+                continue  # the next address; the last one's error is the one raised
+        return self._backend.connect_tcp(last, port, timeout, local_address, socket_options)
 
     def connect_unix_socket(
         self,
