@@ -1,4 +1,4 @@
-"""Reading the audit log (admins only)."""
+"""Reading and verifying the audit log (admins and the operator only)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from herald.domain.accounts import Action
 from herald.domain.audit import AuditEntry
+from herald.domain.audit_chain import ChainedEntry, ChainReport, verify_chain
 from herald.services.actors import Actor
 from herald.services.ports import UnitOfWorkFactory
 
@@ -17,6 +18,8 @@ class AuditPage:
     entries: tuple[AuditEntry, ...]
     next_before_id: int | None
     """The ``before_id`` of the next (older) page, when there is one."""
+    head: ChainedEntry | None = None
+    """The newest entry of the whole log with its chain hash (to note outside herald)."""
 
 
 class AuditService:
@@ -36,6 +39,13 @@ class AuditService:
         actor.require(Action.READ_AUDIT)
         with self._read() as uow:
             entries = list(uow.audit.list(subject=subject, limit=size + 1, before_id=before_id))
+            head = uow.audit.head()
         shown = tuple(entries[:size])
         more = len(entries) > size and bool(shown)
-        return AuditPage(shown, shown[-1].id if more else None)
+        return AuditPage(shown, shown[-1].id if more else None, head)
+
+    def verify(self, actor: Actor, *, noted_hash: str | None = None) -> ChainReport:
+        """Check the whole hash chain, and that ``noted_hash`` (noted earlier) is still in it."""
+        actor.require(Action.READ_AUDIT)
+        with self._read() as uow:
+            return verify_chain(uow.audit.chain(), noted_hash=noted_hash)

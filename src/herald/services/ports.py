@@ -5,7 +5,7 @@ Storage adapters implement these; ``herald.bootstrap`` decides which.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -22,6 +22,7 @@ from herald.domain.alerts import (
     SubscriptionStatus,
 )
 from herald.domain.audit import AuditEntry
+from herald.domain.audit_chain import ChainedEntry
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog, Product
 from herald.domain.document import BulletinDocument
@@ -195,6 +196,14 @@ class AuditLog(Protocol):
         self, *, subject: str | None = None, limit: int = 50, before_id: int | None = None
     ) -> Sequence[AuditEntry]:
         """Newest first; only about ``subject`` when given; older than ``before_id``."""
+        ...
+
+    def head(self) -> ChainedEntry | None:
+        """The newest entry with its chain hash, or None while the log is empty."""
+        ...
+
+    def chain(self) -> Iterator[ChainedEntry]:
+        """Every entry with its link and chain hash, oldest first."""
         ...
 
 

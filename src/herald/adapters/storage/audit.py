@@ -1,25 +1,36 @@
 """The audit log: entries are appended and read, and nothing else.
 
 ``SqlAuditLog`` has no method that changes or removes an entry, and no repository
-writes ``audit_log`` except through ``append``.
+writes ``audit_log`` except through ``append``. Each entry is chained to the one before
+it (``herald.domain.audit_chain``); appends are serialized so that two transactions
+never link to the same predecessor: on SQLite a writer holds the database's write lock
+from its ``BEGIN IMMEDIATE``, on PostgreSQL ``append`` takes a transaction-level advisory
+lock first. ``previous_hash`` is unique besides, so a fork could not be stored anyway.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from herald.adapters.storage.errors import translated
-from herald.adapters.storage.mapping import audit_from_row, audit_row
+from herald.adapters.storage.errors import storage_errors, translated
+from herald.adapters.storage.mapping import audit_from_row, audit_row, chained_from_row
 from herald.adapters.storage.tables import AuditRow
 from herald.domain.audit import AuditEntry
+from herald.domain.audit_chain import GENESIS_HASH, ChainedEntry, chain_hash
 from herald.domain.errors import ValidationError
 
 MAX_LIMIT = 1000
 """The most entries one ``list`` returns."""
+
+APPEND_LOCK = 7_263_541_002
+"""PostgreSQL advisory lock key held by a transaction that appends, until it ends."""
+
+_BATCH = 500
+"""Rows fetched at a time while walking the whole chain."""
 
 
 class SqlAuditLog:
@@ -34,10 +45,37 @@ class SqlAuditLog:
         """Store an entry; returns it with its sequence number (the log numbers entries)."""
         if entry.id is not None:
             raise ValidationError("id", "the audit log numbers its entries itself")
+        previous = self._lock_and_read_last_hash()
         row = audit_row(entry)
+        row.previous_hash = previous
+        row.chain_hash = ""  # set below, once the row has its number (same transaction)
         self._session.add(row)
         self._session.flush()
-        return replace(entry, id=row.id)
+        stored = replace(entry, id=row.id)
+        row.chain_hash = chain_hash(previous, stored)
+        self._session.flush()
+        return stored
+
+    def _lock_and_read_last_hash(self) -> str:
+        """Wait for the append lock, then read the newest entry's hash (committed or ours)."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
+        newest = select(AuditRow.chain_hash).order_by(AuditRow.id.desc()).limit(1)
+        return self._session.scalars(newest).first() or GENESIS_HASH
+
+    @translated
+    def head(self) -> ChainedEntry | None:
+        """The newest entry with its hash, or None while the log is empty."""
+        newest = select(AuditRow).order_by(AuditRow.id.desc()).limit(1)
+        row = self._session.scalars(newest).first()
+        return chained_from_row(row) if row is not None else None
+
+    def chain(self) -> Iterator[ChainedEntry]:
+        """Every entry with its link and hash, oldest first, read in batches."""
+        statement = select(AuditRow).order_by(AuditRow.id).execution_options(yield_per=_BATCH)
+        with storage_errors(self._where):
+            for row in self._session.scalars(statement):
+                yield chained_from_row(row)
 
     @translated
     def list(

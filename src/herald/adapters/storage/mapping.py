@@ -24,6 +24,7 @@ from herald.adapters.storage.tables import (
 )
 from herald.domain.accounts import Role, User
 from herald.domain.audit import AuditEntry
+from herald.domain.audit_chain import ChainedEntry
 from herald.domain.bulletin import Bulletin, ChangeLogEntry, Fix, Status
 from herald.domain.catalog import (
     ChannelRef,
@@ -307,6 +308,10 @@ def audit_from_row(row: AuditRow) -> AuditEntry:
         after=row.after,
         id=row.id,
     )
+
+
+def chained_from_row(row: AuditRow) -> ChainedEntry:
+    return ChainedEntry(audit_from_row(row), row.previous_hash, row.chain_hash)
 
 
 def audit_row(entry: AuditEntry) -> AuditRow:

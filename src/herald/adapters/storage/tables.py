@@ -409,6 +409,10 @@ class AuditRow(Base):
     subject: Mapped[str]
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+    previous_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """The ``chain_hash`` of the entry before (revision 0005); unique, so the log never forks."""
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    """SHA-256 over ``previous_hash`` and this entry (``herald.domain.audit_chain``)."""
 
 
 class SignInFailureRow(Base):
