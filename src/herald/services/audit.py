@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from herald.domain.accounts import Action
 from herald.domain.audit import AuditEntry
 from herald.domain.audit_chain import ChainedEntry, ChainReport, verify_chain
-from herald.services.actors import Actor
+from herald.services.actors import OPERATOR, Actor
 from herald.services.ports import UnitOfWorkFactory
 
 
@@ -44,7 +44,7 @@ class AuditService:
         more = len(entries) > size and bool(shown)
         return AuditPage(shown, shown[-1].id if more else None, head)
 
-    def verify(self, actor: Actor, *, noted_hash: str | None = None) -> ChainReport:
+    def verify(self, actor: Actor = OPERATOR, *, noted_hash: str | None = None) -> ChainReport:
         """Check the whole hash chain, and that ``noted_hash`` (noted earlier) is still in it."""
         actor.require(Action.READ_AUDIT)
         with self._read() as uow:

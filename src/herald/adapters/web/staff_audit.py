@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from herald.domain.audit import AuditEntry
+from herald.domain.audit_chain import ChainedEntry
 from herald.services.audit import AuditPage
 
 PAGE_SIZE = 50
@@ -32,12 +33,14 @@ class AuditView:
     rows: tuple[AuditRow, ...]
     next_before_id: int | None
     """The ``before_id`` of the next (older) page, when there is one."""
+    head: ChainedEntry | None
+    """The newest entry of the whole log: its chain hash is what admins note elsewhere."""
 
 
 def audit_view(page: AuditPage) -> AuditView:
     """A page of the audit log with the diff of each entry."""
     rows = tuple(AuditRow(e, tuple(diff(e.before, e.after))) for e in page.entries)
-    return AuditView(rows, page.next_before_id)
+    return AuditView(rows, page.next_before_id, page.head)
 
 
 def diff(before: str | None, after: str | None) -> Sequence[DiffLine]:
