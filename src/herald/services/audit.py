@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass
 
 from herald.domain.accounts import Action
@@ -47,5 +48,5 @@ class AuditService:
     def verify(self, actor: Actor = OPERATOR, *, noted_hash: str | None = None) -> ChainReport:
         """Check the whole hash chain, and that ``noted_hash`` (noted earlier) is still in it."""
         actor.require(Action.READ_AUDIT)
-        with self._read() as uow:
-            return verify_chain(uow.audit.chain(), noted_hash=noted_hash)
+        with self._read() as uow, closing(uow.audit.chain()) as entries:
+            return verify_chain(entries, noted_hash=noted_hash)

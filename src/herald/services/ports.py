@@ -5,7 +5,7 @@ Storage adapters implement these; ``herald.bootstrap`` decides which.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -202,8 +202,8 @@ class AuditLog(Protocol):
         """The newest entry with its chain hash, or None while the log is empty."""
         ...
 
-    def chain(self) -> Iterator[ChainedEntry]:
-        """Every entry with its link and chain hash, oldest first."""
+    def chain(self) -> Generator[ChainedEntry, None, None]:
+        """Every entry with its link and chain hash, oldest first (close it to stop early)."""
         ...
 
 

@@ -10,7 +10,7 @@ lock first. ``previous_hash`` is unique besides, so a fork could not be stored a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import replace
 
 from sqlalchemy import select, text
@@ -70,12 +70,17 @@ class SqlAuditLog:
         row = self._session.scalars(newest).first()
         return chained_from_row(row) if row is not None else None
 
-    def chain(self) -> Iterator[ChainedEntry]:
-        """Every entry with its link and hash, oldest first, read in batches."""
+    def chain(self) -> Generator[ChainedEntry, None, None]:
+        """Every entry with its link and hash, oldest first, read in batches (close it to
+        stop early: that closes the cursor)."""
         statement = select(AuditRow).order_by(AuditRow.id).execution_options(yield_per=_BATCH)
         with storage_errors(self._where):
-            for row in self._session.scalars(statement):
-                yield chained_from_row(row)
+            rows = self._session.scalars(statement)
+            try:
+                for row in rows:
+                    yield chained_from_row(row)
+            finally:
+                rows.close()
 
     @translated
     def list(
