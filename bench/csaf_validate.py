@@ -45,6 +45,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 from generate import generate  # bench/csaf is not a package: found through sys.path
 from tests.adapters.csaf_validation.reference_library import PACKAGE, VERSION, installation
+from tests.adapters.csaf_validation.standards import suite_files
 
 from herald.adapters.csaf_validation import (
     CsafValidator,
@@ -55,8 +56,6 @@ from herald.adapters.csaf_validation import (
 
 REFERENCE_PACKAGE = PACKAGE
 REFERENCE_VERSION = VERSION
-REPOSITORY = Path(__file__).resolve().parents[1]
-SUITE = REPOSITORY.parent / "shared" / "standards" / "csaf" / "tests" / "2.0" / "validator" / "data"
 
 NODE_SCRIPT = """\
 // Written by herald's bench/csaf_validate.py: run the reference library's schema test
@@ -150,17 +149,6 @@ def _herald_jobs_pass(validator: CsafValidator, files: list[Path], jobs: int) ->
         for report in batch.files
     }
     return {"wall": wall, "verdicts": verdicts}
-
-
-def _suite_files() -> list[Path]:
-    index = json.loads((SUITE / "testcases.json").read_text())
-    names = {
-        spec["name"]
-        for test in index["tests"]
-        for kind in ("valid", "failures")
-        for spec in test.get(kind, [])
-    }
-    return sorted(SUITE / name for name in names)
 
 
 def _corpus(scratch: Path, count: int, seed: int) -> tuple[list[Path], dict[str, str]]:
@@ -261,7 +249,7 @@ def main() -> None:
     node, library = _install_reference()
     generated, planted = _corpus(arguments.scratch, arguments.count, arguments.seed)
     results = [
-        run_corpus("oasis", _suite_files(), arguments.scratch, library, arguments.rounds),
+        run_corpus("oasis", suite_files(), arguments.scratch, library, arguments.rounds),
         run_corpus(
             "generated",
             generated,

@@ -51,16 +51,23 @@ def provider_schema_errors(document: object) -> list[str]:
     return [error.message for error in validator.iter_errors(document)]
 
 
-def verify(signature: bytes, data: bytes, public_key: bytes, home: Path) -> str:
-    """``gpg --verify`` in a new home that holds only ``public_key``; the VALIDSIG line."""
+def verify(signature: bytes, data: bytes | None, public_key: bytes, home: Path) -> str:
+    """``gpg --verify`` in a new home that holds only ``public_key``; the VALIDSIG line.
+
+    ``data`` is what a detached ``signature`` signs; None when ``signature`` is a
+    cleartext-signed text that holds its data.
+    """
     home.mkdir(mode=0o700)
     (home / "key.asc").write_bytes(public_key)
-    (home / "doc").write_bytes(data)
     (home / "doc.asc").write_bytes(signature)
+    files = [str(home / "doc.asc")]
+    if data is not None:
+        (home / "doc").write_bytes(data)
+        files.append(str(home / "doc"))
     gpg = ["gpg", "--homedir", str(home), "--batch", "--no-tty"]
     subprocess.run([*gpg, "--import", str(home / "key.asc")], capture_output=True, check=True)
     result = subprocess.run(
-        [*gpg, "--status-fd", "1", "--verify", str(home / "doc.asc"), str(home / "doc")],
+        [*gpg, "--status-fd", "1", "--verify", *files],
         capture_output=True,
         text=True,
         check=False,
@@ -234,30 +241,11 @@ def test_security_txt_is_signed_with_the_published_key(
     [key] = metadata(fetch)["public_openpgp_keys"]
     public_key = fetch(key["url"])
     home = tmp_path / "verify"
-    line = verify_cleartext(signed, public_key, home)
+    line = verify(signed, None, public_key, home)
     assert signing_key.fingerprint in line
     tampered = signed.replace(b"Preferred-Languages: en", b"Preferred-Languages: de")
-    assert verify_cleartext(tampered, public_key, tmp_path / "tampered") == ""
+    assert verify(tampered, None, public_key, tmp_path / "tampered") == ""
     assert client.get("/.well-known/security.txt").content == signed  # signed once, then kept
-
-
-def verify_cleartext(signed: bytes, public_key: bytes, home: Path) -> str:
-    """``gpg --verify`` of a cleartext-signed text, in a home holding only ``public_key``."""
-    home.mkdir(mode=0o700)
-    (home / "key.asc").write_bytes(public_key)
-    (home / "signed.txt").write_bytes(signed)
-    gpg = ["gpg", "--homedir", str(home), "--batch", "--no-tty"]
-    subprocess.run([*gpg, "--import", str(home / "key.asc")], capture_output=True, check=True)
-    result = subprocess.run(
-        [*gpg, "--status-fd", "1", "--verify", str(home / "signed.txt")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    stop_agent(home)
-    if result.returncode != 0:
-        return ""
-    return next((line for line in result.stdout.splitlines() if "VALIDSIG" in line), "")
 
 
 def test_media_types_and_no_redirects(client: TestClient) -> None:

@@ -31,3 +31,15 @@ def require(path: Path) -> Path:
 
 def load(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def suite_files() -> list[Path]:
+    """Every file ``testcases.json`` names (skipped or failing as ``require`` says)."""
+    index = load(require(SUITE / "testcases.json"))
+    names = {
+        spec["name"]
+        for test in index["tests"]
+        for kind in ("valid", "failures")
+        for spec in test.get(kind, [])
+    }
+    return sorted(SUITE / name for name in names)

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +21,9 @@ import pytest
 from herald import demo
 from herald.adapters.csaf_validation import CsafValidator, Preset
 from herald.adapters.formats.csaf import csaf_document
-from herald.domain import ChangeLogEntry, ChannelRef, CveId, Fix, VersionRef, parse_cvss
-from herald.domain.workflow import withdraw
 from tests.adapters.csaf_validation.reference_library import reference_verdicts
-from tests.adapters.csaf_validation.standards import EXAMPLES, SUITE, load, require
-from tests.adapters.formats.builders import (
-    CVSS_V31,
-    LATER,
-    MITIGATION,
-    catalog_with_end_of_life,
-    published,
-)
+from tests.adapters.csaf_validation.standards import EXAMPLES, SUITE, load, require, suite_files
+from tests.adapters.formats.builders import rich_bulletin, withdrawn_bulletin
 
 BASE = "https://bulletins.example.com"
 
@@ -48,28 +39,15 @@ instant (6.1.21), and does not fail a product family name that only differs in c
 
 
 def _herald_documents() -> dict[str, dict[str, Any]]:
-    reference = demo.reference_bulletin()
-    catalog = catalog_with_end_of_life()
-    rich = published(
-        catalog,
-        title="XenServer Security Update for CVE-2026-4397 and CVE-2026-4398",
-        cves=(CveId("CVE-2026-4397"), CveId("CVE-2026-4398")),
-        cvss=(parse_cvss(CVSS_V31),),
-        affected=(VersionRef(demo.XENSERVER, "8.2"), VersionRef(demo.XENSERVER, "8.4")),
-        fixes=(
-            Fix(ChannelRef(demo.XENSERVER, "8.4", "Early Access"), release="8.4.2026-03-19"),
-            Fix(ChannelRef(demo.XENSERVER, "8.4", "Normal"), mitigation=MITIGATION),
-        ),
-    )
-    withdrawn = withdraw(
-        reference,
-        ChangeLogEntry(LATER, "Withdrawn: the issue does not affect XenServer 8.4"),
-        datetime(2026, 4, 2, 9, tzinfo=UTC),
-    )
+    rich, catalog = rich_bulletin()
     return {
-        "ctx696397.json": csaf_document(reference, demo.catalog(), demo.publisher(), BASE),
+        "ctx696397.json": csaf_document(
+            demo.reference_bulletin(), demo.catalog(), demo.publisher(), BASE
+        ),
         "rich.json": csaf_document(rich, catalog, demo.publisher(), BASE),
-        "withdrawn.json": csaf_document(withdrawn, demo.catalog(), demo.publisher(), BASE),
+        "withdrawn.json": csaf_document(
+            withdrawn_bulletin(), demo.catalog(), demo.publisher(), BASE
+        ),
     }
 
 
@@ -88,20 +66,9 @@ def test_herald_documents_pass_the_reference_library_and_herald(tmp_path: Path) 
     assert load(files[0])["document"]["tracking"]["id"] == "CTX696397"
 
 
-def _suite_files() -> list[Path]:
-    index = load(require(SUITE / "testcases.json"))
-    names = {
-        spec["name"]
-        for test in index["tests"]
-        for kind in ("valid", "failures")
-        for spec in test.get(kind, [])
-    }
-    return sorted(SUITE / name for name in names)
-
-
 @pytest.mark.parametrize("corpus", ["oasis suite", "examples"])
 def test_verdicts_agree_with_the_reference_library(corpus: str) -> None:
-    files = _suite_files() if corpus == "oasis suite" else sorted(require(EXAMPLES).glob("*.json"))
+    files = suite_files() if corpus == "oasis suite" else sorted(require(EXAMPLES).glob("*.json"))
     reference = reference_verdicts(files)
     validator = CsafValidator(Preset.BASIC)
     differing = {}

@@ -69,8 +69,8 @@ def document(bulletin: Bulletin, catalog: Catalog | None = None) -> BulletinDocu
     return compose(bulletin, catalog or demo.catalog(), demo.publisher())
 
 
-def rich_document() -> BulletinDocument:
-    """Two CVEs, a CVSS score, a mitigation, and an end-of-life version named."""
+def rich_bulletin() -> tuple[Bulletin, Catalog]:
+    """Two CVEs, a CVSS score, a mitigation, and an end-of-life version named; its catalog."""
     catalog = catalog_with_end_of_life()
     bulletin = published(
         catalog,
@@ -83,13 +83,22 @@ def rich_document() -> BulletinDocument:
             Fix(ChannelRef(demo.XENSERVER, "8.4", "Normal"), mitigation=MITIGATION),
         ),
     )
-    return document(bulletin, catalog)
+    return bulletin, catalog
+
+
+def rich_document() -> BulletinDocument:
+    """The rich bulletin, as readers see it."""
+    return document(*rich_bulletin())
+
+
+def withdrawn_bulletin() -> Bulletin:
+    """CTX696397, withdrawn."""
+    entry = ChangeLogEntry(LATER, "Withdrawn: the issue does not affect XenServer 8.4")
+    return withdraw(demo.reference_bulletin(), entry, datetime(2026, 4, 2, 9, tzinfo=UTC))
 
 
 def withdrawn_document() -> BulletinDocument:
-    entry = ChangeLogEntry(LATER, "Withdrawn: the issue does not affect XenServer 8.4")
-    bulletin = withdraw(demo.reference_bulletin(), entry, datetime(2026, 4, 2, 9, tzinfo=UTC))
-    return document(bulletin)
+    return document(withdrawn_bulletin())
 
 
 def hostile_document(field: str, payload: str) -> BulletinDocument:

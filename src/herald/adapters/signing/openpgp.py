@@ -92,15 +92,7 @@ class OpenPgpSigner:
 
     def sign(self, data: bytes, fingerprint: str) -> bytes:
         """A detached, ASCII-armoured OpenPGP signature of ``data`` by ``fingerprint``."""
-        gpg = self._client()
-        with self._lock:
-            result = gpg.sign(data, keyid=fingerprint, detach=True, binary=False)
-        signature = str(result).encode("ascii")
-        if not signature.startswith(b"-----BEGIN PGP SIGNATURE-----"):
-            raise SigningUnavailable(
-                f"gpg could not sign with {fingerprint}: {result.status or 'no signature'}"
-            )
-        return signature
+        return self._sign(data, fingerprint, b"-----BEGIN PGP SIGNATURE-----", detach=True)
 
     def clearsign(self, text: bytes, fingerprint: str) -> bytes:
         """``text`` inside an OpenPGP cleartext signature (RFC 4880 section 7) by ``fingerprint``.
@@ -108,11 +100,14 @@ class OpenPgpSigner:
         What RFC 9116 asks of a signed ``security.txt``: the text stays readable, and
         ``gpg --verify`` checks it in place.
         """
+        return self._sign(text, fingerprint, b"-----BEGIN PGP SIGNED MESSAGE-----", clearsign=True)
+
+    def _sign(self, data: bytes, fingerprint: str, armour: bytes, **mode: bool) -> bytes:
         gpg = self._client()
         with self._lock:
-            result = gpg.sign(text, keyid=fingerprint, clearsign=True, binary=False)
+            result = gpg.sign(data, keyid=fingerprint, binary=False, **mode)
         signed = str(result).encode("utf-8")
-        if not signed.startswith(b"-----BEGIN PGP SIGNED MESSAGE-----"):
+        if not signed.startswith(armour):
             raise SigningUnavailable(
                 f"gpg could not sign with {fingerprint}: {result.status or 'no signature'}"
             )
