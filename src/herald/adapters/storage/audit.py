@@ -58,10 +58,14 @@ class SqlAuditLog:
 
     def _lock_and_read_last_hash(self) -> str:
         """Wait for the append lock, then read the newest entry's hash (committed or ours)."""
-        if self._session.get_bind().dialect.name == "postgresql":
-            self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
+        self._wait_for_turn()
         newest = select(AuditRow.chain_hash).order_by(AuditRow.id.desc()).limit(1)
         return self._session.scalars(newest).first() or GENESIS_HASH
+
+    def _wait_for_turn(self) -> None:
+        """Hold the append lock until the transaction ends (SQLite's writers already do)."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
 
     @translated
     def head(self) -> ChainedEntry | None:
