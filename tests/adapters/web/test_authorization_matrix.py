@@ -1,0 +1,611 @@
+"""Who may use what: every route of the web app, declared once in ``ACCESS``, and checked.
+
+``ACCESS`` maps each route (``"METHOD /path"``, as ``app.routes`` lists it; HEAD goes
+with GET) to the cases that exercise it. A case states who may use it:
+
+- ``PUBLIC``: anyone, no session, no token;
+- ``TOKEN``: a program with an API token (``Authorization: Bearer``), on the webhooks
+  that token made;
+- ``SIGNED_LINK``: a subscriber holding the signed link herald emailed;
+- ``STAFF``: a signed-in staff member; with ``action``, only roles that may take it
+  (``herald.domain.accounts``), without, every member.
+
+A route missing from ``ACCESS`` fails ``test_every_route_is_declared``, so no route is
+added without saying who may use it; ``docs/authorization.md`` lists the same table
+and ``test_the_documented_table_is_the_declared_one`` keeps the two equal.
+
+Each staff case runs against real objects (a draft, a bulletin in review, a webhook, a
+group member, an API token…) made by ``world`` on a fresh database, with the session's
+CSRF token, so that what is tested is the authorization, not a 404 or the CSRF check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx2 as httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from starlette.routing import Mount
+
+import herald.demo as demo
+from herald.adapters.security import Argon2Hasher
+from herald.bootstrap import Herald, build
+from herald.config import Settings
+from herald.domain.accounts import Action, Role, User
+from herald.domain.alerts import AlertFilter, SubscriberGroup
+from herald.services.actors import OPERATOR, Actor
+from herald.services.source import SourceItems
+
+from .conftest import PASSWORD, MovableClock
+from .staff_support import StaffClient, bulletin_form, local_input, new_client, signed_in, token_of
+from .test_api import content
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "authorization.md"
+
+
+class Kind(StrEnum):
+    """Who may use a route."""
+
+    PUBLIC = "public"
+    TOKEN = "API token"
+    SIGNED_LINK = "signed link"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One way to use a route: who may, a real path, and what to send."""
+
+    kind: Kind
+    path: str
+    """The path to request; ``{names}`` are filled from ``World.values``."""
+    action: Action | None = None
+    """For staff: the action the member's roles must allow; None for every member."""
+    form: Mapping[str, str | list[str]] = field(default_factory=dict)
+    """A valid form (staff and public POSTs; the CSRF token is added for staff)."""
+    json: Mapping[str, Any] | None = None
+    """A valid JSON body (API)."""
+
+    def who(self) -> str:
+        if self.kind is Kind.STAFF:
+            return f"staff: {self.action.value}" if self.action else "staff: any member"
+        return self.kind.value
+
+
+def public(path: str, **body: Any) -> Case:
+    return Case(Kind.PUBLIC, path, **body)
+
+
+def for_staff(
+    path: str, action: Action | None = None, form: Mapping[str, str | list[str]] | None = None
+) -> Case:
+    return Case(Kind.STAFF, path, action, form or {})
+
+
+def by_token(path: str, json: Mapping[str, Any] | None = None) -> Case:
+    return Case(Kind.TOKEN, path, json=json)
+
+
+def signed_link(path: str) -> Case:
+    return Case(Kind.SIGNED_LINK, path)
+
+
+_WEBHOOK_FORM = {"url": "http://127.0.0.1:9/other-hook", "minimum_severity": "High"}
+_GROUP_FORM = {"title": "Partners (renamed)", "subject_prefix": "[P]", "intro": "Hello."}
+
+ACCESS: dict[str, tuple[Case, ...]] = {
+    # the public site, its documents and feeds
+    "GET /": (public("/"),),
+    "GET /page/{number}/": (public("/page/1/"),),
+    "GET /bulletins/{name}": (public("/bulletins/{published}"),),
+    "GET /bulletins/{article_id}.csaf.json": (public("/bulletins/{published}.csaf.json"),),
+    "GET /bulletins/{article_id}.osv.json": (public("/bulletins/{published}.osv.json"),),
+    "GET /products/": (public("/products/"),),
+    "GET /products/{product_id}": (public("/products/xenserver"),),
+    "GET /cve/{cve_id}": (public("/cve/CVE-2026-4397"),),
+    "GET /cve/{cve_id}.json": (public("/cve/CVE-2026-4397.json"),),
+    "GET /sitemap.xml": (public("/sitemap.xml"),),
+    "GET /robots.txt": (public("/robots.txt"),),
+    "GET /healthz": (public("/healthz"),),
+    "GET /static/{path}": (public("/static/herald.css"),),
+    "GET /feeds/": (public("/feeds/"),),
+    "GET /feeds/bulletins.atom": (public("/feeds/bulletins.atom"),),
+    "GET /feeds/bulletins.rss": (public("/feeds/bulletins.rss"),),
+    "GET /feeds/products/{product_id}.atom": (public("/feeds/products/xenserver.atom"),),
+    "GET /feeds/products/{product_id}.rss": (public("/feeds/products/xenserver.rss"),),
+    "GET /.well-known/security.txt": (public("/.well-known/security.txt"),),
+    "GET /.well-known/csaf": (public("/.well-known/csaf"),),
+    "GET /.well-known/csaf/{path}": (public("/.well-known/csaf/provider-metadata.json"),),
+    # the public JSON API
+    "GET /api/": (public("/api/"),),
+    "GET /api/v1/openapi.json": (public("/api/v1/openapi.json"),),
+    "GET /api/v1/bulletins": (public("/api/v1/bulletins"),),
+    "GET /api/v1/bulletins/{article_id}": (public("/api/v1/bulletins/{published}"),),
+    "GET /api/v1/products": (public("/api/v1/products"),),
+    "GET /api/v1/products/{product_id}": (public("/api/v1/products/xenserver"),),
+    "GET /api/v1/products/{product_id}/versions/{version}": (
+        public("/api/v1/products/xenserver/versions/8.4"),
+    ),
+    "GET /api/v1/products/{product_id}/versions/{version}/channels/{channel}/releases": (
+        public("/api/v1/products/xenserver/versions/8.4/channels/Normal/releases"),
+    ),
+    "POST /api/v1/subscriptions": (
+        public("/api/v1/subscriptions", json={"email": "reader@example.org"}),
+    ),
+    # webhooks through the API: an API token, on the webhooks it made
+    "GET /api/v1/webhooks": (by_token("/api/v1/webhooks"),),
+    "POST /api/v1/webhooks": (
+        by_token("/api/v1/webhooks", {"url": "http://127.0.0.1:9/new-hook"}),
+    ),
+    "GET /api/v1/webhooks/{webhook_id}": (by_token("/api/v1/webhooks/{api_webhook}"),),
+    "PATCH /api/v1/webhooks/{webhook_id}": (
+        by_token("/api/v1/webhooks/{api_webhook}", {"url": "http://127.0.0.1:9/moved"}),
+    ),
+    "POST /api/v1/webhooks/{webhook_id}/secret": (
+        by_token("/api/v1/webhooks/{api_webhook}/secret"),
+    ),
+    "DELETE /api/v1/webhooks/{webhook_id}": (by_token("/api/v1/webhooks/{api_webhook}"),),
+    # subscribers: the subscribe form is public; the rest needs the emailed link
+    "GET /alerts/subscribe": (public("/alerts/subscribe"),),
+    "POST /alerts/subscribe": (public("/alerts/subscribe", form={"email": "r@example.org"}),),
+    "GET /alerts/confirm": (signed_link("/alerts/confirm?token={confirm_token}"),),
+    "POST /alerts/confirm": (signed_link("/alerts/confirm?token={confirm_token}"),),
+    "GET /alerts/preferences": (signed_link("/alerts/preferences?token={preferences_token}"),),
+    "POST /alerts/preferences": (signed_link("/alerts/preferences?token={preferences_token}"),),
+    "GET /alerts/unsubscribe": (signed_link("/alerts/unsubscribe?token={unsubscribe_token}"),),
+    "POST /alerts/unsubscribe": (signed_link("/alerts/unsubscribe?token={unsubscribe_token}"),),
+    # staff: signing in and out
+    "GET /staff/sign-in": (public("/staff/sign-in"),),
+    "POST /staff/sign-in": (
+        public("/staff/sign-in", form={"username": "alice", "password": PASSWORD}),
+    ),
+    "POST /staff/sign-out": (public("/staff/sign-out"),),
+    # staff: every member
+    "GET /staff/": (for_staff("/staff/"),),
+    "GET /staff/bulletins/{article_id}": (for_staff("/staff/bulletins/{draft}"),),
+    "POST /staff/preview": (for_staff("/staff/preview", None, bulletin_form()),),
+    # staff: drafts
+    "GET /staff/bulletins/new": (for_staff("/staff/bulletins/new", Action.WRITE_DRAFT),),
+    "POST /staff/bulletins/new": (
+        for_staff("/staff/bulletins/new", Action.WRITE_DRAFT, bulletin_form()),
+    ),
+    "GET /staff/bulletins/{article_id}/edit": (
+        for_staff("/staff/bulletins/{draft}/edit", Action.WRITE_DRAFT),
+    ),
+    "POST /staff/bulletins/{article_id}/edit": (
+        for_staff("/staff/bulletins/{draft}/edit", Action.WRITE_DRAFT, bulletin_form()),
+    ),
+    "POST /staff/bulletins/{article_id}/delete": (
+        for_staff("/staff/bulletins/{draft}/delete", Action.WRITE_DRAFT),
+    ),
+    # the workflow steps share one route; the step names the action
+    "POST /staff/bulletins/{article_id}/{step}": (
+        for_staff("/staff/bulletins/{draft}/submit", Action.WRITE_DRAFT),
+        for_staff("/staff/bulletins/{in_review}/approve", Action.REVIEW),
+        for_staff("/staff/bulletins/{in_review}/request-changes", Action.REVIEW),
+        for_staff("/staff/bulletins/{approved}/publish", Action.PUBLISH),
+        for_staff("/staff/bulletins/{scheduled}/unschedule", Action.PUBLISH),
+    ),
+    # staff: publication
+    "POST /staff/bulletins/{article_id}/schedule": (
+        for_staff(
+            "/staff/bulletins/{approved}/schedule", Action.PUBLISH, {"release_at": "{tomorrow}"}
+        ),
+    ),
+    "GET /staff/bulletins/{article_id}/amend": (
+        for_staff("/staff/bulletins/{published}/amend", Action.PUBLISH),
+    ),
+    "POST /staff/bulletins/{article_id}/amend": (
+        for_staff(
+            "/staff/bulletins/{published}/amend",
+            Action.PUBLISH,
+            bulletin_form(summary="Rewritten for the matrix test"),
+        ),
+    ),
+    "POST /staff/bulletins/{article_id}/withdraw": (
+        for_staff(
+            "/staff/bulletins/{published}/withdraw", Action.PUBLISH, {"summary": "Not affected"}
+        ),
+    ),
+    # staff: alerts (publishers)
+    "GET /staff/alerts/": (for_staff("/staff/alerts/", Action.PUBLISH),),
+    "GET /staff/alerts/groups": (for_staff("/staff/alerts/groups", Action.PUBLISH),),
+    "POST /staff/alerts/groups": (
+        for_staff("/staff/alerts/groups", Action.PUBLISH, {"name": "vendors", "title": "Vendors"}),
+    ),
+    "GET /staff/alerts/groups/{name}": (for_staff("/staff/alerts/groups/{group}", Action.PUBLISH),),
+    "POST /staff/alerts/groups/{name}": (
+        for_staff("/staff/alerts/groups/{group}", Action.PUBLISH, _GROUP_FORM),
+    ),
+    "POST /staff/alerts/groups/{name}/delete": (
+        for_staff("/staff/alerts/groups/{group}/delete", Action.PUBLISH),
+    ),
+    "POST /staff/alerts/groups/{name}/members": (
+        for_staff(
+            "/staff/alerts/groups/{group}/members", Action.PUBLISH, {"email": "new@example.org"}
+        ),
+    ),
+    "POST /staff/alerts/groups/{name}/members/{subscription_id}/remove": (
+        for_staff("/staff/alerts/groups/{group}/members/{member}/remove", Action.PUBLISH),
+    ),
+    "GET /staff/alerts/webhooks": (for_staff("/staff/alerts/webhooks", Action.PUBLISH),),
+    "POST /staff/alerts/webhooks": (
+        for_staff("/staff/alerts/webhooks", Action.PUBLISH, _WEBHOOK_FORM),
+    ),
+    "GET /staff/alerts/webhooks/{subscription_id}": (
+        for_staff("/staff/alerts/webhooks/{webhook}", Action.PUBLISH),
+    ),
+    "POST /staff/alerts/webhooks/{subscription_id}": (
+        for_staff("/staff/alerts/webhooks/{webhook}", Action.PUBLISH, _WEBHOOK_FORM),
+    ),
+    "POST /staff/alerts/webhooks/{subscription_id}/rotate": (
+        for_staff("/staff/alerts/webhooks/{webhook}/rotate", Action.PUBLISH),
+    ),
+    "POST /staff/alerts/webhooks/{subscription_id}/delete": (
+        for_staff("/staff/alerts/webhooks/{webhook}/delete", Action.PUBLISH),
+    ),
+    "GET /staff/alerts/bulletins/{article_id}": (
+        for_staff("/staff/alerts/bulletins/{published}", Action.PUBLISH),
+    ),
+    "POST /staff/alerts/bulletins/{article_id}/resend": (
+        for_staff("/staff/alerts/bulletins/{published}/resend", Action.PUBLISH),
+    ),
+    "POST /staff/alerts/bulletins/{article_id}/predisclosure": (
+        for_staff(
+            "/staff/alerts/bulletins/{approved}/predisclosure",
+            Action.PUBLISH,
+            {"group": "partners"},
+        ),
+    ),
+    # staff: admins
+    "GET /staff/alerts/tokens": (for_staff("/staff/alerts/tokens", Action.MANAGE_USERS),),
+    "POST /staff/alerts/tokens": (
+        for_staff("/staff/alerts/tokens", Action.MANAGE_USERS, {"name": "new-token"}),
+    ),
+    "POST /staff/alerts/tokens/{name}/revoke": (
+        for_staff("/staff/alerts/tokens/{token_name}/revoke", Action.MANAGE_USERS),
+    ),
+    "GET /staff/users": (for_staff("/staff/users", Action.MANAGE_USERS),),
+    "POST /staff/users": (
+        for_staff(
+            "/staff/users",
+            Action.MANAGE_USERS,
+            {
+                "username": "frank",
+                "display_name": "Frank",
+                "roles": ["author"],
+                "password": PASSWORD,
+            },
+        ),
+    ),
+    "GET /staff/audit": (for_staff("/staff/audit", Action.READ_AUDIT),),
+}
+"""Every route of the app, and who may use it (``docs/authorization.md`` shows it)."""
+
+
+# --- the route table itself ---------------------------------------------------------------
+
+
+def served_routes(app: FastAPI) -> set[str]:
+    """``"METHOD /path"`` for every route the app serves (HEAD folded into GET; a mount
+    counts as ``GET <prefix>/{path}``)."""
+    found = set()
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, Mount):
+            found.add(f"GET {route.path}/{{path}}")
+            continue
+        assert route.path is not None and route.methods, route
+        path = route.path.replace("{path:path}", "{path}")
+        found |= {f"{method} {path}" for method in route.methods if method != "HEAD"}
+    return found
+
+
+def test_every_route_is_declared(app: FastAPI) -> None:
+    served = served_routes(app)
+    assert len(served) > 70 and {"GET /", "GET /staff/", "GET /static/{path}"} <= served
+    missing = sorted(served - ACCESS.keys())
+    assert not missing, (
+        f"routes with no entry in ACCESS (say who may use them): {', '.join(missing)}"
+    )
+    stale = sorted(ACCESS.keys() - served)
+    assert not stale, f"ACCESS names routes the app does not serve: {', '.join(stale)}"
+
+
+def test_the_documented_table_is_the_declared_one() -> None:
+    documented = dict(
+        re.findall(r"^\| `([A-Z]+ [^`]+)` \| ([^|]+?) \|", DOCS.read_text(), re.MULTILINE)
+    )
+    declared = {
+        route: " / ".join(sorted({c.who() for c in cases})) for route, cases in ACCESS.items()
+    }
+    assert documented == declared
+
+
+# --- the world every case runs in ---------------------------------------------------------
+
+
+@pytest.fixture
+def herald(database_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Herald]:
+    """As the web tests' ``herald``, with webhook targets on loopback allowed (none is
+    ever called: no worker runs)."""
+    settings = Settings(
+        data_dir=tmp_path / "var",
+        database_url=database_url,
+        base_url="https://bulletins.example.com",
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        webhook_allow_private=True,
+    )
+    services = build(settings, clock=clock, hasher=Argon2Hasher(cheap=True))
+    services.source.import_items(
+        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
+    )
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+@dataclass(frozen=True)
+class World:
+    """Real objects for every path parameter, made through the services."""
+
+    draft: str
+    """alice's draft."""
+    in_review: str
+    approved: str
+    scheduled: str
+    published: str
+    member: int
+    """An email subscriber in the group ``partners``."""
+    webhook: int
+    """A webhook staff added."""
+    api_token: str
+    """The API token ``siem``."""
+    api_webhook: int
+    """A webhook ``siem`` made through the API."""
+    tomorrow: str
+    group: str = "partners"
+    token_name: str = "siem"
+
+    def path(self, case: Case) -> str:
+        return case.path.format(**vars(self))
+
+    def form(self, case: Case) -> dict[str, str | list[str]]:
+        return {
+            name: value.format(**vars(self)) if isinstance(value, str) else value
+            for name, value in case.form.items()
+        }
+
+
+def _actor(herald: Herald, username: str) -> Actor:
+    user = herald.accounts.user(username)
+    assert user is not None
+    return Actor.staff(user)
+
+
+@pytest.fixture
+def world(herald: Herald, staff: dict[str, str], clock: MovableClock) -> World:
+    herald.accounts.add_user("dave", "Dave Departed", ["admin"], PASSWORD)
+    alice, bob, carol = (_actor(herald, name) for name in ("alice", "bob", "carol"))
+    authoring = herald.authoring
+    draft = authoring.create_draft(content(1), actor=alice).article_id
+    in_review = authoring.submit(authoring.create_draft(content(2), actor=alice).article_id, alice)
+    approved = authoring.approve(
+        authoring.submit(
+            authoring.create_draft(content(3), actor=alice).article_id, alice
+        ).article_id,
+        bob,
+    )
+    to_schedule = authoring.approve(
+        authoring.submit(
+            authoring.create_draft(content(4), actor=alice).article_id, alice
+        ).article_id,
+        bob,
+    )
+    scheduled = authoring.schedule(to_schedule.article_id, clock.now() + timedelta(days=2), carol)
+    subscriptions = herald.subscriptions
+    subscriptions.save_group(SubscriberGroup(name="partners", title="Partners"), carol)
+    member = subscriptions.add_email("partner@example.org", AlertFilter(), "partners", carol)
+    webhook = subscriptions.subscribe_webhook("http://127.0.0.1:9/hook", AlertFilter(), None, carol)
+    token, secret = herald.api_tokens.issue("siem")
+    api_webhook = subscriptions.subscribe_webhook(
+        "http://127.0.0.1:9/siem", AlertFilter(), None, Actor("token:siem")
+    )
+    herald.api_tokens.own_webhook(token, api_webhook.id)
+    return World(
+        draft=draft,
+        in_review=in_review.article_id,
+        approved=approved.article_id,
+        scheduled=scheduled.article_id,
+        published=demo.reference_bulletin().article_id,
+        member=member.id,
+        webhook=webhook.id,
+        api_token=secret,
+        api_webhook=api_webhook.id,
+        tomorrow=local_input(clock.now() + timedelta(days=1)),
+    )
+
+
+def state(herald: Herald) -> tuple[object, ...]:
+    """Everything a request could change, as the services read it."""
+    bulletins = herald.reading.bulletins()
+    return (
+        tuple(bulletins),
+        tuple(herald.subscriptions.subscriptions()),
+        tuple(herald.subscriptions.groups()),
+        tuple(herald.api_tokens.tokens()),
+        tuple(herald.accounts.users()),
+        herald.audit.page(OPERATOR, size=500).entries,
+        tuple(herald.alerts.predisclosure(b.article_id) for b in bulletins),
+        tuple(tuple(herald.alerts.deliveries(b.article_id)) for b in bulletins),
+    )
+
+
+# --- personas -------------------------------------------------------------------------------
+
+
+class Persona(StrEnum):
+    """Who is at the browser."""
+
+    VISITOR = "visitor"
+    """No cookie at all."""
+    ANONYMOUS = "anonymous"
+    """A session from the sign-in page (so a CSRF token), nobody signed in."""
+    SIGNED_OUT = "signed-out"
+    """An admin who signed out, posting with the token of their old session."""
+    DEACTIVATED = "deactivated"
+    """An admin whose account was deactivated after signing in."""
+    AUTHOR = "author"
+    REVIEWER = "reviewer"
+    PUBLISHER = "publisher"
+    ADMIN = "admin"
+
+    @property
+    def role(self) -> Role | None:
+        return Role(self.value) if self.value in set(Role) else None
+
+    def may(self, action: Action | None) -> bool:
+        """What ``herald.domain.accounts`` allows this persona's role."""
+        if self.role is None:
+            return False
+        return action is None or User("x", "x", frozenset({self.role}), "").may(action)
+
+
+USERNAMES = {
+    Role.AUTHOR: "alice",
+    Role.REVIEWER: "bob",
+    Role.PUBLISHER: "carol",
+    Role.ADMIN: "root",
+}
+
+
+def browser(app: FastAPI, herald: Herald, persona: Persona) -> StaffClient:
+    """A new browser as ``persona``."""
+    if persona.role is not None:
+        return signed_in(app, USERNAMES[persona.role])
+    if persona is Persona.VISITOR:
+        return StaffClient(new_client(app), "")
+    if persona is Persona.ANONYMOUS:
+        client = new_client(app)
+        return StaffClient(client, token_of(client.get("/staff/sign-in").text))
+    if persona is Persona.SIGNED_OUT:
+        admin = signed_in(app, "root")
+        assert admin.post("/staff/sign-out").status_code == 303
+        return admin
+    assert persona is Persona.DEACTIVATED
+    dave = signed_in(app, "dave")
+    with herald.database.unit_of_work() as uow:
+        user = uow.users.find("dave")
+        assert user is not None
+        uow.users.update(replace(user, active=False))
+        uow.commit()
+    return dave
+
+
+NOT_STAFF = (Persona.VISITOR, Persona.ANONYMOUS, Persona.SIGNED_OUT, Persona.DEACTIVATED)
+MEMBERS = (Persona.AUTHOR, Persona.REVIEWER, Persona.PUBLISHER, Persona.ADMIN)
+_STAFF = [
+    (route.split(" ", 1)[0], case)
+    for route, cases in ACCESS.items()
+    for case in cases
+    if case.kind is Kind.STAFF
+]
+STAFF_CASES = [pytest.param(method, case, id=f"{method} {case.path}") for method, case in _STAFF]
+SECRETS = (content(1).title, "partner@example.org", "Signed in as")
+"""Staff data a refused request must not show (a draft's title, a subscriber)."""
+
+
+def _request(
+    member: StaffClient, method: str, path: str, form: Mapping[str, Any]
+) -> httpx.Response:
+    if method == "GET":
+        return member.get(path)
+    if not member.token:
+        response: httpx.Response = member.client.post(path, data=dict(form))
+        return response
+    return member.post(path, form)
+
+
+def _sign_in_for(path: str) -> str:
+    return f"/staff/sign-in?next={quote(path, safe='/')}"
+
+
+def check_refused(persona: Persona, method: str, path: str, response: httpx.Response) -> None:
+    """Members whose roles lack the action get 403; everyone else is sent to sign in
+    (GET), refused by the CSRF check (no session token: 403), or sent to sign in (a
+    visitor's own session; the preview script gets 401)."""
+    who = f"{persona} {method} {path}"
+    if persona.role is not None:
+        assert response.status_code == 403, (who, response.status_code, response.text[:300])
+    elif method == "GET":
+        assert response.status_code == 303, (who, response.status_code)
+        assert response.headers["location"] == _sign_in_for(path), who
+    elif persona in (Persona.VISITOR, Persona.SIGNED_OUT):
+        assert response.status_code == 403, (who, response.status_code)
+        assert "CSRF" in response.text, who
+    elif path == "/staff/preview":
+        assert response.status_code == 401, (who, response.status_code)
+    else:
+        assert response.status_code == 303, (who, response.status_code)
+        assert response.headers["location"] == _sign_in_for(path), who
+    assert not any(secret in response.text for secret in SECRETS), who
+
+
+def check_served(persona: Persona, method: str, path: str, response: httpx.Response) -> None:
+    """The handler ran and did its job: a page (GET), or a redirect or a page after a
+    POST, never a refusal, a 404 or the sign-in form."""
+    who = f"{persona} {method} {path}"
+    expected = {200} if method == "GET" else {200, 303}
+    assert response.status_code in expected, (who, response.status_code, response.text[:500])
+    assert not response.headers.get("location", "").startswith("/staff/sign-in"), who
+
+
+@pytest.mark.parametrize(("method", "case"), STAFF_CASES)
+def test_each_staff_route_serves_exactly_the_roles_allowed(
+    app: FastAPI, herald: Herald, world: World, method: str, case: Case
+) -> None:
+    """Every persona in turn: those refused change nothing; then those allowed are
+    served (every one for a GET; for a POST, which changes the world, the least
+    privileged one: ``test_admins_may_post_what_their_roles_allow`` covers admins)."""
+    path, form = world.path(case), world.form(case)
+    allowed = [p for p in MEMBERS if p.may(case.action)]
+    assert allowed
+    refused = {
+        persona: browser(app, herald, persona)
+        for persona in (*NOT_STAFF, *MEMBERS)
+        if persona not in allowed
+    }
+    before = state(herald)
+    for persona, member in refused.items():
+        response = _request(member, method, path, form)
+        check_refused(persona, method, path, response)
+        after = state(herald)
+        assert after == before, f"{persona} {method} {path} changed something"
+    for persona in allowed if method == "GET" else allowed[:1]:
+        response = _request(browser(app, herald, persona), method, path, form)
+        check_served(persona, method, path, response)
+
+
+ADMIN_POSTS = [
+    pytest.param(method, case, id=f"{method} {case.path}")
+    for method, case in _STAFF
+    if method != "GET" and next(p for p in MEMBERS if p.may(case.action)) is not Persona.ADMIN
+]
+
+
+@pytest.mark.parametrize(("method", "case"), ADMIN_POSTS)
+def test_admins_may_post_what_their_roles_allow(
+    app: FastAPI, herald: Herald, world: World, method: str, case: Case
+) -> None:
+    path = world.path(case)
+    response = _request(browser(app, herald, Persona.ADMIN), method, path, world.form(case))
+    check_served(Persona.ADMIN, method, path, response)
