@@ -274,9 +274,13 @@ async def remove_member(
     if staff is None:
         return sign_in_first(request)
     group = await _find_group(herald, _group_name(name))
-    removed = await run_in_threadpool(
-        herald.subscriptions.set_group, _subscription_id(subscription_id), None, staff.actor
+    wanted = _subscription_id(subscription_id)
+    members = await run_in_threadpool(
+        herald.subscriptions.subscriptions, None, group.name, staff.actor
     )
+    if all(member.id != wanted for member in members):  # a member of this group only
+        raise NotFound(f"no member {wanted} in the group {group.name}")
+    removed = await run_in_threadpool(herald.subscriptions.set_group, wanted, None, staff.actor)
     flash(request, f"{removed.target} taken out of {group.name} (still subscribed).")
     return see_other(f"/staff/alerts/groups/{group.name}")
 
