@@ -21,6 +21,7 @@ CSRF token, so that what is tested is the authorization, not a 404 or the CSRF c
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -42,12 +43,19 @@ from herald.adapters.storage.tables import Base
 from herald.bootstrap import Herald, build
 from herald.config import Settings
 from herald.domain.accounts import Action, Role, User
-from herald.domain.alerts import AlertFilter, SubscriberGroup
+from herald.domain.alerts import (
+    AlertFilter,
+    Channel,
+    DeliveryStatus,
+    SubscriberGroup,
+    SubscriptionStatus,
+)
 from herald.services.actors import Actor
 from herald.services.source import SourceItems
 
 from .conftest import PASSWORD, MovableClock
 from .staff_support import StaffClient, bulletin_form, local_input, new_client, signed_in, token_of
+from .test_alerts_support import inbox_of, link, run_worker
 from .test_api import content
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "authorization.md"
@@ -618,3 +626,254 @@ def test_admins_may_post_what_their_roles_allow(
     response = _request(admin, method, path, world.form(case))
     check_served(Persona.ADMIN, method, path, response)
     assert (state(herald) != before) == case.changes
+
+
+# --- public routes ----------------------------------------------------------------------------
+
+
+def _cases(kind: Kind) -> list[tuple[str, Case]]:
+    return [
+        (route.split(" ", 1)[0], case)
+        for route, cases in ACCESS.items()
+        for case in cases
+        if case.kind is kind
+    ]
+
+
+def test_public_routes_serve_anyone_without_a_session(
+    app: FastAPI, herald: Herald, world: World
+) -> None:
+    for method, case in _cases(Kind.PUBLIC):
+        path = world.path(case)
+        visitor = browser(app, herald, Persona.ANONYMOUS)  # its CSRF token is for the staff forms
+        if method == "GET":
+            response = visitor.get(path)
+        elif case.json is not None:
+            response = visitor.client.request(method, path, json=dict(case.json))
+        else:
+            response = visitor.post(path, case.form)
+        assert response.status_code < 400, (method, path, response.status_code)
+        assert not response.headers.get("location", "").startswith("/staff/sign-in?next"), path
+        assert content(1).title not in response.text, (method, path)
+
+
+# --- the webhook API: API tokens ----------------------------------------------------------------
+
+
+def test_the_webhook_api_wants_a_live_token_and_keeps_to_its_webhooks(
+    app: FastAPI, herald: Herald, world: World
+) -> None:
+    """No token, a malformed, unknown or revoked one, or a staff session: 401. A valid
+    token that did not make the webhook: 404 (tokens have no scopes; each manages the
+    webhooks it made). Nothing changes; then the token that made it is served."""
+    _, other = herald.api_tokens.issue("other")
+    _, revoked = herald.api_tokens.issue("old")
+    herald.api_tokens.revoke("old")
+    admin = browser(app, herald, Persona.ADMIN).client
+    client = new_client(app)
+    unauthenticated: dict[str, dict[str, str]] = {
+        "no token": {},
+        "not bearer": {"Authorization": f"Basic {world.api_token}"},
+        "unknown": {"Authorization": "Bearer hrld_" + "A" * 43},
+        "revoked": {"Authorization": f"Bearer {revoked}"},
+    }
+    for method, case in _cases(Kind.TOKEN):
+        path, body = world.path(case), dict(case.json) if case.json is not None else None
+        before = state(herald)
+        for why, headers in unauthenticated.items():
+            response = client.request(method, path, json=body, headers=headers)
+            assert response.status_code == 401, (why, method, path, response.status_code)
+            assert response.headers["www-authenticate"].startswith("Bearer"), (why, path)
+        signed_in_admin = admin.request(method, path, json=body)
+        assert signed_in_admin.status_code == 401, (method, path)
+        assert state(herald) == before, f"{method} {path} changed something"
+        if "{api_webhook}" in case.path:
+            response = client.request(
+                method, path, json=body, headers={"Authorization": f"Bearer {other}"}
+            )
+            assert response.status_code == 404, (method, path, response.status_code)
+            assert state(herald) == before, f"another token's {method} {path} changed something"
+    listed = client.get("/api/v1/webhooks", headers={"Authorization": f"Bearer {other}"})
+    assert listed.status_code == 200 and listed.json() == {"webhooks": []}
+    owner = {"Authorization": f"Bearer {world.api_token}"}
+    for method, case in _cases(Kind.TOKEN):
+        body = dict(case.json) if case.json is not None else None
+        response = client.request(method, world.path(case), json=body, headers=owner)
+        assert response.status_code in {200, 201, 204}, (method, case.path, response.text)
+
+
+# --- subscribers: signed links ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    address: str
+    id: int
+    confirm: str
+    """The token of the confirmation link in their email."""
+
+
+def _subscribers(herald: Herald, *addresses: str) -> list[Subscriber]:
+    for address in addresses:
+        herald.subscriptions.subscribe(address, AlertFilter())
+    run_worker(herald)
+    tokens = {
+        message["To"]: link(message, "confirm").split("token=", 1)[1]
+        for message in inbox_of(herald).new_messages()
+    }
+    found = {s.target: s.id for s in herald.subscriptions.subscriptions(Channel.EMAIL)}
+    return [Subscriber(a, found[a], tokens[a]) for a in addresses]
+
+
+def _with_value(token: str, value: str) -> str:
+    """``token`` with its signed value replaced (its MAC kept): a forged link."""
+    forged = base64.urlsafe_b64encode(value.encode()).rstrip(b"=").decode()
+    return f"{forged}.{token.split('.', 1)[1]}"
+
+
+def test_a_subscribers_link_opens_their_subscription_and_no_other(
+    app: FastAPI, herald: Herald
+) -> None:
+    ann, ben = _subscribers(herald, "ann@example.org", "ben@example.org")
+    links = herald.subscriptions
+    valid = {
+        "confirm_token": ann.confirm,
+        "preferences_token": links.preferences_token(ann.id),
+        "unsubscribe_token": links.unsubscribe_token(ann.id),
+    }
+    forged = {
+        # ann's link pointed at ben's subscription
+        "another id": {
+            "confirm_token": _with_value(ann.confirm, f"{ben.id}.{ann.confirm}"),
+            "preferences_token": _with_value(valid["preferences_token"], str(ben.id)),
+            "unsubscribe_token": _with_value(valid["unsubscribe_token"], str(ben.id)),
+        },
+        # a link for one purpose used for another
+        "another purpose": {
+            "confirm_token": valid["unsubscribe_token"],
+            "preferences_token": valid["unsubscribe_token"],
+            "unsubscribe_token": valid["preferences_token"],
+        },
+        "no token": dict.fromkeys(valid, ""),
+    }
+    client = new_client(app)
+    for method, case in _cases(Kind.SIGNED_LINK):
+        for why, tokens in forged.items():
+            path = case.path.format(**tokens)
+            before = state(herald)
+            response = client.request(method, path)
+            assert ben.address not in response.text and ann.address not in response.text, path
+            assert state(herald) == before, f"{why}: {method} {path} changed something"
+            if method == "POST" or "preferences" in path or why == "no token":
+                assert response.status_code == 400, (why, method, path, response.status_code)
+            else:  # a button that posts the token back; the POST checks it
+                assert response.status_code == 200, (why, method, path)
+    opened = client.get(f"/alerts/preferences?token={valid['preferences_token']}")
+    assert ann.address in opened.text and ben.address not in opened.text
+    for method, case in _cases(Kind.SIGNED_LINK):
+        response = client.request(method, case.path.format(**valid))
+        assert response.status_code == 200, (method, case.path, response.status_code)
+    statuses = {s.target: s.status for s in herald.subscriptions.subscriptions(Channel.EMAIL)}
+    assert statuses == {
+        ann.address: SubscriptionStatus.UNSUBSCRIBED,
+        ben.address: SubscriptionStatus.PENDING,
+    }
+
+
+# --- staff: object-level rules ------------------------------------------------------------------
+
+
+def test_authors_share_drafts_as_the_roles_say(app: FastAPI, herald: Herald, world: World) -> None:
+    """No rule gives a draft an owner: any author edits any unpublished bulletin
+    (docs/authoring.md, Roles)."""
+    herald.accounts.add_user("erin", "Erin Author", ["author"], PASSWORD)
+    erin = signed_in(app, "erin")
+    title = "Edited by another author"
+    response = erin.post(f"/staff/bulletins/{world.draft}/edit", bulletin_form(title=title))
+    assert response.status_code == 303
+    assert herald.reading.bulletin(world.draft).title == title
+
+
+def test_nobody_approves_a_bulletin_they_wrote_or_submitted(
+    app: FastAPI, herald: Herald, world: World
+) -> None:
+    """Whatever their roles: an admin who drafted needs another reviewer."""
+    root = signed_in(app, "root")
+    created = root.post("/staff/bulletins/new", bulletin_form())
+    article_id = created.headers["location"].rsplit("/", 1)[1]
+    assert root.post(f"/staff/bulletins/{article_id}/submit").status_code == 303
+    before = state(herald)
+    refused = root.post(f"/staff/bulletins/{article_id}/approve")
+    assert refused.status_code == 422
+    assert "approved by a reviewer who is not its author" in refused.text
+    assert state(herald) == before
+    alice = signed_in(app, "alice")  # submitted someone else's draft: may not approve it either
+    herald.accounts.add_user("ada", "Ada Author-Reviewer", ["author", "reviewer"], PASSWORD)
+    ada = signed_in(app, "ada")
+    assert ada.post(f"/staff/bulletins/{article_id}/request-changes").status_code == 303
+    assert ada.post(f"/staff/bulletins/{article_id}/submit").status_code == 303
+    before = state(herald)
+    assert ada.post(f"/staff/bulletins/{article_id}/approve").status_code == 422
+    assert state(herald) == before
+    assert alice.post(f"/staff/bulletins/{article_id}/approve").status_code == 403
+    assert signed_in(app, "bob").post(f"/staff/bulletins/{article_id}/approve").status_code == 303
+
+
+def test_staff_webhook_pages_refuse_an_email_subscription(
+    app: FastAPI, herald: Herald, world: World
+) -> None:
+    carol = signed_in(app, "carol")
+    before = state(herald)
+    for action in ("", "/rotate", "/delete"):
+        path = f"/staff/alerts/webhooks/{world.member}{action}"
+        response = carol.get(path) if not action else carol.post(path)
+        assert response.status_code == 404, (path, response.status_code)
+    assert carol.post(f"/staff/alerts/webhooks/{world.member}", _WEBHOOK_FORM).status_code == 404
+    assert state(herald) == before
+
+
+def test_a_delivery_is_resent_only_from_its_own_bulletin(
+    app: FastAPI, herald: Herald, world: World, clock: MovableClock
+) -> None:
+    herald.authoring.publish(world.approved, actor=_actor(herald, "carol"))
+    run_worker(herald)  # the webhooks on 127.0.0.1:9 refuse the connection
+    clock.advance(timedelta(hours=herald.settings.alert_max_age_hours + 1))
+    run_worker(herald)  # ... until they fail for good
+    failed = [
+        view.delivery
+        for view in herald.alerts.deliveries(world.approved)
+        if view.delivery.status is DeliveryStatus.FAILED
+    ]
+    assert failed
+    delivery = failed[0]
+    carol = signed_in(app, "carol")
+    before = state(herald)
+    elsewhere = f"/staff/alerts/bulletins/{world.published}/resend"
+    response = carol.post(elsewhere, {"delivery": str(delivery.id)})
+    assert response.status_code == 404
+    assert state(herald) == before
+    own = f"/staff/alerts/bulletins/{world.approved}/resend"
+    assert carol.post(own, {"delivery": str(delivery.id)}).status_code == 303
+
+
+def test_a_member_is_removed_only_through_their_own_group(
+    app: FastAPI, herald: Herald, world: World
+) -> None:
+    """The group in the path must be the member's: removing a ``vendors`` member through
+    ``partners`` is a 404 and changes nothing."""
+    carol = signed_in(app, "carol")
+    herald.subscriptions.save_group(SubscriberGroup(name="vendors", title="Vendors"))
+    vendor = herald.subscriptions.add_email("v@example.org", AlertFilter(), "vendors")
+    before = state(herald)
+    wrong = carol.post(f"/staff/alerts/groups/partners/members/{vendor.id}/remove")
+    assert wrong.status_code == 404, wrong.status_code
+    assert state(herald) == before
+    right = carol.post(f"/staff/alerts/groups/vendors/members/{vendor.id}/remove")
+    assert right.status_code == 303
+
+
+def test_an_unknown_api_token_cannot_be_revoked(app: FastAPI, herald: Herald, world: World) -> None:
+    root = signed_in(app, "root")
+    before = state(herald)
+    assert root.post("/staff/alerts/tokens/nobody/revoke").status_code == 404
+    assert state(herald) == before
