@@ -881,3 +881,18 @@ def test_an_unknown_api_token_cannot_be_revoked(app: FastAPI, herald: Herald, wo
     before = state(herald)
     assert root.post("/staff/alerts/tokens/nobody/revoke").status_code == 404
     assert state(herald) == before
+
+
+def test_roles_taken_away_apply_to_a_session_already_open(
+    app: FastAPI, herald: Herald, world: World
+) -> None:
+    root = signed_in(app, "root")
+    assert root.get("/staff/users").status_code == 200
+    with herald.database.unit_of_work() as uow:
+        user = uow.users.find("root")
+        assert user is not None
+        uow.users.update(replace(user, roles=frozenset({Role.AUTHOR})))
+        uow.commit()
+    assert root.get("/staff/users").status_code == 403
+    assert root.post("/staff/alerts/tokens", {"name": "late"}).status_code == 403
+    assert [t.name for t in herald.api_tokens.tokens()] == ["siem"]
