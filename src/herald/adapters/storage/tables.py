@@ -397,7 +397,8 @@ class UserRow(Base):
 
 
 class AuditRow(Base):
-    """One audit-log entry; rows are inserted, never updated or deleted."""
+    """One audit-log entry; rows are inserted, never updated or deleted (``append`` sets
+    ``chain_hash`` right after the insert, once the number is known, in the same transaction)."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index(None, "subject", "id"), {"sqlite_autoincrement": True})
