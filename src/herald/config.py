@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
+import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -153,11 +155,27 @@ class Settings:
             return self.secret_key
         path = self.data_dir / "secret.key"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w", encoding="ascii") as key_file:
-                key_file.write(secrets.token_urlsafe(48))
+            _create_once(path, secrets.token_urlsafe(48))
         return path.read_text(encoding="ascii").strip()
+
+
+def _create_once(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` unless a file is there; whole or not at all.
+
+    The text goes to a private file first, which is then linked into place: when several
+    processes or threads start at once, one link wins and every reader sees a complete
+    file (never an empty one being written).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as staged:
+            staged.write(text)
+        with contextlib.suppress(FileExistsError):
+            os.link(staging, path)
+    finally:
+        staging.unlink(missing_ok=True)
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
