@@ -355,8 +355,8 @@ def test_the_documented_table_is_the_declared_one() -> None:
 
 @pytest.fixture
 def herald(database_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Herald]:
-    """As the web tests' ``herald``, with webhook targets on loopback allowed (none is
-    ever called: no worker runs)."""
+    """As the web tests' ``herald``, with webhook targets on loopback allowed (port 9,
+    which refuses: only the resend test runs the worker)."""
     settings = Settings(
         data_dir=tmp_path / "var",
         database_url=database_url,
@@ -558,8 +558,9 @@ def check_refused(persona: Persona, method: str, path: str, response: httpx.Resp
     (GET), refused by the CSRF check (no session token: 403), or sent to sign in (a
     visitor's own session; the preview script gets 401)."""
     who = f"{persona} {method} {path}"
-    if persona.role is not None:
+    if persona.role is not None:  # the services' refusal, not the CSRF check's
         assert response.status_code == 403, (who, response.status_code, response.text[:300])
+        assert "may not" in response.text and "CSRF" not in response.text, who
     elif method == "GET":
         assert response.status_code == 303, (who, response.status_code)
         assert response.headers["location"] == _sign_in_for(path), who
