@@ -659,7 +659,31 @@ def test_public_routes_serve_anyone_without_a_session(
             response = visitor.post(path, case.form)
         assert response.status_code < 400, (method, path, response.status_code)
         assert not response.headers.get("location", "").startswith("/staff/sign-in?next"), path
-        assert content(1).title not in response.text, (method, path)
+        assert not any(secret in response.text for secret in UNPUBLISHED), (method, path)
+
+
+UNPUBLISHED = tuple(
+    text for n in (1, 2, 3, 4) for text in (content(n).title, str(content(n).cves[0]))
+)
+"""The titles and CVEs of the world's draft, in-review, approved and scheduled bulletins."""
+
+
+def test_public_routes_show_no_unpublished_bulletin(
+    app: FastAPI, herald: Herald, world: World
+) -> None:
+    """The public paths that name a bulletin answer 404 for every one not yet public."""
+    client = new_client(app)
+    for method, case in _cases(Kind.PUBLIC):
+        if method != "GET" or "{published}" not in case.path:
+            continue
+        for article_id in (world.draft, world.in_review, world.approved, world.scheduled):
+            path = case.path.format(published=article_id)
+            response = client.get(path)
+            assert response.status_code == 404, (path, response.status_code)
+            assert not any(secret in response.text for secret in UNPUBLISHED), path
+    for n in (1, 2, 3, 4):
+        for path in (f"/cve/{content(n).cves[0]}", f"/cve/{content(n).cves[0]}.json"):
+            assert client.get(path).status_code == 404, path
 
 
 # --- the webhook API: API tokens ----------------------------------------------------------------
