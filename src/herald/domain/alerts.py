@@ -163,6 +163,39 @@ class Subscription:
     """Webhooks: the signing secret, ``whsec_`` + base64."""
     created_at: datetime | None = None
     confirmed_at: datetime | None = None
+    previous_secret: str | None = None
+    """Webhooks: the secret before the last rotation, still signing until ``previous_until``."""
+    previous_until: datetime | None = None
+
+    def signing_secrets(self, now: datetime) -> tuple[str, ...]:
+        """The secrets a webhook request is signed with at ``now``: the current one, and
+        the previous one while the rotation's overlap lasts (Standard Webhooks lets a
+        request carry several signatures, so receivers can switch secrets unhurried)."""
+        if self.secret is None:
+            return ()
+        if self.previous_secret and self.previous_until is not None and now < self.previous_until:
+            return (self.secret, self.previous_secret)
+        return (self.secret,)
+
+    def rotated(self, secret: str, now: datetime, overlap: timedelta) -> Subscription:
+        """This webhook with a new ``secret``; the current one keeps signing for ``overlap``."""
+        if not timedelta(0) <= overlap <= MAX_SECRET_OVERLAP:
+            hours = MAX_SECRET_OVERLAP // timedelta(hours=1)
+            raise ValidationError("overlap_hours", f"give 0 to {hours} hours")
+        keep = self.secret if overlap > timedelta(0) else None
+        return replace(
+            self,
+            secret=secret,
+            previous_secret=keep,
+            previous_until=now + overlap if keep else None,
+        )
+
+
+SECRET_OVERLAP = timedelta(hours=24)
+"""How long the old secret keeps signing after a rotation, unless asked otherwise (as Svix)."""
+MAX_SECRET_OVERLAP = timedelta(days=7)
+OVERLAP_CHOICES = (0, 1, 24, 72, 168)
+"""The overlaps (hours) the staff form offers."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from herald.domain.accounts import Action
 from herald.domain.alerts import (
+    SECRET_OVERLAP,
     AlertEvent,
     AlertFilter,
     Channel,
@@ -293,13 +294,28 @@ class SubscriptionService:
             uow.commit()
             return changed
 
-    def rotate_secret(self, subscription_id: int, actor: Actor = OPERATOR) -> Subscription:
+    def rotate_secret(
+        self,
+        subscription_id: int,
+        actor: Actor = OPERATOR,
+        overlap: timedelta = SECRET_OVERLAP,
+    ) -> Subscription:
+        """A new signing secret; the old one also signs requests for ``overlap`` (0: stop now)."""
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
-            changed = replace(self._webhook(uow, subscription_id), secret=new_webhook_secret())
+            now = self._clock.now()
+            webhook = self._webhook(uow, subscription_id)
+            changed = webhook.rotated(new_webhook_secret(), now, overlap)
             uow.alerts.update_subscription(changed)
+            until = changed.previous_until.isoformat() if changed.previous_until else "now"
             record(
-                uow, actor, self._clock.now(), "webhook.rotate", f"subscription:{subscription_id}"
+                uow,
+                actor,
+                now,
+                "webhook.rotate",
+                f"subscription:{subscription_id}",
+                None,
+                f"previous secret signs until {until}",
             )
             uow.commit()
             return changed

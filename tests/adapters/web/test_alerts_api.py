@@ -5,6 +5,7 @@ promises (no 500 for any input)."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -197,6 +198,14 @@ def test_a_token_manages_its_webhooks_and_sees_the_secret_once(
     assert rotated.json()["secret"] != hook["secret"]
     [stored] = herald.subscriptions.subscriptions(Channel.WEBHOOK)
     assert stored.secret == rotated.json()["secret"]
+    # The old secret signs beside the new one for 24 hours unless asked otherwise.
+    assert rotated.json()["previous_secret_until"] is not None
+    assert stored.previous_until == herald.clock.now() + timedelta(hours=24)
+    too_long = client.post(f"{path}/secret?overlap_hours=169", headers=auth)
+    assert too_long.status_code == 422 and "overlap_hours" in too_long.text
+    assert herald.subscriptions.subscriptions(Channel.WEBHOOK)[0].secret == stored.secret
+    at_once = client.post(f"{path}/secret?overlap_hours=0", headers=auth)
+    assert at_once.status_code == 200 and at_once.json()["previous_secret_until"] is None
 
     assert client.delete(path, headers=auth).status_code == 204
     assert client.get(path, headers=auth).status_code == 404

@@ -222,10 +222,18 @@ def test_a_webhook_secret_is_shown_once_and_rotated(
         assert page.status_code == 200
         assert secret not in page.text
 
-    rotated = carol.post(f"/staff/alerts/webhooks/{webhook.id}/rotate")
+    rotated = carol.post(f"/staff/alerts/webhooks/{webhook.id}/rotate", {"overlap_hours": "72"})
     assert rotated.status_code == 200
     new_secret = _secret(rotated.text)
     assert new_secret != secret
+    [stored] = herald.subscriptions.subscriptions(Channel.WEBHOOK)
+    assert stored.secret == new_secret and stored.previous_secret == secret
+    assert stored.previous_until is not None
+    until = stored.previous_until.strftime("%Y-%m-%d %H:%M UTC")
+    assert f"also signs every request until {until}" in rotated.text
+    assert until in carol.get(f"/staff/alerts/webhooks/{webhook.id}").text
+    bad = carol.post(f"/staff/alerts/webhooks/{webhook.id}/rotate", {"overlap_hours": "a week"})
+    assert bad.status_code == 422 and "overlap_hours" in bad.text
     assert herald.subscriptions.subscriptions(Channel.WEBHOOK)[0].secret == new_secret
 
     refused = carol.post(f"/staff/alerts/webhooks/{webhook.id}", {"url": "ftp://x.example/"})

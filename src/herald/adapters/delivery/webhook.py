@@ -3,6 +3,9 @@
 ``webhook-id`` is ``msg_`` + the delivery's idempotency key (the same on every retry),
 ``webhook-timestamp`` the attempt's Unix time, and ``webhook-signature`` ``v1,`` + the
 base64 HMAC-SHA256 of ``id.timestamp.body`` under the base64-decoded ``whsec_`` secret.
+For a while after a rotation the header carries two signatures, space-separated: one by
+the new secret and one by the previous (``Subscription.signing_secrets``), so a receiver
+verifies with either while it switches.
 
 Each send checks the target (``targets.py``) and the connection pool connects only to
 addresses the guard accepts on the lookup it connects with (``guarded_backend.py``).
@@ -19,6 +22,7 @@ import ssl
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -128,10 +132,13 @@ class WebhookSender:
         body = bodies[job.event.id]
         message_id = f"msg_{job.delivery.idempotency_key}"
         timestamp = int(time.time())
+        secrets = job.subscription.signing_secrets(datetime.fromtimestamp(timestamp, UTC))
         headers = {
             "webhook-id": message_id,
             "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(job.subscription.secret, message_id, timestamp, body),
+            "webhook-signature": " ".join(
+                sign(secret, message_id, timestamp, body) for secret in secrets
+            ),
         }
         try:
             response = self._client.post(url, content=body, headers=headers)

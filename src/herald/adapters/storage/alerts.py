@@ -73,6 +73,8 @@ _WORKER_COLUMNS = select(
             "editorial",
             "group_name",
             "secret",
+            "previous_secret",
+            "previous_until",
         )
     )
 )
@@ -102,6 +104,8 @@ def _subscription_of(row: Any) -> Subscription:
         ),
         group=row.group_name,
         secret=row.secret,
+        previous_secret=row.previous_secret,
+        previous_until=row.previous_until,
     )
 
 
@@ -115,6 +119,8 @@ def _fill(row: AlertSubscriptionRow, subscription: Subscription) -> None:
     row.minimum_severity = subscription.filter.minimum_severity
     row.editorial = subscription.filter.editorial
     row.secret = subscription.secret
+    row.previous_secret = subscription.previous_secret
+    row.previous_until = subscription.previous_until
     row.confirmed_at = subscription.confirmed_at
 
 

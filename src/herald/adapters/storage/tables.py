@@ -473,6 +473,9 @@ class AlertSubscriptionRow(Base):
     minimum_severity: Mapped[str | None]
     editorial: Mapped[bool] = mapped_column(Boolean)
     secret: Mapped[str | None]
+    previous_secret: Mapped[str | None]
+    """The secret before the last rotation, signing too until ``previous_until``."""
+    previous_until: Mapped[datetime | None]
     confirm_nonce: Mapped[str | None]
     """The single-use part of the pending confirmation token (cleared when used)."""
     confirm_expires_at: Mapped[datetime | None]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -32,6 +33,8 @@ from herald.adapters.web.staff_session import Staff, StaffDep, flash, protect, r
 from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.alerts import (
+    OVERLAP_CHOICES,
+    SECRET_OVERLAP,
     AlertFilter,
     Channel,
     SubscriberGroup,
@@ -396,6 +399,8 @@ async def _webhook_page(
             "choices": await run_in_threadpool(choices, herald),
             "errors": errors or {},
             "typed": typed or {"url": webhook.target, "values": FilterValues.of(webhook.filter)},
+            "overlap_choices": OVERLAP_CHOICES,
+            "now": herald.clock.now(),
         },
         status=status,
     )
@@ -450,8 +455,21 @@ async def rotate_webhook(
     if staff is None:
         return sign_in_first(request)
     existing = await _webhook(herald, staff, subscription_id)
-    rotated = await run_in_threadpool(herald.subscriptions.rotate_secret, existing.id, staff.actor)
+    reader = FormReader(await read_form(request))
+    overlap = secret_overlap(reader.text("overlap_hours", limit=4, one_line=True))
+    rotated = await run_in_threadpool(
+        herald.subscriptions.rotate_secret, existing.id, staff.actor, overlap
+    )
     return _secret_page(request, staff, rotated, "New webhook secret")
+
+
+def secret_overlap(hours: str) -> timedelta:
+    """The form's ``overlap_hours`` (blank: the default overlap)."""
+    if not hours.strip():
+        return SECRET_OVERLAP
+    if not hours.strip().isdigit():
+        raise ValidationError("overlap_hours", "give a whole number of hours")
+    return timedelta(hours=int(hours))
 
 
 @router.post("/webhooks/{subscription_id}/delete")

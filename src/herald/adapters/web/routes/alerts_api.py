@@ -13,10 +13,10 @@ anywhere else. ``docs/alerts-web.md`` describes the API for its users.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -26,7 +26,14 @@ from herald.adapters.web.api_models import API_PREFIX, ErrorResponse
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.routes.alerts_forms import checked_url
 from herald.bootstrap import Herald
-from herald.domain.alerts import MAX_FILTER_ITEMS, AlertFilter, Channel, Subscription
+from herald.domain.alerts import (
+    MAX_FILTER_ITEMS,
+    MAX_SECRET_OVERLAP,
+    SECRET_OVERLAP,
+    AlertFilter,
+    Channel,
+    Subscription,
+)
 from herald.domain.api_tokens import ApiToken
 from herald.domain.errors import NotFound
 from herald.services.actors import Actor
@@ -152,6 +159,10 @@ class WebhookModel(BaseModel):
     status: str = Field(description="`active`, or `unsubscribed` once deleted.")
     filter: FilterModel
     created_at: datetime | None
+    previous_secret_until: datetime | None = Field(
+        default=None,
+        description="After a rotation: until when the previous secret also signs requests.",
+    )
 
     @classmethod
     def of(cls, webhook: Subscription) -> WebhookModel:
@@ -161,6 +172,7 @@ class WebhookModel(BaseModel):
             status=webhook.status.value,
             filter=FilterModel.of(webhook.filter),
             created_at=webhook.created_at,
+            previous_secret_until=webhook.previous_until,
         )
 
 
@@ -313,11 +325,24 @@ async def change_webhook(
     responses={**_UNAUTHORIZED, **_NOT_FOUND},
 )
 async def rotate_secret(
-    webhook_id: WebhookId, herald: HeraldDep, token: TokenDep
+    webhook_id: WebhookId,
+    herald: HeraldDep,
+    token: TokenDep,
+    overlap_hours: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=MAX_SECRET_OVERLAP // timedelta(hours=1),
+            description="How long the current secret keeps signing requests beside the new one.",
+        ),
+    ] = SECRET_OVERLAP // timedelta(hours=1),
 ) -> WebhookWithSecret:
     existing = await _own_webhook(herald, token, webhook_id)
     rotated = await run_in_threadpool(
-        herald.subscriptions.rotate_secret, existing.id, _actor(token)
+        herald.subscriptions.rotate_secret,
+        existing.id,
+        _actor(token),
+        timedelta(hours=overlap_hours),
     )
     return WebhookWithSecret(**WebhookModel.of(rotated).model_dump(), secret=rotated.secret or "")
 
