@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.adapters.csaf_validation.builders import advisory
 
 
@@ -114,7 +116,18 @@ def test_jobs_spread_the_files_and_keep_the_report_identical(tmp_path: Path) -> 
     ]
 
 
-def test_jobs_must_be_at_least_one(tmp_path: Path) -> None:
-    result = _herald("--jobs", "0", tmp_path)
+@pytest.mark.parametrize("jobs", ["0", "-1", "two", "1.5"])
+def test_jobs_must_be_a_number_from_one_or_auto(tmp_path: Path, jobs: str) -> None:
+    result = _herald("--jobs", jobs, tmp_path)
     assert result.returncode == 2
-    assert "Traceback" not in result.stderr
+    assert "--jobs" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_jobs_auto_gives_the_report_of_one_process(tmp_path: Path) -> None:
+    for number in range(3):
+        _write(tmp_path, f"advisory-{number}.json", advisory())
+    one = _herald("--format", "json", "--jobs", "1", tmp_path)
+    auto = _herald("--format", "json", "--jobs", "auto", tmp_path)
+    default = _herald("--format", "json", tmp_path)
+    assert one.returncode == auto.returncode == default.returncode == 0
+    assert one.stdout == auto.stdout == default.stdout

@@ -14,6 +14,11 @@ from herald.adapters.csaf_validation import (
     Preset,
     validate_paths_in_processes,
 )
+from herald.adapters.csaf_validation.parallel import (
+    AUTO_MIN_FILES,
+    automatic_jobs,
+    available_cpus,
+)
 from tests.adapters.csaf_validation.builders import advisory
 
 
@@ -50,3 +55,18 @@ def test_workers_from_a_fork_server_give_the_same_batch(tmp_path: Path) -> None:
 def test_jobs_below_one_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         validate_paths_in_processes(CsafValidator(), [tmp_path], 0)
+
+
+def test_a_large_batch_is_spread_over_the_cpus_and_a_small_one_is_not() -> None:
+    assert automatic_jobs(AUTO_MIN_FILES - 1, cpus=8) == 1
+    assert automatic_jobs(AUTO_MIN_FILES, cpus=8) == 8
+    assert automatic_jobs(10_000, cpus=1) == 1
+    assert available_cpus() >= 1
+
+
+def test_automatic_jobs_give_the_same_batch(tmp_path: Path) -> None:
+    validator = CsafValidator(Preset.BASIC)
+    folder = _folder(tmp_path)
+    assert validate_paths_in_processes(validator, [folder], None) == validator.validate_paths(
+        [folder]
+    )

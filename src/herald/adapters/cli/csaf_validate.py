@@ -53,14 +53,14 @@ def validate_command(
         int, typer.Option("--max-depth", min=1, help="Deepest JSON nesting accepted.")
     ] = DEFAULT_MAX_DEPTH,
     jobs: Annotated[
-        int,
+        str,
         typer.Option(
             "--jobs",
             "-j",
-            min=1,
-            help="Processes to spread the files over; the report keeps the files' order.",
+            help="Processes to spread the files over: a number, or auto (one per CPU "
+            "from 200 files on); the report keeps the files' order.",
         ),
-    ] = 1,
+    ] = "auto",
 ) -> None:
     """Validate CSAF 2.0 documents: JSON schema and the tests of section 6.
 
@@ -69,7 +69,7 @@ def validate_command(
     """
     validator = CsafValidator(tests, LoadLimits(max_bytes=max_size, max_depth=max_depth))
     prepare_batch_process()
-    batch = validate_paths_in_processes(validator, paths, jobs)
+    batch = validate_paths_in_processes(validator, paths, _jobs(jobs))
     match report_format:
         case ReportFormat.TEXT:
             typer.echo(render_text(batch))
@@ -78,3 +78,14 @@ def validate_command(
         case _:
             assert_never(report_format)
     raise typer.Exit(0 if batch.valid else 1)
+
+
+def _jobs(value: str) -> int | None:
+    """``--jobs``: a whole number from 1, or ``auto`` (None)."""
+    if value.strip().lower() == "auto":
+        return None
+    if not value.strip().isdigit() or int(value) < 1:
+        raise typer.BadParameter(
+            f"give a number from 1, or auto (not {value!r})", param_hint="--jobs"
+        )
+    return int(value)
