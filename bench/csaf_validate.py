@@ -14,6 +14,11 @@ side: documents per second (wall clock and CPU time, median of the rounds), and 
 verdict (valid or not) on every file; the script lists every file where the verdicts
 differ, with the tests each side failed.
 
+Each round also times a "read+parse+schema only" pass on herald's side (read the file,
+orjson, the CSAF schema with jsonschema-rs; no depth limit, index, section 6 test or
+report): the least any validator working on Python objects must spend per document,
+reported as its own row.
+
 With ``--jobs N`` (N > 1) each round also times ``herald csaf validate --jobs N``'s
 code path (``validate_paths_in_processes``) on the same files, wall clock only, *pool
 start-up included*; it is reported as its own row, since the reference runs in one
@@ -40,6 +45,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 sys.path.insert(0, str(Path(__file__).resolve().parent / "csaf"))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
@@ -53,6 +60,7 @@ from herald.adapters.csaf_validation import (
     prepare_batch_process,
     validate_paths_in_processes,
 )
+from herald.adapters.csaf_validation.schema import compiled_schemas
 
 REFERENCE_PACKAGE = PACKAGE
 REFERENCE_VERSION = VERSION
@@ -119,6 +127,19 @@ def _reference_pass(library: Path, list_file: Path, warmup: int) -> dict[str, An
     return result
 
 
+def _floor_pass(files: list[Path]) -> dict[str, Any]:
+    """Only what any validator on Python objects must do: read, parse (orjson), schema.
+
+    No depth limit, no index, no section 6 test, no report: the figure shows how much
+    of the per-document budget is gone before herald's own tests start.
+    """
+    schema = compiled_schemas()
+    start = time.perf_counter()
+    for path in files:
+        schema.csaf_errors(orjson.loads(path.read_bytes()))
+    return {"wall": time.perf_counter() - start}
+
+
 def _herald_pass(validator: CsafValidator, files: list[Path]) -> dict[str, Any]:
     verdicts: dict[str, Any] = {}
     cpu = time.process_time()
@@ -178,9 +199,10 @@ def run_corpus(
     validator = CsafValidator(Preset.BASIC)
     _herald_pass(validator, files)  # warm-up: compiled schemas, caches
     prepare_batch_process()  # as `herald csaf validate` does before its files
-    herald_runs, reference_runs, jobs_runs = [], [], []
+    herald_runs, reference_runs, jobs_runs, floor_runs = [], [], [], []
     for _ in range(rounds):
         herald_runs.append(_herald_pass(validator, files))
+        floor_runs.append(_floor_pass(files))
         if jobs > 1:
             jobs_runs.append(_herald_jobs_pass(validator, files, jobs))
         reference_runs.append(_reference_pass(library, list_file, warmup=1))
@@ -225,6 +247,7 @@ def run_corpus(
             1 for verdict in reference_verdicts.values() if not verdict["valid"]
         ),
         "herald docs/s (wall)": rate(herald_runs, "wall"),
+        "read+parse+schema only docs/s (wall)": rate(floor_runs, "wall"),
         "reference docs/s (wall)": rate(reference_runs, "wall"),
         "herald docs/s (cpu)": rate(herald_runs, "cpu"),
         "reference docs/s (cpu)": rate(reference_runs, "cpu"),
@@ -275,6 +298,8 @@ def main() -> None:
         for kind in ("wall", "cpu"):
             ratio = result[f"herald docs/s ({kind})"] / result[f"reference docs/s ({kind})"]
             print(f"  speed ratio ({kind}): {ratio:.2f}x")
+        floor = result["read+parse+schema only docs/s (wall)"] / result["reference docs/s (wall)"]
+        print(f"  speed ratio (read+parse+schema only, wall): {floor:.2f}x")
         for key in [key for key in result if key.startswith("herald --jobs") and "docs/s" in key]:
             ratio = result[key] / result["reference docs/s (wall)"]
             print(f"  speed ratio ({key.split(' docs/s')[0]}, wall): {ratio:.2f}x")
