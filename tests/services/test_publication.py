@@ -17,7 +17,7 @@ import pytest
 from herald import demo
 from herald.adapters.source import SourceTextSerializer
 from herald.adapters.storage import Database, SqlUnitOfWork
-from herald.domain import NotFound
+from herald.domain import NotFound, Status
 from herald.services.actors import Actor
 from herald.services.authoring import AuthoringService
 from herald.services.ports import BulletinQuery
@@ -202,3 +202,24 @@ def test_the_catalog_is_kept_per_generation(
     renamed = here.publication.catalog()
     assert renamed.products[0].name == "Renamed", "read with the generation, not after max_age"
     assert here.publication.publisher() == demo.publisher()
+
+
+def test_bulletins_read_at_this_generation_are_answered_from_memory(
+    here: Process, elsewhere: Process, clocks: Clocks
+) -> None:
+    """A bulletin read once (alone, in a list or for a CVE) is not read again at the same
+    generation; a change anywhere shows on the read after it, as without memory."""
+    listed = here.publication.bulletins(BulletinQuery(limit=10)).bulletins
+    reads = len(here.reads)
+    public = here.publication.bulletin("CTX696397")
+    assert public.bulletin == listed[0]
+    assert here.publication.bulletin("CTX696397") is public
+    assert here.publication.by_cve("CVE-2026-4397") == [public.bulletin]
+    assert len(here.reads) == reads + 2, "the catalog once, the CVE's headlines once"
+
+    elsewhere.authoring.withdraw("CTX696397", "Withdrawn: not affected")
+    clocks.seconds += MAX_AGE
+    withdrawn = here.publication.bulletin("CTX696397").bulletin
+    assert withdrawn.status is Status.WITHDRAWN
+    assert here.publication.by_cve("CVE-2026-4397") == [withdrawn]
+    assert elsewhere.publication.bulletin("CTX696397").bulletin == withdrawn

@@ -1,6 +1,6 @@
 """The static export: the whole public site as files a plain file server or CDN serves.
 
-The web app is crawled in-process (httpx over ASGI, no network) from its entry points
+The web app is crawled in-process (straight ASGI calls, no network) from its entry points
 over every same-site link found in HTML, XML, JSON and text bodies. Each response is
 written where a file server maps its URL back:
 
@@ -18,18 +18,25 @@ exported; the site's own page links never need one. Every file is written, as so
 it is fetched, into a fresh folder beside the destination, which replaces it once
 complete, so a half-written export is never served and memory holds only the pages in
 flight. ``docs/site.md`` describes how to serve it.
+
+The crawl reads bulletins in windows: the public bulletins are listed first (one light
+query); pages of no bulletin (lists, CVE pages, feeds, the CSAF distribution) are
+fetched first, then the URLs of one window of bulletins (the page, its renderings, its
+API answer) together, right after the publication service read that window at once, so
+that it answers them from memory instead of reading a bulletin again for each URL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape, unescape
@@ -38,10 +45,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-import httpx
 from fastapi import FastAPI
 
+from herald.adapters.site_export_asgi import InProcessClient
 from herald.adapters.web.routes.site import for_static_export
+from herald.bootstrap import Herald
+from herald.services.ports import MAX_HEADLINES, BulletinQuery
+from herald.services.publication import KEPT_BULLETINS
 
 ENTRY_POINTS = (
     "/",
@@ -84,6 +94,10 @@ _ABSOLUTE_URL = re.compile(r"https?://[^\s<>\"'`)]+")
 _ATTRIBUTE_URL = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""")
 CONCURRENCY = 8
 """Requests in flight during the crawl."""
+WINDOW = KEPT_BULLETINS // 4
+"""Bulletins read at once; the publication service keeps a few windows in memory."""
+_BULLETIN_URL = re.compile(r"/bulletins/([A-Za-z0-9][A-Za-z0-9_-]*)(?:\.[a-z.]+)?")
+_API_BULLETIN_URL = re.compile(r"/api/v1/bulletins/([A-Za-z0-9][A-Za-z0-9_-]*)")
 ATTEMPTS = 3
 """Exports tried until the site did not change while one ran."""
 
@@ -104,14 +118,62 @@ class ExportReport:
 
 
 @dataclass
+class _Windows:
+    """The public bulletins in windows of ``WINDOW`` (in the list's order), and which
+    windows the publication service was asked for."""
+
+    herald: Herald
+    window_of: dict[str, int]
+    """The window of each public bulletin's article id."""
+    read: set[int] = field(default_factory=set)
+    reading: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @classmethod
+    async def listed(cls, herald: Herald) -> _Windows:
+        query = BulletinQuery(limit=MAX_HEADLINES)
+        headlines = await asyncio.to_thread(herald.publication.headlines, query)
+        return cls(herald, {h.article_id: i // WINDOW for i, h in enumerate(headlines)})
+
+    @property
+    def count(self) -> int:
+        return -(-len(self.window_of) // WINDOW)
+
+    def rank(self, path: str) -> int:
+        """The window of the bulletin ``path`` belongs to (after all the windows for an
+        unknown one); -1 for a path of no bulletin, which goes first."""
+        match = _BULLETIN_URL.fullmatch(path) or _API_BULLETIN_URL.fullmatch(path)
+        if match is None:
+            return -1
+        return self.window_of.get(match.group(1), self.count)
+
+    async def prepare(self, rank: int) -> None:
+        """Have window ``rank`` read in one query (once), before its URLs are fetched."""
+        if rank < 0 or rank >= self.count or rank in self.read:
+            return
+        async with self.reading:
+            if rank not in self.read:
+                query = BulletinQuery(limit=WINDOW, offset=rank * WINDOW)
+                await asyncio.to_thread(self.herald.publication.bulletins, query)
+                self.read.add(rank)
+
+
+@dataclass
 class _Crawl:
     base_url: str
     staging: Path
     """The folder each file is written into as soon as it is fetched."""
+    windows: _Windows
     files: set[str] = field(default_factory=set)
     missing: dict[str, int] = field(default_factory=dict)
     skipped: set[str] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)
+    folders: set[Path] = field(default_factory=set)
+    """Folders made in the staging folder."""
+    queue: asyncio.PriorityQueue[tuple[int, int, str]] = field(
+        default_factory=asyncio.PriorityQueue
+    )
+    """(window, order found, path) of the paths to fetch."""
+    found: Iterator[int] = field(default_factory=itertools.count)
 
 
 def export_site(
@@ -205,34 +267,38 @@ def file_for(path: str, media_type: str) -> str | None:
 
 
 async def _crawl(app: FastAPI, base_url: str, entries: tuple[str, ...], staging: Path) -> _Crawl:
-    crawl = _Crawl(base_url, staging)
-    queue: asyncio.Queue[str] = asyncio.Queue()
+    crawl = _Crawl(base_url, staging, await _Windows.listed(app.state.herald))
     for entry in entries:
-        _enqueue(crawl, queue, entry)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
-        workers = [asyncio.create_task(_worker(client, crawl, queue)) for _ in range(CONCURRENCY)]
-        await queue.join()
+        _enqueue(crawl, entry)
+    client = InProcessClient(app, base_url)
+    workers = [asyncio.create_task(_worker(client, crawl)) for _ in range(CONCURRENCY)]
+    done = asyncio.create_task(crawl.queue.join())
+    try:
+        # A worker ends only by an error of the site (raised here); else all is fetched.
+        await asyncio.wait([done, *workers], return_when=asyncio.FIRST_COMPLETED)
         for worker in workers:
-            worker.cancel()
-        await asyncio.gather(*workers, return_exceptions=True)
-        not_found = await client.get("/404")
-        _write_file(crawl, "404.html", not_found.content)
+            if worker.done():
+                worker.result()
+    finally:
+        for task in (done, *workers):
+            task.cancel()
+        await asyncio.gather(done, *workers, return_exceptions=True)
+    not_found = await client.get("/404")
+    _write_file(crawl, "404.html", not_found.body)
     return crawl
 
 
-async def _worker(client: httpx.AsyncClient, crawl: _Crawl, queue: asyncio.Queue[str]) -> None:
+async def _worker(client: InProcessClient, crawl: _Crawl) -> None:
     while True:
-        path = await queue.get()
+        rank, _, path = await crawl.queue.get()
         try:
-            await _fetch(client, crawl, queue, path)
+            await crawl.windows.prepare(rank)
+            await _fetch(client, crawl, path)
         finally:
-            queue.task_done()
+            crawl.queue.task_done()
 
 
-async def _fetch(
-    client: httpx.AsyncClient, crawl: _Crawl, queue: asyncio.Queue[str], path: str
-) -> None:
+async def _fetch(client: InProcessClient, crawl: _Crawl, path: str) -> None:
     response = await client.get(path)
     media_type = response.headers.get("content-type", "application/octet-stream")
     page_url = f"{crawl.base_url}{path}"
@@ -241,24 +307,24 @@ async def _fetch(
         if target is None:
             return
         _store(crawl, path, "text/html", _redirect_page(target))
-        _enqueue(crawl, queue, target)
+        _enqueue(crawl, target)
         return
-    if response.status_code != 200:
-        crawl.missing[path] = response.status_code
+    if response.status != 200:
+        crawl.missing[path] = response.status
         return
-    _store(crawl, path, media_type, response.content)
-    for link in links_in(response.content, media_type, page_url, crawl.base_url):
-        _enqueue(crawl, queue, link)
+    _store(crawl, path, media_type, response.body)
+    for link in links_in(response.body, media_type, page_url, crawl.base_url):
+        _enqueue(crawl, link)
 
 
-def _enqueue(crawl: _Crawl, queue: asyncio.Queue[str], path: str) -> None:
+def _enqueue(crawl: _Crawl, path: str) -> None:
     if "?" in path:
         crawl.skipped.add(path)
         return
     if path in crawl.seen or path in NOT_EXPORTED_PAGES or path.startswith(NOT_EXPORTED):
         return
     crawl.seen.add(path)
-    queue.put_nowait(path)
+    crawl.queue.put_nowait((crawl.windows.rank(path), next(crawl.found), path))
 
 
 def _store(crawl: _Crawl, path: str, media_type: str, body: bytes) -> None:
@@ -274,7 +340,9 @@ def _write_file(crawl: _Crawl, name: str, body: bytes) -> None:
         return
     crawl.files.add(name)
     target = crawl.staging / name
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent not in crawl.folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        crawl.folders.add(target.parent)
     target.write_bytes(body)
 
 

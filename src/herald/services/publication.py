@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -39,6 +40,9 @@ class PublicBulletin:
 
 GENERATION_MAX_AGE = 0.5
 """Seconds a server process reuses a site generation it read (``herald.bootstrap``)."""
+KEPT_BULLETINS = 512
+"""Public bulletins a ``PublicationService`` keeps from its reads of the current
+generation, so that a bulletin's page and its renderings share one read."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class PublicationService:
         self._read = read_unit_of_work
         self._embargo = embargo
         self._kept: tuple[int, Catalog, Publisher] | None = None
+        self._recent = _RecentBulletins(KEPT_BULLETINS)
 
     def generation(self) -> int:
         """The site generation after releasing anything due (for caches and ETags)."""
@@ -152,9 +157,11 @@ class PublicationService:
 
     def bulletins(self, query: BulletinQuery) -> BulletinPage:
         """Public bulletins matching ``query`` (``public_only`` is forced on)."""
-        self._embargo.catch_up()
+        generation = self._embargo.catch_up()
         with self._read() as uow:
-            return uow.bulletins.query(_public(query))
+            page = uow.bulletins.query(_public(query))
+        self._recent.keep(generation, page.bulletins)
+        return page
 
     def headlines(self, query: BulletinQuery) -> Sequence[BulletinHeadline]:
         """Links to the public bulletins ``query`` selects (``public_only`` forced on);
@@ -164,14 +171,22 @@ class PublicationService:
             return uow.bulletins.headlines(_public(query))
 
     def bulletin(self, article_id: str) -> PublicBulletin:
-        """One public bulletin; ``NotFound`` (the same as for an unknown id) otherwise."""
-        self._embargo.catch_up()
+        """One public bulletin; ``NotFound`` (the same as for an unknown id) otherwise.
+
+        A bulletin read at the current generation (by this call or by ``bulletins``) is
+        answered from memory, one of the last ``KEPT_BULLETINS``."""
+        generation = self._embargo.catch_up()
+        kept = self._recent.get(generation, article_id)
+        if isinstance(kept, PublicBulletin):
+            return kept
         with self._read() as uow:
-            bulletin = uow.bulletins.find(article_id)
+            bulletin = kept or uow.bulletins.find(article_id)
             if bulletin is None or not bulletin.status.public:
                 raise NotFound(f"no bulletin {article_id!r}")
             catalog, publisher = self._facts(uow)
-        return PublicBulletin(bulletin, compose(bulletin, catalog, publisher))
+        public = PublicBulletin(bulletin, compose(bulletin, catalog, publisher))
+        self._recent.keep(generation, (public,))
+        return public
 
     def documents(self, bulletins: Sequence[Bulletin]) -> list[BulletinDocument]:
         """The reader's documents of already-public bulletins (one catalog read)."""
@@ -182,7 +197,16 @@ class PublicationService:
     def by_cve(self, cve: str) -> Sequence[Bulletin]:
         """Public bulletins naming ``cve``; ``ValidationError`` for a malformed id."""
         parse_cve_id(cve, "cve")
-        return self.bulletins(BulletinQuery(cve=cve, limit=100)).bulletins
+        query = _public(BulletinQuery(cve=cve, limit=100))
+        generation = self._embargo.catch_up()
+        with self._read() as uow:
+            named = [headline.article_id for headline in uow.bulletins.headlines(query)]
+            kept = self._recent.every(generation, named)
+            if kept is not None:
+                return kept
+            found = uow.bulletins.query(query).bulletins
+        self._recent.keep(generation, found)
+        return found
 
     def catalog(self) -> Catalog:
         with self._read() as uow:
@@ -208,6 +232,48 @@ class PublicationService:
         if kept is None or kept[0] < generation:
             self._kept = (generation, catalog, publisher)
         return catalog, publisher
+
+
+class _RecentBulletins:
+    """The last public bulletins read at the newest generation seen (thread-safe); a
+    read at a newer generation forgets the others."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._kept: OrderedDict[str, Bulletin | PublicBulletin] = OrderedDict()
+
+    def keep(self, generation: int, found: Sequence[Bulletin | PublicBulletin]) -> None:
+        with self._lock:
+            if generation < self._generation:
+                return
+            if generation > self._generation:
+                self._generation = generation
+                self._kept.clear()
+            for item in found:
+                bulletin = item.bulletin if isinstance(item, PublicBulletin) else item
+                if bulletin.status.public:
+                    self._kept[bulletin.article_id] = item
+                    self._kept.move_to_end(bulletin.article_id)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+
+    def get(self, generation: int, article_id: str) -> Bulletin | PublicBulletin | None:
+        with self._lock:
+            if generation != self._generation:
+                return None
+            return self._kept.get(article_id)
+
+    def every(self, generation: int, article_ids: Sequence[str]) -> list[Bulletin] | None:
+        """The bulletins of ``article_ids`` in that order, or None when one is not kept."""
+        found: list[Bulletin] = []
+        for article_id in article_ids:
+            kept = self.get(generation, article_id)
+            if kept is None:
+                return None
+            found.append(kept.bulletin if isinstance(kept, PublicBulletin) else kept)
+        return found
 
 
 def _public(query: BulletinQuery) -> BulletinQuery:

@@ -4,6 +4,7 @@ in it."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -19,10 +20,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from herald.adapters.site_export import ENTRY_POINTS, export_site, links_in
+from herald.adapters import site_export
+from herald.adapters.site_export import ENTRY_POINTS, export_site, file_for, links_in
 from herald.adapters.web import create_app
+from herald.adapters.web.routes.site import for_static_export
 from herald.bootstrap import Herald
 from herald.services.actors import Actor
+from herald.services.publication import PublicationService
 
 from .conftest import MovableClock
 from .test_site_support import BASE_URL, content, publish
@@ -171,6 +175,34 @@ def test_the_export_serves_from_a_plain_file_server_like_the_live_site(
     assert (destination / "404.html").is_file()
     cve_page = (destination / "cve" / "CVE-2026-4397" / "index.html").read_text()
     assert 'http-equiv="refresh" content="0; url=/bulletins/CTX696397"' in cve_page
+
+
+def test_every_file_is_what_the_site_answers_for_its_url(
+    site: Herald, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bulletins read three at a time (eight windows for 22): each file holds, byte for
+    byte, what a fresh copy of the site (its own publication service, reading each
+    bulletin alone) answers for the URL, rendered for a static copy."""
+    monkeypatch.setattr(site_export, "WINDOW", 3)
+    destination = tmp_path / "public"
+    _export(site, destination)
+    read = functools.partial(site.database.unit_of_work, read_only=True)
+    fresh = dataclasses.replace(site, publication=PublicationService(read, site.embargo))
+    app = create_app(fresh, run_scheduler=False)
+    for_static_export(app)
+    urls = ["/", "/page/2/", "/sitemap.xml", "/products/xenserver", "/feeds/bulletins.atom"]
+    urls += ["/api/v1/bulletins", "/cve/CVE-2026-8000", "/cve/CVE-2026-8000.json"]
+    for article_id in ("CTX696397", "CTX800001", "CTX800011", "CTX800021"):
+        urls.append(f"/api/v1/bulletins/{article_id}")
+        for suffix in ("", ".json", ".txt", ".md", ".csaf.json", ".osv.json"):
+            urls.append(f"/bulletins/{article_id}{suffix}")
+    with TestClient(app, base_url=site.settings.base_url) as client:
+        for url in urls:
+            live = client.get(url, follow_redirects=False)
+            assert live.status_code == 200, url
+            name = file_for(url, live.headers["content-type"])
+            assert name is not None, url
+            assert (destination / name).read_bytes() == live.content, url
 
 
 def test_a_new_export_replaces_the_old_one_whole(
