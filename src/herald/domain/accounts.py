@@ -54,9 +54,16 @@ class User:
     """An Argon2id hash; the password itself is never stored."""
     active: bool = True
     """Inactive accounts cannot sign in."""
+    session_generation: int = 0
+    """Sessions carry the generation they began in; signing out moves to the next one,
+    which ends every session begun before, wherever its cookie is."""
 
     def may(self, action: Action) -> bool:
         return self.active and bool(self.roles & _ALLOWED[action])
+
+    def session_valid(self, generation: object) -> bool:
+        """Whether a session begun in ``generation`` (as its cookie says) still counts."""
+        return self.active and generation == self.session_generation
 
 
 def parse_username(text: str, field: str = "username") -> str:

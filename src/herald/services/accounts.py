@@ -83,6 +83,15 @@ class AccountService:
             user = uow.users.find(username)
         return user if user is not None and user.active else None
 
+    def end_sessions(self, username: str) -> None:
+        """Sign ``username`` out everywhere: every session begun so far is over."""
+        with self._unit_of_work() as uow:
+            user = uow.users.find(username)
+            if user is None:
+                return
+            uow.users.update(replace(user, session_generation=user.session_generation + 1))
+            uow.commit()
+
     def sign_in(self, username: str, password: str, client: str) -> User:
         """The user whose password this is; ``SignInFailed`` or ``TooManyAttempts``.
 

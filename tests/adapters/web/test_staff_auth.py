@@ -147,6 +147,23 @@ def test_signing_out_ends_the_session(app: FastAPI, staff: dict[str, str]) -> No
     assert alice.get("/staff/").status_code == 303
 
 
+def test_signing_out_ends_every_copy_of_the_session_and_other_sessions(
+    app: FastAPI, staff: dict[str, str]
+) -> None:
+    alice = signed_in(app, "alice")
+    elsewhere = signed_in(app, "alice")  # another browser of hers
+    bob = signed_in(app, "bob")
+    stolen = new_client(app)
+    stolen.cookies.set("herald_session", alice.client.cookies["herald_session"])
+    assert stolen.get("/staff/").status_code == 200  # a copy works while the session lives
+    assert alice.post("/staff/sign-out").status_code == 303
+    assert stolen.get("/staff/").status_code == 303  # the copy is over, on the server
+    assert elsewhere.get("/staff/").status_code == 303
+    assert bob.get("/staff/").status_code == 200  # other users are not touched
+    again = signed_in(app, "alice")
+    assert again.get("/staff/").status_code == 200
+
+
 def test_a_forged_session_cookie_counts_as_signed_out(app: FastAPI, staff: dict[str, str]) -> None:
     alice = signed_in(app, "alice")
     alice.client.cookies.clear()

@@ -288,6 +288,7 @@ def user_from_row(row: UserRow) -> User:
         roles=frozenset(Role(name) for name in row.roles),
         password_hash=row.password_hash,
         active=row.active,
+        session_generation=row.session_generation,
     )
 
 
@@ -296,6 +297,7 @@ def user_to_row(user: User, row: UserRow) -> None:
     row.roles = sorted(Role(role).value for role in user.roles)
     row.password_hash = user.password_hash
     row.active = user.active
+    row.session_generation = user.session_generation
 
 
 def audit_from_row(row: AuditRow) -> AuditEntry:

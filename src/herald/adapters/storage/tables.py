@@ -392,6 +392,8 @@ class UserRow(Base):
     """Role names, sorted."""
     password_hash: Mapped[str]
     active: Mapped[bool] = mapped_column(Boolean)
+    session_generation: Mapped[int] = mapped_column(Integer, server_default="0")
+    """Signing out moves it on: sessions of an earlier generation are over."""
     created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
     """When the account was stored (set by the database)."""
 

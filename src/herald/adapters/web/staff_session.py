@@ -2,7 +2,10 @@
 
 The session lives in Starlette's signed cookie (``herald_session``: HttpOnly,
 SameSite=Lax, Secure over https). It holds the username, a random session id, the
-instant of sign-in and the CSRF token; signing in replaces all of them.
+instant of sign-in and the CSRF token; signing in replaces all of them. Signing out
+also ends, on the server, every session of that user begun until then
+(the cookie holds the user's session generation, which signing out moves on:
+``end_all_sessions``), so a copy of the cookie is worthless afterwards.
 
 Every POST under ``/staff`` passes :func:`protect` (a router dependency) before its
 route runs: the request must come from this site (``Origin``, else ``Referer``) and
@@ -43,6 +46,7 @@ _USER = "user"
 _SESSION_ID = "sid"
 _CSRF = "csrf"
 _SIGNED_IN_AT = "at"
+_GENERATION = "gen"
 _FLASH = "flash"
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -136,13 +140,23 @@ def start_session(request: Request, user: User, now: datetime) -> None:
             _SESSION_ID: secrets.token_urlsafe(24),
             _CSRF: secrets.token_urlsafe(32),
             _SIGNED_IN_AT: now.timestamp(),
+            _GENERATION: user.session_generation,
         }
     )
 
 
 def end_session(request: Request) -> None:
-    """Sign out: the cookie is cleared."""
+    """The cookie is cleared (the session may live on in a copy: see ``end_all_sessions``)."""
     request.session.clear()
+
+
+async def end_all_sessions(request: Request) -> None:
+    """End every session of the signed-in user on the server, then clear the cookie."""
+    herald: Herald = request.app.state.herald
+    username = request.session.get(_USER)
+    if isinstance(username, str):
+        await run_in_threadpool(herald.accounts.end_sessions, username)
+    end_session(request)
 
 
 async def current_staff(request: Request) -> Staff | None:
@@ -158,7 +172,7 @@ async def current_staff(request: Request) -> Staff | None:
         end_session(request)
         return None
     user = await run_in_threadpool(herald.accounts.user, username)
-    if user is None:
+    if user is None or not user.session_valid(request.session.get(_GENERATION)):
         end_session(request)
         return None
     return Staff(user, csrf_token(request))

@@ -22,7 +22,7 @@ from herald.adapters.web.staff_pages import local_target, page, see_other, sign_
 from herald.adapters.web.staff_session import (
     StaffDep,
     client_address,
-    end_session,
+    end_all_sessions,
     flash,
     protect,
     read_form,
@@ -102,7 +102,7 @@ async def _pad(started: float) -> None:
 
 @router.post("/sign-out")
 async def sign_out(request: Request) -> Response:
-    end_session(request)
+    await end_all_sessions(request)
     flash(request, "Signed out.")
     return see_other("/staff/sign-in")
 
