@@ -274,7 +274,7 @@ async def _crawl(app: FastAPI, base_url: str, entries: tuple[str, ...], staging:
     workers = [asyncio.create_task(_worker(client, crawl)) for _ in range(CONCURRENCY)]
     done = asyncio.create_task(crawl.queue.join())
     try:
-        # A worker ends only by an error of the site (raised here); else all is fetched.
+        # A worker ends only by an error of the export (raised here); else all is fetched.
         await asyncio.wait([done, *workers], return_when=asyncio.FIRST_COMPLETED)
         for worker in workers:
             if worker.done():

@@ -3,12 +3,14 @@
 One request is one call of the application with the scope a client over HTTP/1.1
 would give it (the same scope ``httpx.ASGITransport`` builds, minus the client's
 machinery of redirects, cookies, events and response models), and the answer is the
-status, headers and body it sends. Exceptions of the application propagate.
+status, headers and body it sends. An exception of the application is logged and
+answered 500, as a server would.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,8 @@ AsgiApp = Callable[
     [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
     Awaitable[None],
 ]
+
+log = logging.getLogger("herald.export")
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _HEADERS = (
@@ -74,7 +78,13 @@ class InProcessClient:
             "root_path": "",
         }
         exchange = _Exchange()
-        await self._app(scope, exchange.receive, exchange.send)
+        try:
+            await self._app(scope, exchange.receive, exchange.send)
+        except Exception:
+            # What a server does: log it and answer 500 (Starlette sent one already).
+            log.exception("GET %s failed", path)
+            if exchange.status is None:
+                return Answer(500, {}, b"")
         if exchange.status is None or not exchange.done.is_set():
             raise RuntimeError(f"{path}: the application sent no complete response")
         return Answer(exchange.status, exchange.headers, b"".join(exchange.body))

@@ -238,6 +238,24 @@ def test_a_change_during_the_export_makes_it_start_again(
     assert len(report.files) == sum(1 for p in destination.rglob("*") if p.is_file())
 
 
+def test_a_failing_page_is_named_and_the_rest_exported(herald: Herald, tmp_path: Path) -> None:
+    """A route that raises is a 500, as on a live server: named among the missing paths,
+    and the export goes on."""
+    app = create_app(herald, run_scheduler=False)
+
+    def broken() -> None:
+        raise RuntimeError("a bug in a page")
+
+    app.add_api_route("/broken", broken)
+    destination = tmp_path / "public"
+    report = export_site(
+        app, destination, herald.settings.base_url, entry_points=(*ENTRY_POINTS, "/broken")
+    )
+    assert report.missing == ("/broken (500)",)
+    assert (destination / "bulletins" / "CTX696397" / "index.html").is_file()
+    assert not (destination / "broken").exists()
+
+
 def test_the_command_writes_the_site(herald: Herald, tmp_path: Path) -> None:
     env = {
         **os.environ,
