@@ -20,10 +20,12 @@ complete, so a half-written export is never served and memory holds only the pag
 flight. ``docs/site.md`` describes how to serve it.
 
 The crawl reads bulletins in windows: the public bulletins are listed first (one light
-query); pages of no bulletin (lists, CVE pages, feeds, the CSAF distribution) are
-fetched first, then the URLs of one window of bulletins (the page, its renderings, its
-API answer) together, right after the publication service read that window at once, so
-that it answers them from memory instead of reading a bulletin again for each URL.
+query); after the entry points, pages of no bulletin (lists, CVE pages, products,
+feeds) are fetched first, then the URLs of one window of bulletins (the page, its
+renderings, its API answer) together, right after the publication service read that
+window at once, so that it answers them from memory instead of reading a bulletin again
+for each URL. The CSAF distribution's files come last: its build (every document
+signed, the first time) runs from the entry point on, beside the rest of the crawl.
 """
 
 from __future__ import annotations
@@ -98,6 +100,9 @@ WINDOW = KEPT_BULLETINS // 4
 """Bulletins read at once; the publication service keeps a few windows in memory."""
 _BULLETIN_URL = re.compile(r"/bulletins/([A-Za-z0-9][A-Za-z0-9_-]*)(?:\.[a-z.]+)?")
 _API_BULLETIN_URL = re.compile(r"/api/v1/bulletins/([A-Za-z0-9][A-Za-z0-9_-]*)")
+_DISTRIBUTION = "/.well-known/csaf/"
+_FIRST, _LAST = -2, 1 << 62
+"""Ranks of the entry points and of the CSAF distribution's files in the crawl."""
 ATTEMPTS = 3
 """Exports tried until the site did not change while one ran."""
 
@@ -269,7 +274,7 @@ def file_for(path: str, media_type: str) -> str | None:
 async def _crawl(app: FastAPI, base_url: str, entries: tuple[str, ...], staging: Path) -> _Crawl:
     crawl = _Crawl(base_url, staging, await _Windows.listed(app.state.herald))
     for entry in entries:
-        _enqueue(crawl, entry)
+        _enqueue(crawl, entry, first=True)
     client = InProcessClient(app, base_url)
     workers = [asyncio.create_task(_worker(client, crawl)) for _ in range(CONCURRENCY)]
     done = asyncio.create_task(crawl.queue.join())
@@ -317,14 +322,25 @@ async def _fetch(client: InProcessClient, crawl: _Crawl, path: str) -> None:
         _enqueue(crawl, link)
 
 
-def _enqueue(crawl: _Crawl, path: str) -> None:
+def _enqueue(crawl: _Crawl, path: str, *, first: bool = False) -> None:
     if "?" in path:
         crawl.skipped.add(path)
         return
     if path in crawl.seen or path in NOT_EXPORTED_PAGES or path.startswith(NOT_EXPORTED):
         return
     crawl.seen.add(path)
-    crawl.queue.put_nowait((crawl.windows.rank(path), next(crawl.found), path))
+    crawl.queue.put_nowait((_rank(crawl, path, first), next(crawl.found), path))
+
+
+def _rank(crawl: _Crawl, path: str, first: bool) -> int:
+    """Entry points first (the CSAF provider metadata starts the distribution's build,
+    signatures included, while the rest is fetched), the distribution's other files
+    last (they wait for that build), the rest by bulletin window."""
+    if first:
+        return _FIRST
+    if path.startswith(_DISTRIBUTION):
+        return _LAST
+    return crawl.windows.rank(path)
 
 
 def _store(crawl: _Crawl, path: str, media_type: str, body: bytes) -> None:
