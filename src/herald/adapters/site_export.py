@@ -51,9 +51,8 @@ from fastapi import FastAPI
 
 from herald.adapters.site_export_asgi import InProcessClient
 from herald.adapters.web.routes.site import for_static_export
-from herald.bootstrap import Herald
 from herald.services.ports import MAX_HEADLINES, BulletinQuery
-from herald.services.publication import KEPT_BULLETINS
+from herald.services.publication import KEPT_BULLETINS, PublicationService
 
 ENTRY_POINTS = (
     "/",
@@ -127,17 +126,17 @@ class _Windows:
     """The public bulletins in windows of ``WINDOW`` (in the list's order), and which
     windows the publication service was asked for."""
 
-    herald: Herald
+    publication: PublicationService
     window_of: dict[str, int]
     """The window of each public bulletin's article id."""
     read: set[int] = field(default_factory=set)
     reading: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
-    async def listed(cls, herald: Herald) -> _Windows:
+    async def listed(cls, publication: PublicationService) -> _Windows:
         query = BulletinQuery(limit=MAX_HEADLINES)
-        headlines = await asyncio.to_thread(herald.publication.headlines, query)
-        return cls(herald, {h.article_id: i // WINDOW for i, h in enumerate(headlines)})
+        headlines = await asyncio.to_thread(publication.headlines, query)
+        return cls(publication, {h.article_id: i // WINDOW for i, h in enumerate(headlines)})
 
     @property
     def count(self) -> int:
@@ -158,7 +157,7 @@ class _Windows:
         async with self.reading:
             if rank not in self.read:
                 query = BulletinQuery(limit=WINDOW, offset=rank * WINDOW)
-                await asyncio.to_thread(self.herald.publication.bulletins, query)
+                await asyncio.to_thread(self.publication.bulletins, query)
                 self.read.add(rank)
 
 
@@ -272,7 +271,7 @@ def file_for(path: str, media_type: str) -> str | None:
 
 
 async def _crawl(app: FastAPI, base_url: str, entries: tuple[str, ...], staging: Path) -> _Crawl:
-    crawl = _Crawl(base_url, staging, await _Windows.listed(app.state.herald))
+    crawl = _Crawl(base_url, staging, await _Windows.listed(app.state.herald.publication))
     for entry in entries:
         _enqueue(crawl, entry, first=True)
     client = InProcessClient(app, base_url)
