@@ -12,15 +12,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from herald import demo
-from herald.adapters.security import Argon2Hasher
-from herald.bootstrap import Herald, build
-from herald.config import Settings
+from herald.bootstrap import Herald
 from herald.domain.accounts import Role, User
 from herald.domain.alerts import SubscriberGroup
 from herald.domain.audit_chain import Break, ChainBroken, ChainIntact
 from herald.domain.errors import Forbidden
 from herald.services.actors import Actor
-from herald.services.source import SourceItems
+from tests.demo_services import demo_services, settings_for
 
 NOW = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
 
@@ -33,19 +31,8 @@ class FixedClock:
 @pytest.fixture
 def herald(database_url: str, tmp_path: Path) -> Iterator[Herald]:
     """herald's services with the demo data, and a log written through them."""
-    settings = Settings(
-        data_dir=tmp_path / "var",
-        database_url=database_url,
-        secret_key="test-secret-key-that-is-long-enough-0123456789",
-    )
-    services = build(settings, clock=FixedClock(), hasher=Argon2Hasher(cheap=True))
-    services.source.import_items(
-        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
-    )
-    try:
+    with demo_services(settings_for(database_url, tmp_path / "var"), FixedClock()) as services:
         yield services
-    finally:
-        services.close()
 
 
 def write_some_history(herald: Herald) -> list[int]:

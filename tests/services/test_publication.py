@@ -22,7 +22,8 @@ from herald.services.actors import Actor
 from herald.services.authoring import AuthoringService
 from herald.services.ports import BulletinQuery
 from herald.services.publication import EmbargoKeeper, PublicationService
-from herald.services.source import SourceItems, SourceService
+from herald.services.source import SourceService
+from tests.demo_services import demo_items
 
 MAX_AGE = 0.5
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -84,9 +85,7 @@ def clocks() -> Clocks:
 
 @pytest.fixture
 def here(database: Database, clocks: Clocks) -> Process:
-    SourceService(database.unit_of_work).import_items(
-        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
-    )
+    SourceService(database.unit_of_work).import_items(demo_items())
     return Process(database, clocks)
 
 

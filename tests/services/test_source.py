@@ -14,9 +14,10 @@ from herald.domain.catalog import ChannelRef
 from herald.domain.ids import ArticleId
 from herald.services.ports import UnitOfWorkFactory
 from herald.services.reading import ReadingService
-from herald.services.source import SourceItems, SourceService
+from herald.services.source import SourceService
+from tests.demo_services import demo_items
 
-DEMO = SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
+DEMO = demo_items()
 
 
 def test_the_demo_imports_and_exports_unchanged(uow_factory: UnitOfWorkFactory) -> None:

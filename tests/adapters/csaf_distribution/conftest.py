@@ -21,13 +21,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-import herald.demo as demo
 from herald.adapters.security import Argon2Hasher
 from herald.adapters.signing import OpenPgpSigner, SigningKey
 from herald.adapters.web import create_app
 from herald.bootstrap import Herald, build
-from herald.config import Settings
-from herald.services.source import SourceItems
+from tests.demo_services import settings_for, with_demo_data
 
 BASE_URL = "https://bulletins.example.com"
 WELL_KNOWN = "/.well-known/csaf/"
@@ -99,13 +97,8 @@ def make_herald(
     migrate: bool = True,
     fingerprint: str | None = None,
 ) -> Herald:
-    settings = Settings(
-        data_dir=data_dir,
-        database_url=database_url,
-        base_url=BASE_URL,
-        secret_key="test-secret-key-that-is-long-enough-0123456789",
-        gnupg_home=key_home,
-        openpgp_fingerprint=fingerprint,
+    settings = settings_for(
+        database_url, data_dir, gnupg_home=key_home, openpgp_fingerprint=fingerprint
     )
     return build(settings, clock=clock, hasher=Argon2Hasher(cheap=True), migrate=migrate)
 
@@ -119,14 +112,8 @@ def herald(
     clock: MovableClock,
 ) -> Iterator[Herald]:
     del signing_key  # made before herald starts
-    services = make_herald(database_url, short_dir / "var", key_home, clock)
-    services.source.import_items(
-        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
-    )
-    try:
+    with with_demo_data(make_herald(database_url, short_dir / "var", key_home, clock)) as services:
         yield services
-    finally:
-        services.close()
 
 
 @pytest.fixture

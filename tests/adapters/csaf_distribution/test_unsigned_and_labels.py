@@ -15,7 +15,6 @@ from herald import demo
 from herald.adapters.csaf_distribution import DistributionUrls, assemble, distributed_document
 from herald.adapters.web import create_app
 from herald.bootstrap import Herald
-from herald.services.source import SourceItems
 from tests.adapters.csaf_distribution.conftest import (
     BASE_URL,
     WELL_KNOWN,
@@ -23,18 +22,14 @@ from tests.adapters.csaf_distribution.conftest import (
     make_herald,
 )
 from tests.adapters.csaf_distribution.test_provider import provider_schema_errors
+from tests.demo_services import demo_items, with_demo_data
 
 
 @pytest.fixture
 def unsigned(database_url: str, short_dir: Path, clock: MovableClock) -> Iterator[Herald]:
     services = make_herald(database_url, short_dir / "var", short_dir / "empty-home", clock)
-    services.source.import_items(
-        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
-    )
-    try:
-        yield services
-    finally:
-        services.close()
+    with with_demo_data(services) as loaded:
+        yield loaded
 
 
 def test_without_a_key_documents_are_hashed_but_not_signed(unsigned: Herald) -> None:
@@ -88,9 +83,7 @@ def test_a_named_key_that_is_missing_makes_the_distribution_unavailable_without_
     services = make_herald(
         database_url, short_dir / "var", short_dir / "empty-home", clock, fingerprint=missing
     )
-    services.source.import_items(
-        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
-    )
+    services.source.import_items(demo_items())
     try:
         with TestClient(create_app(services, run_scheduler=False)) as client:
             response = client.get(f"{WELL_KNOWN}provider-metadata.json")

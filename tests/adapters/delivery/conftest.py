@@ -36,11 +36,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-import herald.demo as demo
-from herald.adapters.security import Argon2Hasher
-from herald.bootstrap import Herald, build
+from herald.bootstrap import Herald
 from herald.config import Settings
-from herald.services.source import SourceItems
+from tests.demo_services import demo_services, settings_for
 
 
 def free_port() -> int:
@@ -243,14 +241,7 @@ def clock() -> MovableClock:
 
 
 def alert_settings(database_url: str, data_dir: Path, smtp_url: str | None) -> Settings:
-    return Settings(
-        data_dir=data_dir,
-        database_url=database_url,
-        base_url="https://bulletins.example.com",
-        secret_key="test-secret-key-that-is-long-enough-0123456789",
-        smtp_url=smtp_url,
-        webhook_allow_private=True,
-    )
+    return settings_for(database_url, data_dir, smtp_url=smtp_url, webhook_allow_private=True)
 
 
 @pytest.fixture
@@ -258,15 +249,5 @@ def alerts(
     database_url: str, tmp_path: Path, clock: MovableClock, smtp: SmtpSink
 ) -> Iterator[Herald]:
     """herald on ``database_url`` with the demo data, its emails going to ``smtp``."""
-    services = build(
-        alert_settings(database_url, tmp_path / "var", smtp.url),
-        clock=clock,
-        hasher=Argon2Hasher(cheap=True),
-    )
-    services.source.import_items(
-        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
-    )
-    try:
+    with demo_services(alert_settings(database_url, tmp_path / "var", smtp.url), clock) as services:
         yield services
-    finally:
-        services.close()

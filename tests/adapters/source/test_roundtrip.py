@@ -25,8 +25,8 @@ from herald.adapters.source import (
 )
 from herald.domain import Bulletin, Product, Publisher, Status
 from herald.services.ports import SourceSerializer
-from herald.services.source import SourceItems
 from tests import strategies
+from tests.demo_services import demo_items
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -110,7 +110,7 @@ def test_defaults_written_only_when_they_differ() -> None:
 
 
 def test_items_from_the_service_are_written_like_a_bundle(tmp_path: Path) -> None:
-    items = SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
+    items = demo_items()
 
     write_bundle(items, tmp_path / "a")
     write_bundle(demo_bundle(), tmp_path / "b")

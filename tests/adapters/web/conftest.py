@@ -21,12 +21,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-import herald.demo as demo
-from herald.adapters.security import Argon2Hasher
 from herald.adapters.web import create_app
-from herald.bootstrap import Herald, build
-from herald.config import Settings
-from herald.services.source import SourceItems
+from herald.bootstrap import Herald
+from tests.demo_services import demo_services, settings_for
 
 PASSWORD = "correct horse battery staple"
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -52,20 +49,8 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 def herald(database_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Herald]:
-    settings = Settings(
-        data_dir=tmp_path / "var",
-        database_url=database_url,
-        base_url="https://bulletins.example.com",
-        secret_key="test-secret-key-that-is-long-enough-0123456789",
-    )
-    services = build(settings, clock=clock, hasher=Argon2Hasher(cheap=True))
-    services.source.import_items(
-        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
-    )
-    try:
+    with demo_services(settings_for(database_url, tmp_path / "var"), clock) as services:
         yield services
-    finally:
-        services.close()
 
 
 @pytest.fixture

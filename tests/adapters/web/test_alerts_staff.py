@@ -7,20 +7,16 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
-import herald.demo as demo
-from herald.adapters.security import Argon2Hasher
-from herald.bootstrap import Herald, build
-from herald.config import Settings
+from herald.bootstrap import Herald
 from herald.domain.alerts import AlertFilter, Channel, SubscriberGroup, SubscriptionStatus
 from herald.services.actors import OPERATOR
-from herald.services.source import SourceItems
+from tests.demo_services import demo_services, settings_for
 
 from .conftest import MovableClock
 from .staff_support import StaffClient, new_client, signed_in
@@ -33,24 +29,9 @@ _SECRET = re.compile(r'id="secret" readonly value="(whsec_[^"]+|hrld_[^"]+)"')
 @pytest.fixture
 def herald(database_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Herald]:
     """As the web tests' ``herald``, with webhooks to loopback allowed."""
-    settings = Settings(
-        data_dir=tmp_path / "var",
-        database_url=database_url,
-        base_url="https://bulletins.example.com",
-        secret_key="test-secret-key-that-is-long-enough-0123456789",
-    )
-    services = build(
-        replace(settings, webhook_allow_private=True),
-        clock=clock,
-        hasher=Argon2Hasher(cheap=True),
-    )
-    services.source.import_items(
-        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
-    )
-    try:
+    settings = settings_for(database_url, tmp_path / "var", webhook_allow_private=True)
+    with demo_services(settings, clock) as services:
         yield services
-    finally:
-        services.close()
 
 
 class Receiver:

@@ -38,10 +38,8 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
 import herald.demo as demo
-from herald.adapters.security import Argon2Hasher
 from herald.adapters.storage.tables import Base
-from herald.bootstrap import Herald, build
-from herald.config import Settings
+from herald.bootstrap import Herald
 from herald.domain.accounts import Action, Role, User
 from herald.domain.alerts import (
     AlertFilter,
@@ -51,7 +49,7 @@ from herald.domain.alerts import (
     SubscriptionStatus,
 )
 from herald.services.actors import Actor
-from herald.services.source import SourceItems
+from tests.demo_services import demo_services, settings_for
 
 from .conftest import PASSWORD, MovableClock
 from .staff_support import StaffClient, bulletin_form, local_input, new_client, signed_in, token_of
@@ -357,21 +355,9 @@ def test_the_documented_table_is_the_declared_one() -> None:
 def herald(database_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Herald]:
     """As the web tests' ``herald``, with webhook targets on loopback allowed (port 9,
     which refuses: only the resend test runs the worker)."""
-    settings = Settings(
-        data_dir=tmp_path / "var",
-        database_url=database_url,
-        base_url="https://bulletins.example.com",
-        secret_key="test-secret-key-that-is-long-enough-0123456789",
-        webhook_allow_private=True,
-    )
-    services = build(settings, clock=clock, hasher=Argon2Hasher(cheap=True))
-    services.source.import_items(
-        SourceItems(demo.publisher(), demo.catalog().products, (demo.reference_bulletin(),))
-    )
-    try:
+    settings = settings_for(database_url, tmp_path / "var", webhook_allow_private=True)
+    with demo_services(settings, clock) as services:
         yield services
-    finally:
-        services.close()
 
 
 @dataclass(frozen=True)
