@@ -155,7 +155,11 @@ class WebhookReceiver:
     secrets: dict[str, str] = field(default_factory=dict)
     """Path -> ``whsec_`` secret, to verify against."""
     status: int = 204
+    location: str | None = None
+    """A ``location`` header to answer with (for redirect tests)."""
     requests: list[Received] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    """The path of each request, in order."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
 
@@ -185,7 +189,9 @@ class WebhookReceiver:
         return timely and any(hmac.compare_digest(expected, s) for s in offered)
 
 
-def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
+def webhook_handler(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
+    """The request handler of ``receiver``'s HTTP server."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
@@ -193,8 +199,11 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
             verified = receiver.verify(self.path, headers, body)
             reference = receiver.verify_with_reference(self.path, headers, body)
             with receiver.lock:
+                receiver.paths.append(self.path)
                 receiver.requests.append(Received(headers, body, verified, reference))
             self.send_response(receiver.status)
+            if receiver.location is not None:
+                self.send_header("location", receiver.location)
             self.send_header("content-length", "0")
             self.end_headers()
 
@@ -207,7 +216,7 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def receiver() -> Iterator[WebhookReceiver]:
     found = WebhookReceiver()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(found))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), webhook_handler(found))
     found.server = server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from herald.domain.alerts import AlertFilter, Channel, Delivery, DeliveryStatus
 from herald.domain.bulletin import Bulletin
 from herald.services.delivery import DeliveryService
 from herald.services.subscriptions import SubscriptionService
-from tests.adapters.delivery.conftest import MovableClock, Received, WebhookReceiver
+from tests.adapters.delivery.conftest import MovableClock, WebhookReceiver, webhook_handler
 
 PUBLIC = ("93.184.215.14",)
 LOOPBACK = ("127.0.0.1",)
@@ -53,7 +53,7 @@ class _Server(ThreadingHTTPServer):
     """Counts the TCP connections it accepts; speaks TLS when given a context."""
 
     def __init__(self, receiver: CountingReceiver) -> None:
-        super().__init__(("127.0.0.1", 0), _handler_for(receiver))
+        super().__init__(("127.0.0.1", 0), webhook_handler(receiver))
         self.receiver = receiver
 
     def get_request(self) -> tuple[socket.socket, Any]:
@@ -79,13 +79,11 @@ class _Server(ThreadingHTTPServer):
 
 @dataclass
 class CountingReceiver(WebhookReceiver):
-    """A ``WebhookReceiver`` that also counts connections, may speak TLS (recording the
-    SNI names clients send) and may answer with a ``location``."""
+    """A ``WebhookReceiver`` that also counts connections and may speak TLS (recording
+    the SNI names clients send)."""
 
     tls: ssl.SSLContext | None = None
-    location: str | None = None
     connections: int = 0
-    paths: list[str] = field(default_factory=list)
     server_names: list[str | None] = field(default_factory=list)
     """The SNI name of each TLS handshake."""
     handshake_failures: list[str] = field(default_factory=list)
@@ -94,28 +92,6 @@ class CountingReceiver(WebhookReceiver):
     def port(self) -> int:
         assert self.server is not None
         return int(self.server.server_address[1])
-
-
-def _handler_for(receiver: CountingReceiver) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length", "0")))
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            verified = receiver.verify(self.path, headers, body)
-            reference = receiver.verify_with_reference(self.path, headers, body)
-            with receiver.lock:
-                receiver.paths.append(self.path)
-                receiver.requests.append(Received(headers, body, verified, reference))
-            self.send_response(receiver.status)
-            if receiver.location is not None:
-                self.send_header("location", receiver.location)
-            self.send_header("content-length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Handler
 
 
 @contextmanager
