@@ -121,16 +121,25 @@ def test_workers_never_serve_a_hash_or_signature_older_than_the_document(
         samples: list[tuple[int, bytes, bytes, bool, bool]] = []
         failures: list[BaseException] = []
 
-        def record() -> None:
-            body = get(DOC)
-            version = int(json.loads(body)["document"]["tracking"]["version"])
+        def record(newer_than: int = 0) -> int:
+            """Note the hash and signature files of the document's version once the site
+            serves a version newer than ``newer_than`` (a worker may reuse the site
+            generation it read for half a second), so that no version goes unrecorded."""
+            deadline = time.monotonic() + 10
+            while True:
+                body = get(DOC)
+                version = int(json.loads(body)["document"]["tracking"]["version"])
+                if version > newer_than or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
             versions[get(f"{DOC}.sha256")] = version
             versions[get(f"{DOC}.asc")] = version
+            return version
 
         def write() -> None:
             clock = writer.clock
             assert isinstance(clock, MovableClock)
-            number = 0
+            number, last = 0, first_version
             try:
                 while not done.is_set() and number < 12:
                     number += 1
@@ -138,7 +147,7 @@ def test_workers_never_serve_a_hash_or_signature_older_than_the_document(
                     problem = f"{demo.reference_content().problem} Revision {number}."
                     changed = replace(demo.reference_content(), problem=problem)
                     writer.authoring.amend("CTX696397", changed, f"Clarified ({number})")
-                    record()
+                    last = record(newer_than=last)
             except BaseException as error:  # reported by the test thread
                 failures.append(error)
 
@@ -155,7 +164,7 @@ def test_workers_never_serve_a_hash_or_signature_older_than_the_document(
             except BaseException as error:
                 failures.append(error)
 
-        record()
+        first_version = record()
         threads = [threading.Thread(target=read) for _ in range(3)]
         amender = threading.Thread(target=write)
         amender.start()
