@@ -417,9 +417,13 @@ class PasswordHasher(Protocol):
 
 
 class SourceSerializer(Protocol):
-    """Writes a bulletin as herald/v1 source text (the audit log's before/after)."""
+    """Writes records as herald/v1 source text (the audit log's before/after)."""
 
     def bulletin(self, bulletin: Bulletin) -> str: ...
+
+    def product(self, product: Product) -> str: ...
+
+    def publisher(self, publisher: Publisher) -> str: ...
 
 
 class TokenSigner(Protocol):
