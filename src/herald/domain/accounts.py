@@ -26,6 +26,8 @@ class Action(StrEnum):
     PUBLISH = "publish"
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
+    MANAGE_CATALOG = "manage_catalog"
+    MANAGE_SETTINGS = "manage_settings"
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -34,8 +36,12 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.PUBLISH: frozenset({Role.PUBLISHER, Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.READ_AUDIT: frozenset({Role.ADMIN}),
+    Action.MANAGE_CATALOG: frozenset({Role.PUBLISHER, Role.ADMIN}),
+    Action.MANAGE_SETTINGS: frozenset({Role.ADMIN}),
 }
-"""Which roles may take each action (publish covers schedule, amend and withdraw)."""
+"""Which roles may take each action (publish covers schedule, amend and withdraw;
+manage_catalog covers products, versions, channels and releases; manage_settings the
+publisher's settings such as the review policy)."""
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,62}")
 
