@@ -66,10 +66,10 @@ def test_publish_amend_withdraw_through_the_database(loaded: UnitOfWorkFactory) 
     content = replace(published.content(), cves=(*published.cves, CveId("CVE-2026-4398")))
     amended = authoring.amend(
         draft.article_id, content, "Added CVE-2026-4398", on=date(2026, 11, 2)
-    )
+    ).bulletin
     assert reading.bulletin(draft.article_id) == amended
     assert amended.revision == 2
-    withdrawn = authoring.withdraw(draft.article_id, "Withdrawn: duplicate of CTX696397")
+    withdrawn = authoring.withdraw(draft.article_id, "Withdrawn: duplicate of CTX696397").bulletin
     stored = reading.bulletin(draft.article_id)
     assert stored == withdrawn
     assert stored.status is Status.WITHDRAWN

@@ -28,6 +28,7 @@ class Action(StrEnum):
     READ_AUDIT = "read_audit"
     MANAGE_CATALOG = "manage_catalog"
     MANAGE_SETTINGS = "manage_settings"
+    EMERGENCY = "emergency"
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -38,10 +39,12 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.READ_AUDIT: frozenset({Role.ADMIN}),
     Action.MANAGE_CATALOG: frozenset({Role.PUBLISHER, Role.ADMIN}),
     Action.MANAGE_SETTINGS: frozenset({Role.ADMIN}),
+    Action.EMERGENCY: frozenset({Role.ADMIN}),
 }
 """Which roles may take each action (publish covers schedule, amend and withdraw;
 manage_catalog covers products, versions, channels and releases; manage_settings the
-publisher's settings such as the review policy)."""
+publisher's settings such as the review policy; emergency the publication or change
+of a bulletin without a second person, reviewed after the fact)."""
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,62}")
 

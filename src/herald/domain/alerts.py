@@ -13,11 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from herald.domain import review_policy
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.errors import ValidationError
 
-MATERIAL_FIELDS = ("severity", "affected", "fixes", "cves")
-"""A modification touching one of these is material; any other change is editorial."""
+MATERIAL_FIELDS = review_policy.MATERIAL_FIELDS
+"""A modification touching one of these is material; any other change is editorial (the
+same rule decides which amendments need a second person)."""
 
 MAX_FILTER_ITEMS = 200
 """The most products or versions one filter may name."""

@@ -145,10 +145,11 @@ def publish(
 ) -> Bulletin:
     """The first publication: adds "Initial Publication" dated ``on``.
 
-    Staff publish approved bulletins (``require_approval``); an operator at the command
-    line may publish a draft directly, as herald's import of existing bulletins does.
+    Bulletins are published once approved (``require_approval``); the emergency path
+    (``domain.review_policy``) publishes one still in draft or in review.
     """
-    allowed = (Status.APPROVED,) if require_approval else (Status.DRAFT, Status.APPROVED)
+    unreviewed = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
+    allowed = (Status.APPROVED,) if require_approval else unreviewed
     if bulletin.status not in allowed:
         if bulletin.status.public:
             raise InvalidTransition(f"{bulletin.article_id} is already {bulletin.status}")

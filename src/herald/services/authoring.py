@@ -1,8 +1,12 @@
 """Use cases of the security team: draft, review, schedule, publish, amend, withdraw.
 
 Every call is one transaction that changes the bulletin and appends its audit entry
-together. Staff actors are checked against their roles; the operator at the command
-line and herald itself may take every step.
+together (through ``recording.Recorder``, the door every path shares). Staff actors are
+checked against their roles and the two-person rules: nobody approves their own draft,
+publishing needs an approval, and changes to a published bulletin follow the publisher's
+review policy. The operator at the command line (no named account) holds every role but
+is nobody's second person: a step of theirs that needs one is taken on the emergency
+path and waits for someone's review after the fact. herald itself lifts embargoes.
 """
 
 from __future__ import annotations
@@ -14,14 +18,32 @@ from datetime import date, datetime
 from herald.domain import review, workflow
 from herald.domain.accounts import Action
 from herald.domain.audit import AuditEntry
-from herald.domain.bulletin import Bulletin, BulletinContent, ChangeLogEntry
+from herald.domain.bulletin import Bulletin, BulletinContent, Status
 from herald.domain.catalog import Catalog
+from herald.domain.errors import NotFound
 from herald.domain.ids import ArticleId
 from herald.domain.publisher import Publisher
+from herald.domain.review_policy import (
+    EmergencyStep,
+    EmergencyStepKind,
+    Proposal,
+    ProposalKind,
+    ReviewPolicy,
+    check_after_the_fact_review,
+    check_second_person,
+    parse_reason,
+)
 from herald.services._context import require_bulletin, require_publisher
 from herald.services.actors import OPERATOR, SYSTEM, Actor
 from herald.services.alerts import AlertPlanner
 from herald.services.ports import Clock, SourceSerializer, UnitOfWork, UnitOfWorkFactory
+from herald.services.recording import (
+    OPERATOR_REASON,
+    ChangeOutcome,
+    PublishedChange,
+    Recorder,
+    apply_proposal,
+)
 
 
 @dataclass(frozen=True)
@@ -48,9 +70,8 @@ class AuthoringService:
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
-        self._serializer = serializer
-        self._alerts = alerts
-        """Writes the alert outbox in the same transaction as each change (docs/alerts.md)."""
+        self.recorder = Recorder(serializer, alerts)
+        """Writes each change with its audit entry and its alerts (docs/alerts.md)."""
 
     # drafts
 
@@ -60,21 +81,32 @@ class AuthoringService:
         """A new draft; herald allocates the next article id when none is given."""
         actor.require(Action.WRITE_DRAFT)
         with self._unit_of_work() as uow:
-            publisher = require_publisher(uow)
-            if article_id is None:
-                chosen = publisher.article_ids.next_after(uow.bulletins.article_ids())
-            else:
-                chosen = publisher.article_ids.parse(article_id)
-            now = self._clock.now()
-            draft = workflow.new_draft(
-                ArticleId(chosen), content, uow.catalog.load(), publisher, now
-            )
-            if actor.is_staff:
-                draft = replace(draft, created_by=actor.name)
-            uow.bulletins.add(draft)
-            self._audit(uow, actor, "bulletin.create", None, draft, now)
+            draft = self.add_draft(uow, content, article_id, actor, "bulletin.create")
             uow.commit()
             return draft
+
+    def add_draft(
+        self,
+        uow: UnitOfWork,
+        content: BulletinContent,
+        article_id: str | None,
+        actor: Actor,
+        action: str,
+    ) -> Bulletin:
+        """Within ``uow``: store a new draft with its audit entry (an import uses it too)."""
+        actor.require(Action.WRITE_DRAFT)
+        publisher = require_publisher(uow)
+        taken = uow.bulletins.article_ids()
+        if article_id is None:
+            chosen = publisher.article_ids.next_after(taken)
+        else:
+            chosen = publisher.article_ids.parse(article_id)
+        now = self._clock.now()
+        draft = workflow.new_draft(ArticleId(chosen), content, uow.catalog.load(), publisher, now)
+        if actor.is_staff:
+            draft = replace(draft, created_by=actor.name)
+        self.recorder.store(uow, actor, action, None, draft, now)
+        return draft
 
     def edit_draft(
         self, article_id: str, content: BulletinContent, actor: Actor = OPERATOR
@@ -94,8 +126,7 @@ class AuthoringService:
         with self._unit_of_work() as uow:
             bulletin = require_bulletin(uow, article_id)
             workflow.check_delete(bulletin)
-            uow.bulletins.delete(article_id)
-            self._audit(uow, actor, "bulletin.delete", bulletin, None, self._clock.now())
+            self.recorder.store(uow, actor, "bulletin.delete", bulletin, None, self._clock.now())
             uow.commit()
 
     # review
@@ -129,25 +160,46 @@ class AuthoringService:
 
     # publication
 
-    def publish(self, article_id: str, on: date | None = None, actor: Actor = OPERATOR) -> Bulletin:
-        """Publish now; "Initial Publication" is dated ``on`` (default today, UTC).
+    def publish(
+        self,
+        article_id: str,
+        on: date | None = None,
+        actor: Actor = OPERATOR,
+        *,
+        emergency: str | None = None,
+    ) -> Bulletin:
+        """Publish an approved bulletin now; "Initial Publication" is dated ``on``
+        (default today, UTC).
 
-        Staff publish approved bulletins only; the operator may publish a draft.
+        With an ``emergency`` reason an admin publishes a bulletin nobody approved (a
+        zero-day already public): it is marked in the audit log and on the dashboard
+        until someone else reviews it. The operator (no named account) takes that path
+        for any unapproved bulletin, recorded as theirs.
         """
-        return self._change(
-            actor,
-            Action.PUBLISH,
-            "bulletin.publish",
-            article_id,
-            lambda b, c: workflow.publish(
-                b,
-                c.catalog,
-                c.publisher,
-                on or c.now.date(),
-                c.now,
-                require_approval=actor.is_staff,
-            ),
-        )
+        actor.require(Action.PUBLISH)
+        reason = parse_reason(emergency) if emergency is not None else None
+        if reason is not None:
+            actor.require(Action.EMERGENCY)
+        with self._unit_of_work() as uow:
+            before = require_bulletin(uow, article_id)
+            context = self._context(uow)
+            if reason is None and not actor.is_staff and before.status is not Status.APPROVED:
+                reason = OPERATOR_REASON
+            after = workflow.publish(
+                before,
+                context.catalog,
+                context.publisher,
+                on or context.now.date(),
+                context.now,
+                require_approval=reason is None,
+            )
+            self.recorder.store(uow, actor, "bulletin.publish", before, after, context.now)
+            if reason is not None:
+                self.recorder.emergency(
+                    uow, actor, EmergencyStepKind.PUBLISH, article_id, reason, context.now
+                )
+            uow.commit()
+            return after
 
     def schedule(self, article_id: str, release_at: datetime, actor: Actor = OPERATOR) -> Bulletin:
         """Hold an approved bulletin under embargo; it publishes itself at ``release_at``."""
@@ -182,12 +234,12 @@ class AuthoringService:
             catalog, publisher = uow.catalog.load(), require_publisher(uow)
             for bulletin in due:
                 published = review.release(bulletin, catalog, publisher, now)
-                uow.bulletins.update(published)
-                self._audit(uow, SYSTEM, "bulletin.release", bulletin, published, now)
-                self._plan_alerts(uow, bulletin, published, now)
+                self.recorder.store(uow, SYSTEM, "bulletin.release", bulletin, published, now)
                 released.append(published.article_id)
             uow.commit()
         return released
+
+    # changes to published bulletins
 
     def amend(
         self,
@@ -196,36 +248,160 @@ class AuthoringService:
         summary: str,
         on: date | None = None,
         actor: Actor = OPERATOR,
-    ) -> Bulletin:
-        """Change a published bulletin; ``summary`` becomes its new change-log entry."""
-        return self._change(
-            actor,
-            Action.PUBLISH,
-            "bulletin.amend",
-            article_id,
-            lambda b, c: workflow.amend(
-                b,
-                content,
-                ChangeLogEntry(on or c.now.date(), summary),
-                c.catalog,
-                c.publisher,
-                c.now,
-            ),
-        )
+        *,
+        emergency: str | None = None,
+    ) -> ChangeOutcome:
+        """Change a published bulletin; ``summary`` becomes its new change-log entry.
+
+        Under the review policy the change may wait for a second person instead
+        (``ChangeOutcome.proposal``); see ``Recorder.change_published``.
+        """
+        change = PublishedChange(ProposalKind.AMEND, summary, on, content)
+        return self._change_published(article_id, change, actor, emergency)
 
     def withdraw(
-        self, article_id: str, summary: str, on: date | None = None, actor: Actor = OPERATOR
-    ) -> Bulletin:
-        """Withdraw a published bulletin, saying why in its change log."""
-        return self._change(
-            actor,
-            Action.PUBLISH,
-            "bulletin.withdraw",
-            article_id,
-            lambda b, c: workflow.withdraw(b, ChangeLogEntry(on or c.now.date(), summary), c.now),
-        )
+        self,
+        article_id: str,
+        summary: str,
+        on: date | None = None,
+        actor: Actor = OPERATOR,
+        *,
+        emergency: str | None = None,
+    ) -> ChangeOutcome:
+        """Withdraw a published bulletin, saying why in its change log (under the review
+        policy, like an amendment)."""
+        change = PublishedChange(ProposalKind.WITHDRAW, summary, on)
+        return self._change_published(article_id, change, actor, emergency)
+
+    def approve_change(self, article_id: str, actor: Actor = OPERATOR) -> Bulletin:
+        """Approve the change proposed to a published bulletin: it goes live now."""
+        actor.require(Action.REVIEW)
+        with self._unit_of_work() as uow:
+            before = require_bulletin(uow, article_id)
+            proposal = _require_proposal(uow, article_id)
+            check_second_person(proposal, actor.name)
+            context = self._context(uow)
+            after = apply_proposal(
+                before, proposal, context.catalog, context.publisher, context.now
+            )
+            uow.review.drop_proposal(article_id)
+            self.recorder.store(
+                uow, actor, f"bulletin.approve_{proposal.kind.value}", before, after, context.now
+            )
+            uow.commit()
+            return after
+
+    def discard_change(self, article_id: str, actor: Actor = OPERATOR) -> Proposal:
+        """Drop the change proposed to a published bulletin: its proposer takes it back,
+        or a reviewer turns it down. The bulletin stays as it is."""
+        with self._unit_of_work() as uow:
+            bulletin = require_bulletin(uow, article_id)
+            proposal = _require_proposal(uow, article_id)
+            if actor.name != proposal.proposed_by:
+                actor.require(Action.REVIEW)
+            uow.review.drop_proposal(article_id)
+            uow.audit.append(
+                AuditEntry(
+                    at=self._clock.now(),
+                    actor=actor.name,
+                    action=f"bulletin.discard_{proposal.kind.value}",
+                    subject=f"bulletin:{bulletin.article_id}",
+                    before=proposal.describe() + "\n",
+                )
+            )
+            uow.commit()
+            return proposal
+
+    def review_emergency(self, article_id: str, actor: Actor = OPERATOR) -> list[EmergencyStep]:
+        """Review, after the fact, the emergency steps taken on a bulletin: someone other
+        than who took them looks and records it. The steps reviewed."""
+        actor.require(Action.REVIEW)
+        with self._unit_of_work() as uow:
+            require_bulletin(uow, article_id)
+            steps = uow.review.open_emergencies(article_id)
+            if not steps:
+                raise NotFound(f"{article_id} has no emergency step waiting for review")
+            now = self._clock.now()
+            reviewed: list[EmergencyStep] = []
+            for step in steps:
+                check_after_the_fact_review(step, actor.name)
+                done = replace(step, reviewed_by=actor.name, reviewed_at=now)
+                uow.review.close_emergency(done)
+                uow.audit.append(
+                    AuditEntry(
+                        at=now,
+                        actor=actor.name,
+                        action="bulletin.emergency_review",
+                        subject=f"bulletin:{article_id}",
+                        before=step.describe(),
+                        after=done.describe(),
+                    )
+                )
+                reviewed.append(done)
+            uow.commit()
+            return reviewed
+
+    # the review policy
+
+    def review_policy(self) -> ReviewPolicy:
+        with self._unit_of_work() as uow:
+            return uow.review.policy()
+
+    def set_review_policy(self, policy: ReviewPolicy, actor: Actor = OPERATOR) -> ReviewPolicy:
+        """Change the publisher's review policy for amendments (admins), audited."""
+        actor.require(Action.MANAGE_SETTINGS)
+        with self._unit_of_work() as uow:
+            current = uow.review.policy()
+            if current != policy:
+                uow.review.save_policy(policy)
+                uow.audit.append(
+                    AuditEntry(
+                        at=self._clock.now(),
+                        actor=actor.name,
+                        action="settings.review_policy",
+                        subject="settings:review_policy",
+                        before=current.describe(),
+                        after=policy.describe(),
+                    )
+                )
+            uow.commit()
+        return policy
+
+    def waiting(self) -> tuple[list[Proposal], list[EmergencyStep]]:
+        """What waits for a second person: proposed changes, unreviewed emergency steps."""
+        with self._unit_of_work() as uow:
+            return list(uow.review.proposals()), list(uow.review.open_emergencies())
+
+    def proposal(self, article_id: str) -> Proposal | None:
+        with self._unit_of_work() as uow:
+            return uow.review.proposal(article_id)
+
+    def open_emergencies(self, article_id: str) -> list[EmergencyStep]:
+        with self._unit_of_work() as uow:
+            return list(uow.review.open_emergencies(article_id))
 
     # helpers
+
+    def _context(self, uow: UnitOfWork) -> _Context:
+        return _Context(self._clock.now(), uow.catalog.load(), require_publisher(uow))
+
+    def _change_published(
+        self, article_id: str, change: PublishedChange, actor: Actor, emergency: str | None
+    ) -> ChangeOutcome:
+        actor.require(Action.PUBLISH)
+        with self._unit_of_work() as uow:
+            before = require_bulletin(uow, article_id)
+            context = self._context(uow)
+            outcome = self.recorder.change_published(
+                uow,
+                actor,
+                before,
+                change,
+                (context.catalog, context.publisher, context.now),
+                emergency=emergency,
+            )
+            uow.commit()
+            return outcome
 
     def _change(
         self, actor: Actor, permission: Action, action: str, article_id: str, step: Step
@@ -233,38 +409,15 @@ class AuthoringService:
         actor.require(permission)
         with self._unit_of_work() as uow:
             before = require_bulletin(uow, article_id)
-            context = _Context(self._clock.now(), uow.catalog.load(), require_publisher(uow))
+            context = self._context(uow)
             after = step(before, context)
-            uow.bulletins.update(after)
-            self._audit(uow, actor, action, before, after, context.now)
-            self._plan_alerts(uow, before, after, context.now)
+            self.recorder.store(uow, actor, action, before, after, context.now)
             uow.commit()
             return after
 
-    def _plan_alerts(
-        self, uow: UnitOfWork, before: Bulletin, after: Bulletin, at: datetime
-    ) -> None:
-        if self._alerts is not None:
-            self._alerts.plan(uow, before, after, at)
 
-    def _audit(
-        self,
-        uow: UnitOfWork,
-        actor: Actor,
-        action: str,
-        before: Bulletin | None,
-        after: Bulletin | None,
-        at: datetime,
-    ) -> None:
-        subject = after or before
-        assert subject is not None
-        uow.audit.append(
-            AuditEntry(
-                at=at,
-                actor=actor.name,
-                action=action,
-                subject=f"bulletin:{subject.article_id}",
-                before=self._serializer.bulletin(before) if before else None,
-                after=self._serializer.bulletin(after) if after else None,
-            )
-        )
+def _require_proposal(uow: UnitOfWork, article_id: str) -> Proposal:
+    proposal = uow.review.proposal(article_id)
+    if proposal is None:
+        raise NotFound(f"{article_id} has no proposed change waiting")
+    return proposal

@@ -45,7 +45,7 @@ def test_a_signed_webhook_carries_the_event_summary_change_and_links(
         bulletin.article_id,
         replace(bulletin.content(), severity="High"),
         "Severity raised to High",
-    )
+    ).bulletin
     assert worker.drain() == 2
 
     assert [r.verified for r in receiver.requests] == [True, True]

@@ -117,7 +117,7 @@ def amend(
         current = herald.reading.bulletin(article_id)
         content = _content_from_file(from_file, article_id) if from_file else current.content()
         content = _apply_options(content, title, severity, problem, add_cve, remove_cve, cvss)
-        amended = herald.authoring.amend(article_id, content, summary, _day(when))
+        amended = herald.authoring.amend(article_id, content, summary, _day(when)).bulletin
     typer.echo(f"{amended.article_id} amended (revision {amended.revision})")
 
 
@@ -131,7 +131,7 @@ def withdraw(
 ) -> None:
     """Withdraw a published bulletin; it stays readable, marked as withdrawn."""
     with herald_app() as herald:
-        withdrawn = herald.authoring.withdraw(article_id, summary, _day(when))
+        withdrawn = herald.authoring.withdraw(article_id, summary, _day(when)).bulletin
     typer.echo(f"{withdrawn.article_id} withdrawn (revision {withdrawn.revision})")
 
 

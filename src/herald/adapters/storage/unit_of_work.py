@@ -16,6 +16,7 @@ from herald.adapters.storage.audit import SqlAuditLog
 from herald.adapters.storage.bulletins import SqlBulletinRepository
 from herald.adapters.storage.errors import storage_errors
 from herald.adapters.storage.repositories import SqlCatalogRepository, SqlPublisherRepository
+from herald.adapters.storage.review import SqlReviewStore
 from herald.adapters.storage.site import PublicChanges, SqlSiteState
 from herald.services.ports import (
     AlertStore,
@@ -23,6 +24,7 @@ from herald.services.ports import (
     BulletinRepository,
     CatalogRepository,
     PublisherRepository,
+    ReviewStore,
     SignInThrottle,
     SiteState,
     UserRepository,
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
     sign_in: SignInThrottle
     site: SiteState
     alerts: AlertStore
+    review: ReviewStore
 
     def __init__(
         self,
@@ -77,6 +80,7 @@ class SqlUnitOfWork:
         self._site = SqlSiteState(session, where, self._changes)
         self.site = self._site
         self.alerts = SqlAlertStore(session, where)
+        self.review = SqlReviewStore(session, where)
 
     def __enter__(self) -> Self:
         return self

@@ -42,6 +42,7 @@ from herald.domain.bulletin import Bulletin, BulletinContent, Status
 from herald.domain.catalog import Catalog
 from herald.domain.errors import Conflict, HeraldError, NotFound, ValidationError
 from herald.domain.publisher import Publisher
+from herald.services.recording import ChangeOutcome
 
 router = APIRouter(dependencies=[Depends(protect)])
 
@@ -170,7 +171,7 @@ async def _post_form(
             request, staff, mode, bulletin, values, catalog, publisher, preview=rendered
         )
     try:
-        saved = await run_in_threadpool(_save, herald, staff, mode, bulletin, content, values)
+        saved, done = await run_in_threadpool(_save, herald, staff, mode, bulletin, content, values)
     except (ValidationError, Conflict) as error:
         if isinstance(error, Conflict):
             reader.errors.add("article_id", error.message)
@@ -187,12 +188,7 @@ async def _post_form(
             reader.errors,
             status=status_of(error),
         )
-    done = {
-        FormMode.NEW: "draft created",
-        FormMode.EDIT: "draft saved",
-        FormMode.AMEND: f"amended (revision {saved.revision})",
-    }[mode]
-    flash(request, f"{saved.article_id} {done}.")
+    flash(request, done)
     return see_other(article_path(saved.article_id))
 
 
@@ -203,15 +199,19 @@ def _save(
     bulletin: Bulletin | None,
     content: BulletinContent,
     values: BulletinFormValues,
-) -> Bulletin:
+) -> tuple[Bulletin, str]:
+    """Save the form; the bulletin as stored and what to tell the user."""
     actor = staff.actor
     if mode is FormMode.NEW:
-        return herald.authoring.create_draft(content, values.article_id.strip() or None, actor)
+        draft = herald.authoring.create_draft(content, values.article_id.strip() or None, actor)
+        return draft, f"{draft.article_id} draft created."
     assert bulletin is not None
     if mode is FormMode.EDIT:
-        return herald.authoring.edit_draft(bulletin.article_id, content, actor)
+        draft = herald.authoring.edit_draft(bulletin.article_id, content, actor)
+        return draft, f"{draft.article_id} draft saved."
     if mode is FormMode.AMEND:
-        return herald.authoring.amend(bulletin.article_id, content, values.summary, actor=actor)
+        outcome = herald.authoring.amend(bulletin.article_id, content, values.summary, actor=actor)
+        return outcome.bulletin, change_message(outcome, "amended")
     assert_never(mode)
 
 
@@ -393,8 +393,8 @@ async def withdraw(
         return await _bulletin_page(
             request, herald, staff, article_id, reader.errors, status=422, typed=typed
         )
-    flash(request, f"{done.article_id} withdrawn (revision {done.revision}).")
-    return see_other(article_path(done.article_id))
+    flash(request, change_message(done, "withdrawn"))
+    return see_other(article_path(done.bulletin.article_id))
 
 
 @router.post("/bulletins/{article_id}/delete")
@@ -436,3 +436,19 @@ async def take_step(
 def grouped(bulletins: list[Bulletin]) -> list[tuple[Status, list[Bulletin]]]:
     """Bulletins by status, in workflow order."""
     return [(status, [b for b in bulletins if b.status is status]) for status in STATUS_ORDER]
+
+
+def change_message(outcome: ChangeOutcome, verb: str) -> str:
+    """What to tell the user about an amendment or a withdrawal."""
+    bulletin = outcome.bulletin
+    if outcome.proposal is not None:
+        return (
+            f"{bulletin.article_id}: the change waits for a second person "
+            f"({outcome.proposal.describe()})."
+        )
+    if outcome.emergency is not None:
+        return (
+            f"{bulletin.article_id} {verb} (revision {bulletin.revision}) on the emergency "
+            "path; it waits for a review after the fact."
+        )
+    return f"{bulletin.article_id} {verb} (revision {bulletin.revision})."
