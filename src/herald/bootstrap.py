@@ -32,6 +32,7 @@ from herald.services.alerts import AlertPlanner, AlertService
 from herald.services.api_tokens import ApiTokenService
 from herald.services.audit import AuditService
 from herald.services.authoring import AuthoringService
+from herald.services.catalog import CatalogService
 from herald.services.csaf_import import CsafImportService
 from herald.services.delivery import DeliveryService
 from herald.services.ports import Clock, PasswordHasher
@@ -61,6 +62,8 @@ class Herald:
     accounts: AccountService
     audit: AuditService
     csaf_import: CsafImportService
+    catalog: CatalogService
+    """Products, versions, channels and releases, one audited change at a time."""
     embargo: EmbargoKeeper
     publication: PublicationService
     subscriptions: SubscriptionService
@@ -121,6 +124,7 @@ def build(
         accounts=AccountService(database.unit_of_work, hasher or Argon2Hasher(), clock),
         audit=AuditService(read),
         csaf_import=CsafImportService(database.unit_of_work, clock, SourceTextSerializer()),
+        catalog=CatalogService(database.unit_of_work, clock, SourceTextSerializer()),
         embargo=embargo,
         subscriptions=SubscriptionService(
             database.unit_of_work,
