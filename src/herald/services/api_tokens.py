@@ -1,24 +1,37 @@
 """API tokens: admins issue and revoke them; the JSON API authenticates with them.
 
 Issuing and revoking are audited in the same transaction. The token is returned once,
-from ``issue``; only its SHA-256 is stored.
+from ``issue``; only its SHA-256 is stored. A token works while it is neither revoked
+nor expired and its owner's account is active; it acts for its owner (never beyond the
+owner's roles) and only within its scopes. Its last use is written at most once a
+minute.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from herald.domain.accounts import Action
-from herald.domain.api_tokens import TOKEN_PREFIX, ApiToken, parse_token_name
+from herald.domain.accounts import Action, parse_username
+from herald.domain.api_tokens import (
+    DEFAULT_LIFETIME,
+    TOKEN_PREFIX,
+    ApiToken,
+    Scope,
+    TokenState,
+    check_expiry,
+    parse_scopes,
+    parse_token_name,
+)
 from herald.domain.audit import AuditEntry
-from herald.domain.errors import Conflict, NotFound
+from herald.domain.errors import Conflict, NotFound, ValidationError
 from herald.services.actors import OPERATOR, Actor
-from herald.services.ports import AuditLog, Clock
+from herald.services.ports import AuditLog, Clock, UserRepository
 
 MAX_TOKEN_LENGTH = 200
 """Longer presented tokens are refused without hashing."""
@@ -27,12 +40,21 @@ MAX_TOKEN_LENGTH = 200
 class ApiTokenStore(Protocol):
     """Where issued tokens are kept (by the hash of the token)."""
 
-    def add(self, name: str, token_hash: str, created_at: datetime, created_by: str) -> ApiToken:
+    def add(
+        self,
+        name: str,
+        token_hash: str,
+        created_at: datetime,
+        created_by: str,
+        scopes: frozenset[Scope],
+        expires_at: datetime,
+        owner: str | None,
+    ) -> ApiToken:
         """Store a new token; ``Conflict`` when the name is taken."""
         ...
 
     def all(self) -> Sequence[ApiToken]:
-        """Every token, revoked ones too, oldest first."""
+        """Every token, revoked and expired ones too, oldest first."""
         ...
 
     def find(self, name: str) -> ApiToken | None: ...
@@ -40,6 +62,10 @@ class ApiTokenStore(Protocol):
     def by_hash(self, token_hash: str) -> ApiToken | None: ...
 
     def revoke(self, token_id: int, at: datetime) -> None: ...
+
+    def record_use(self, token_id: int, at: datetime) -> None:
+        """Set the last use to ``at`` unless one was written less than a minute before."""
+        ...
 
     def own_webhook(self, token_id: int, subscription_id: int) -> None:
         """Record that the token made the webhook (it alone manages it through the API)."""
@@ -49,9 +75,10 @@ class ApiTokenStore(Protocol):
 
 
 class ApiTokenUnit(Protocol):
-    """One transaction over the tokens and the audit log."""
+    """One transaction over the tokens, the staff accounts (owners) and the audit log."""
 
     tokens: ApiTokenStore
+    users: UserRepository
     audit: AuditLog
 
     def __enter__(self) -> Self: ...
@@ -66,6 +93,16 @@ class ApiTokenUnit(Protocol):
     def commit(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Bearer:
+    """A request's valid token and whom it acts as."""
+
+    token: ApiToken
+    actor: Actor
+    """``token:NAME`` in the audit log, with the owner's roles (the operator's trust for a
+    token without an owner)."""
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -77,16 +114,41 @@ class ApiTokenService:
         self._units = units
         self._clock = clock
 
-    def issue(self, name: str, actor: Actor = OPERATOR) -> tuple[ApiToken, str]:
-        """A new token named ``name``: the record, and the token itself (shown once)."""
+    def issue(
+        self,
+        name: str,
+        actor: Actor = OPERATOR,
+        *,
+        scopes: Iterable[Scope | str] = (Scope.WEBHOOKS_OWN,),
+        expires_at: datetime | None = None,
+        owner: str | None = None,
+    ) -> tuple[ApiToken, str]:
+        """A new token named ``name``: the record, and the token itself (shown once).
+
+        ``expires_at`` defaults to ``DEFAULT_LIFETIME`` from now; ``owner`` to the
+        issuing staff account (the operator's tokens have none unless named). The owner
+        must be an active account whose roles allow what the scopes need.
+        """
         actor.require(Action.MANAGE_USERS)
         name = parse_token_name(name.strip() if isinstance(name, str) else name)
-        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        wanted = parse_scopes([str(scope) for scope in scopes])
         now = self._clock.now()
+        expiry = check_expiry(expires_at if expires_at is not None else now + DEFAULT_LIFETIME, now)
+        if owner is None and actor.user is not None:
+            owner = actor.user.username
+        if owner is not None:
+            owner = parse_username(
+                owner.strip().lower() if isinstance(owner, str) else owner, "owner"
+            )
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self._units() as unit:
+            if owner is not None:
+                _check_owner(unit.users, owner, wanted)
             if unit.tokens.find(name) is not None:
                 raise Conflict(f"there is a token named {name} already")
-            issued = unit.tokens.add(name, token_hash(secret), now, actor.name)
+            issued = unit.tokens.add(
+                name, token_hash(secret), now, actor.name, wanted, expiry, owner
+            )
             unit.audit.append(
                 AuditEntry(now, actor.name, "token.add", f"token:{name}", None, issued.describe())
             )
@@ -98,6 +160,10 @@ class ApiTokenService:
         with self._units() as unit:
             return unit.tokens.all()
 
+    def state(self, token: ApiToken) -> TokenState:
+        """Whether ``token`` is active, expired or revoked now."""
+        return token.state(self._clock.now())
+
     def revoke(self, name: str, actor: Actor = OPERATOR) -> ApiToken:
         """Revoke the token named ``name`` (``NotFound`` if none); harmless to repeat."""
         actor.require(Action.MANAGE_USERS)
@@ -106,10 +172,10 @@ class ApiTokenService:
             found = unit.tokens.find(name) if isinstance(name, str) else None
             if found is None:
                 raise NotFound(f"no API token named {str(name)[:64]!r}")
-            if not found.active:
+            if found.revoked:
                 return found
             unit.tokens.revoke(found.id, now)
-            revoked = ApiToken(found.id, found.name, found.created_at, found.created_by, now)
+            revoked = replace(found, revoked_at=now)
             unit.audit.append(
                 AuditEntry(
                     now,
@@ -133,13 +199,49 @@ class ApiTokenService:
         with self._units() as unit:
             return unit.tokens.webhooks_of(token.id)
 
-    def authenticate(self, token: str) -> ApiToken | None:
-        """The active token ``token`` is, or None (unknown, malformed or revoked)."""
-        if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
+    def bearer(self, token: str) -> Bearer | None:
+        """The valid token ``token`` is and whom it acts as; None when it is unknown,
+        malformed, revoked or expired, or its owner's account is not active. Records the
+        use (at most once a minute)."""
+        if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX):
             return None
+        if len(token) > MAX_TOKEN_LENGTH:
+            return None
+        now = self._clock.now()
         with self._units() as unit:
             found = unit.tokens.by_hash(token_hash(token))
-        return found if found is not None and found.active else None
+            if found is None or found.state(now) is not TokenState.ACTIVE:
+                return None
+            actor = Actor(f"token:{found.name}")
+            if found.owner is not None:
+                user = unit.users.find(found.owner)
+                if user is None or not user.active:
+                    return None
+                actor = Actor(actor.name, user)
+            if found.due_for_last_use(now):
+                unit.tokens.record_use(found.id, now)
+                unit.commit()
+                found = replace(found, last_used_at=now)
+        return Bearer(found, actor)
+
+    def authenticate(self, token: str) -> ApiToken | None:
+        """The valid token ``token`` is, or None (see ``bearer``)."""
+        found = self.bearer(token)
+        return found.token if found is not None else None
 
 
-__all__ = ["ApiTokenService", "ApiTokenStore", "ApiTokenUnit", "token_hash"]
+def _check_owner(users: UserRepository, owner: str, scopes: frozenset[Scope]) -> None:
+    user = users.find(owner)
+    if user is None or not user.active:
+        raise ValidationError("owner", f"no active staff account {owner!r}")
+    for scope in sorted(scopes):
+        needed = scope.needs
+        if needed is not None and not user.may(needed):
+            raise ValidationError(
+                "scopes",
+                f"the owner {owner} may not {needed.value.replace('_', ' ')}, "
+                f"which the scope {scope.value} needs",
+            )
+
+
+__all__ = ["ApiTokenService", "ApiTokenStore", "ApiTokenUnit", "Bearer", "token_hash"]

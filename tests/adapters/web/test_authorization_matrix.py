@@ -287,7 +287,11 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     # staff: admins
     "GET /staff/alerts/tokens": (for_staff("/staff/alerts/tokens", Action.MANAGE_USERS),),
     "POST /staff/alerts/tokens": (
-        for_staff("/staff/alerts/tokens", Action.MANAGE_USERS, {"name": "new-token"}),
+        for_staff(
+            "/staff/alerts/tokens",
+            Action.MANAGE_USERS,
+            {"name": "new-token", "scopes": ["webhooks:own"], "expires": "30d"},
+        ),
     ),
     "POST /staff/alerts/tokens/{name}/revoke": (
         for_staff("/staff/alerts/tokens/{token_name}/revoke", Action.MANAGE_USERS),
@@ -678,12 +682,28 @@ def test_public_routes_show_no_unpublished_bulletin(
 def test_the_webhook_api_wants_a_live_token_and_keeps_to_its_webhooks(
     app: FastAPI, herald: Herald, world: World
 ) -> None:
-    """No token, a malformed, unknown or revoked one, or a staff session: 401. A valid
-    token that did not make the webhook: 404 (tokens have no scopes; each manages the
+    """No token, a malformed, unknown, revoked or expired one, one whose owner was
+    deactivated, or a staff session: 401. A valid token without the scope webhooks:own:
+    403 naming it. A valid token that did not make the webhook: 404 (each manages the
     webhooks it made). Nothing changes; then the token that made it is served."""
     _, other = herald.api_tokens.issue("other")
     _, revoked = herald.api_tokens.issue("old")
     herald.api_tokens.revoke("old")
+    _, unscoped = herald.api_tokens.issue("reader", scopes=["read:public"])
+    _, expired = herald.api_tokens.issue("brief", expires_at=herald.clock.now() + timedelta(days=1))
+    with herald.database.engine.begin() as connection:  # its day is over
+        connection.execute(
+            Base.metadata.tables["api_tokens"]
+            .update()
+            .where(Base.metadata.tables["api_tokens"].c.name == "brief")
+            .values(expires_at=herald.clock.now())
+        )
+    _, departed = herald.api_tokens.issue("departed", owner="dave")
+    with herald.database.unit_of_work() as uow:
+        dave = uow.users.find("dave")
+        assert dave is not None
+        uow.users.update(replace(dave, active=False))
+        uow.commit()
     admin = browser(app, herald, Persona.ADMIN).client
     client = new_client(app)
     unauthenticated: dict[str, dict[str, str]] = {
@@ -691,7 +711,11 @@ def test_the_webhook_api_wants_a_live_token_and_keeps_to_its_webhooks(
         "not bearer": {"Authorization": f"Basic {world.api_token}"},
         "unknown": {"Authorization": "Bearer hrld_" + "A" * 43},
         "revoked": {"Authorization": f"Bearer {revoked}"},
+        "expired": {"Authorization": f"Bearer {expired}"},
+        "owner deactivated": {"Authorization": f"Bearer {departed}"},
     }
+    for token in (other, unscoped):  # their first use is recorded (once a minute)
+        client.get("/api/v1/webhooks", headers={"Authorization": f"Bearer {token}"})
     for method, case in _cases(Kind.TOKEN):
         path, body = world.path(case), dict(case.json) if case.json is not None else None
         before = state(herald)
@@ -701,6 +725,12 @@ def test_the_webhook_api_wants_a_live_token_and_keeps_to_its_webhooks(
             assert response.headers["www-authenticate"].startswith("Bearer"), (why, path)
         signed_in_admin = admin.request(method, path, json=body)
         assert signed_in_admin.status_code == 401, (method, path)
+        beyond_scope = client.request(
+            method, path, json=body, headers={"Authorization": f"Bearer {unscoped}"}
+        )
+        assert beyond_scope.status_code == 403, (method, path, beyond_scope.status_code)
+        assert "webhooks:own" in beyond_scope.json()["error"]["message"]
+        assert 'error="insufficient_scope"' in beyond_scope.headers["www-authenticate"]
         assert state(herald) == before, f"{method} {path} changed something"
         if "{api_webhook}" in case.path:
             response = client.request(

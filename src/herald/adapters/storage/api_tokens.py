@@ -1,30 +1,33 @@
 """API tokens in SQL: the ``api_tokens`` table, which token made which webhook
-(``api_token_webhooks``), their store, and a unit of work that keeps the tokens and the
-audit log in one transaction (``ApiTokenUnitOfWork``)."""
+(``api_token_webhooks``), their store, and a unit of work that keeps the tokens, the
+staff accounts (their owners) and the audit log in one transaction
+(``ApiTokenUnitOfWork``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import suppress
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import ForeignKey, Integer, String, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from herald.adapters.storage.accounts import SqlUserRepository
 from herald.adapters.storage.audit import SqlAuditLog
 from herald.adapters.storage.database import Database
 from herald.adapters.storage.errors import storage_errors, translated
 from herald.adapters.storage.tables import Base
-from herald.domain.api_tokens import ApiToken
+from herald.domain.api_tokens import LAST_USE_PRECISION, ApiToken, Scope
 from herald.services.api_tokens import ApiTokenStore
-from herald.services.ports import AuditLog
+from herald.services.ports import AuditLog, UserRepository
 
 
 class ApiTokenRow(Base):
-    """An issued API token: its name and the SHA-256 of the token, never the token."""
+    """An issued API token: its name and the SHA-256 of the token, never the token; its
+    scopes, expiry, owner and last use."""
 
     __tablename__ = "api_tokens"
 
@@ -34,6 +37,12 @@ class ApiTokenRow(Base):
     created_at: Mapped[datetime]
     created_by: Mapped[str]
     revoked_at: Mapped[datetime | None]
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    """Scope names, sorted."""
+    expires_at: Mapped[datetime]
+    owner: Mapped[str | None] = mapped_column(ForeignKey("users.username"))
+    """The staff account it acts for; null for tokens made before owners existed."""
+    last_used_at: Mapped[datetime | None]
 
 
 class ApiTokenWebhookRow(Base):
@@ -49,8 +58,22 @@ class ApiTokenWebhookRow(Base):
     )
 
 
+_SCOPES = frozenset(scope.value for scope in Scope)
+"""Scope names this herald knows (a name it does not know grants nothing)."""
+
+
 def _token(row: ApiTokenRow) -> ApiToken:
-    return ApiToken(row.id, row.name, row.created_at, row.created_by, row.revoked_at)
+    return ApiToken(
+        id=row.id,
+        name=row.name,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        scopes=frozenset(Scope(name) for name in row.scopes if name in _SCOPES),
+        expires_at=row.expires_at,
+        owner=row.owner,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+    )
 
 
 class SqlApiTokenStore:
@@ -59,9 +82,24 @@ class SqlApiTokenStore:
         self._where = where
 
     @translated
-    def add(self, name: str, token_hash: str, created_at: datetime, created_by: str) -> ApiToken:
+    def add(
+        self,
+        name: str,
+        token_hash: str,
+        created_at: datetime,
+        created_by: str,
+        scopes: frozenset[Scope],
+        expires_at: datetime,
+        owner: str | None,
+    ) -> ApiToken:
         row = ApiTokenRow(
-            name=name, token_hash=token_hash, created_at=created_at, created_by=created_by
+            name=name,
+            token_hash=token_hash,
+            created_at=created_at,
+            created_by=created_by,
+            scopes=sorted(scope.value for scope in scopes),
+            expires_at=expires_at,
+            owner=owner,
         )
         self._session.add(row)
         self._session.flush()
@@ -91,6 +129,19 @@ class SqlApiTokenStore:
         )
 
     @translated
+    def record_use(self, token_id: int, at: datetime) -> None:
+        # One conditional UPDATE: concurrent requests write the minute once between them.
+        recent = at - LAST_USE_PRECISION + timedelta(microseconds=1)
+        self._session.execute(
+            update(ApiTokenRow)
+            .where(
+                ApiTokenRow.id == token_id,
+                or_(ApiTokenRow.last_used_at.is_(None), ApiTokenRow.last_used_at < recent),
+            )
+            .values(last_used_at=at)
+        )
+
+    @translated
     def own_webhook(self, token_id: int, subscription_id: int) -> None:
         self._session.add(ApiTokenWebhookRow(subscription_id=subscription_id, token_id=token_id))
         self._session.flush()
@@ -106,15 +157,18 @@ class SqlApiTokenStore:
 
 
 class ApiTokenUnitOfWork:
-    """One session over ``api_tokens`` and ``audit_log``; leave without commit to roll back."""
+    """One session over ``api_tokens``, ``users`` and ``audit_log``; leave without commit
+    to roll back."""
 
     tokens: ApiTokenStore
+    users: UserRepository
     audit: AuditLog
 
     def __init__(self, session: Session, where: str) -> None:
         self._session = session
         self._where = where
         self.tokens = SqlApiTokenStore(session, where)
+        self.users = SqlUserRepository(session, where)
         self.audit = SqlAuditLog(session, where)
 
     def __enter__(self) -> Self:

@@ -4,8 +4,11 @@
   body for valid input (double opt-in: the address gets a confirmation link), so the
   answer never tells whether the address was subscribed already.
 - ``/webhooks``: programs holding a staff-issued API token (``Authorization: Bearer``)
-  list, create, change, rotate the secret of and delete the webhooks that token made.
-  A missing, unknown or revoked token is a 401; another token's webhook is a 404.
+  with the scope ``webhooks:own`` list, create, change, rotate the secret of and delete
+  the webhooks that token made. A missing, unknown, expired or revoked token, or one
+  whose owner's account is deactivated, is a 401 (RFC 6750 ``invalid_token``); a token
+  without the scope is a 403 naming it (``insufficient_scope``); another token's webhook
+  is a 404.
 
 The secret of a webhook is in the answer to its creation and to a rotation, never
 anywhere else. ``docs/alerts-web.md`` describes the API for its users.
@@ -13,6 +16,7 @@ anywhere else. ``docs/alerts-web.md`` describes the API for its users.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -34,9 +38,9 @@ from herald.domain.alerts import (
     Channel,
     Subscription,
 )
-from herald.domain.api_tokens import ApiToken
+from herald.domain.api_tokens import Scope
 from herald.domain.errors import NotFound
-from herald.services.actors import Actor
+from herald.services.api_tokens import Bearer
 
 _TEXT = r"^[^\x00-\x1f\x7f]*$"
 """One line of text without control characters."""
@@ -47,8 +51,14 @@ _INVALID: dict[int | str, dict[str, Any]] = {
 _UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
     401: {
         "model": ErrorResponse,
-        "description": "No `Authorization: Bearer` token, or an unknown or revoked one.",
-    }
+        "description": "No `Authorization: Bearer` token, or an unknown, expired or "
+        "revoked one, or one whose owner's account is deactivated.",
+    },
+    403: {
+        "model": ErrorResponse,
+        "description": "The token lacks the scope the operation needs (the message names "
+        "it), or its owner's roles do not allow the operation.",
+    },
 }
 _NOT_JSON: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "The body is not a JSON document."}
@@ -189,36 +199,57 @@ class WebhookWithSecret(WebhookModel):
 # --- authentication ---------------------------------------------------------------------
 
 
-def _unauthorized(message: str) -> HTTPException:
-    return HTTPException(401, message, headers={"WWW-Authenticate": 'Bearer realm="herald"'})
+_REALM = 'Bearer realm="herald"'
 
 
-async def _api_token(request: Request) -> ApiToken:
+def _unauthorized(message: str, error: str | None = None) -> HTTPException:
+    challenge = _REALM if error is None else f'{_REALM}, error="{error}"'
+    return HTTPException(401, message, headers={"WWW-Authenticate": challenge})
+
+
+async def _bearer(request: Request) -> Bearer:
     herald: Herald = request.app.state.herald
     header = request.headers.get("authorization")
     if not header:
         raise _unauthorized("give an API token: Authorization: Bearer <token>")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized("the Authorization header must be 'Bearer <token>'")
-    found = await run_in_threadpool(herald.api_tokens.authenticate, token.strip())
+        raise _unauthorized("the Authorization header must be 'Bearer <token>'", "invalid_request")
+    found = await run_in_threadpool(herald.api_tokens.bearer, token.strip())
     if found is None:
-        raise _unauthorized("the API token is unknown or revoked")
+        raise _unauthorized("the API token is unknown, expired or revoked", "invalid_token")
     return found
 
 
-TokenDep = Annotated[ApiToken, Depends(_api_token)]
+def _scoped(scope: Scope) -> Callable[[Request], Awaitable[Bearer]]:
+    """The dependency for an operation that needs ``scope``: 403 naming it otherwise."""
+
+    async def with_scope(request: Request) -> Bearer:
+        bearer = await _bearer(request)
+        if not bearer.token.allows(scope):
+            raise HTTPException(
+                403,
+                f"this token lacks the scope {scope.value}",
+                headers={
+                    "WWW-Authenticate": (
+                        f'{_REALM}, error="insufficient_scope", scope="{scope.value}"'
+                    )
+                },
+            )
+        return bearer
+
+    return with_scope
+
+
+TokenDep = Annotated[Bearer, Depends(_scoped(Scope.WEBHOOKS_OWN))]
+"""A valid token with the scope ``webhooks:own``."""
 WebhookId = Annotated[int, Path(ge=1, le=2**53, description="The webhook's id.")]
 
 
-def _actor(token: ApiToken) -> Actor:
-    return Actor(f"token:{token.name}")
-
-
-async def _own_webhook(herald: Herald, token: ApiToken, webhook_id: int) -> Subscription:
-    if webhook_id in await run_in_threadpool(herald.api_tokens.webhooks_of, token):
+async def _own_webhook(herald: Herald, token: Bearer, webhook_id: int) -> Subscription:
+    if webhook_id in await run_in_threadpool(herald.api_tokens.webhooks_of, token.token):
         found = await run_in_threadpool(
-            herald.subscriptions.subscriptions, Channel.WEBHOOK, None, _actor(token)
+            herald.subscriptions.subscriptions, Channel.WEBHOOK, None, token.actor
         )
         for webhook in found:
             if webhook.id == webhook_id and webhook.status.value != "unsubscribed":
@@ -257,9 +288,9 @@ async def subscribe(body: SubscriptionRequest, herald: HeraldDep) -> Subscriptio
     responses=_UNAUTHORIZED,
 )
 async def webhooks(herald: HeraldDep, token: TokenDep) -> WebhookList:
-    owned = await run_in_threadpool(herald.api_tokens.webhooks_of, token)
+    owned = await run_in_threadpool(herald.api_tokens.webhooks_of, token.token)
     found = await run_in_threadpool(
-        herald.subscriptions.subscriptions, Channel.WEBHOOK, None, _actor(token)
+        herald.subscriptions.subscriptions, Channel.WEBHOOK, None, token.actor
     )
     return WebhookList(
         webhooks=[
@@ -281,9 +312,9 @@ async def add_webhook(
 ) -> WebhookWithSecret:
     url, alert_filter = checked_url(body.url), body.filter.domain()
     created = await run_in_threadpool(
-        lambda: herald.subscriptions.subscribe_webhook(url, alert_filter, None, _actor(token))
+        lambda: herald.subscriptions.subscribe_webhook(url, alert_filter, None, token.actor)
     )
-    await run_in_threadpool(herald.api_tokens.own_webhook, token, created.id)
+    await run_in_threadpool(herald.api_tokens.own_webhook, token.token, created.id)
     return WebhookWithSecret(**WebhookModel.of(created).model_dump(), secret=created.secret or "")
 
 
@@ -312,7 +343,7 @@ async def change_webhook(
     url = checked_url(body.url) if body.url is not None else None
     alert_filter = body.filter.domain() if body.filter is not None else None
     changed = await run_in_threadpool(
-        lambda: herald.subscriptions.update_webhook(existing.id, url, alert_filter, _actor(token))
+        lambda: herald.subscriptions.update_webhook(existing.id, url, alert_filter, token.actor)
     )
     return WebhookModel.of(changed)
 
@@ -341,7 +372,7 @@ async def rotate_secret(
     rotated = await run_in_threadpool(
         herald.subscriptions.rotate_secret,
         existing.id,
-        _actor(token),
+        token.actor,
         timedelta(hours=overlap_hours),
     )
     return WebhookWithSecret(**WebhookModel.of(rotated).model_dump(), secret=rotated.secret or "")
@@ -357,5 +388,5 @@ async def rotate_secret(
 )
 async def delete_webhook(webhook_id: WebhookId, herald: HeraldDep, token: TokenDep) -> Response:
     existing = await _own_webhook(herald, token, webhook_id)
-    await run_in_threadpool(herald.subscriptions.delete_webhook, existing.id, _actor(token))
+    await run_in_threadpool(herald.subscriptions.delete_webhook, existing.id, token.actor)
     return Response(status_code=204)
