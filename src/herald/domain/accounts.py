@@ -66,6 +66,27 @@ class User:
     session_generation: int = 0
     """Sessions carry the generation they began in; signing out moves to the next one,
     which ends every session begun before, wherever its cookie is."""
+    must_change_password: bool = False
+    """The password is a temporary one an admin set: the member must choose a new one at
+    sign-in before anything else."""
+    totp_secret: str | None = None
+    """The base32 TOTP secret of their second factor; None without one."""
+    totp_pending_secret: str | None = None
+    """A secret being enrolled, until confirmed with a code from it."""
+    totp_last_step: int | None = None
+    """The last TOTP step accepted: a code of that step or earlier is not taken again."""
+    recovery_code_hashes: frozenset[str] = frozenset()
+    """The unused recovery codes, as hashes (``herald.domain.totp.recovery_code_hash``)."""
+
+    @property
+    def has_second_factor(self) -> bool:
+        """Whether signing in takes a code after the password."""
+        return self.totp_secret is not None
+
+    @property
+    def is_admin(self) -> bool:
+        """An active account with the admin role (the last one may not go)."""
+        return self.active and Role.ADMIN in self.roles
 
     def may(self, action: Action) -> bool:
         return self.active and bool(self.roles & _ALLOWED[action])

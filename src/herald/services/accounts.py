@@ -1,16 +1,33 @@
-"""Staff accounts: creating them, and signing in with throttling of repeated failures."""
+"""Staff accounts: creating them, their lifecycle (deactivation, roles, password resets,
+sign-out everywhere), the second factor (TOTP and recovery codes), and signing in with
+throttling of repeated failures.
+
+Every change to an account appends one audit entry (subject ``user:<username>``, the
+account's state before and after as a few ``key: value`` lines, never a secret), and so
+does every failed sign-in, at the password or at the code (actor: the client address).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import NoReturn
 
+from herald.domain import totp
 from herald.domain.accounts import Action, User, parse_roles, parse_username
 from herald.domain.audit import AuditEntry
-from herald.domain.errors import Conflict, HeraldError, TooManyAttempts, ValidationError
+from herald.domain.errors import (
+    Conflict,
+    HeraldError,
+    NotFound,
+    TooManyAttempts,
+    ValidationError,
+)
 from herald.services.actors import OPERATOR, Actor
-from herald.services.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from herald.services.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -18,16 +35,44 @@ FAILURE_WINDOW = timedelta(minutes=15)
 """Failed sign-ins count for this long."""
 FREE_FAILURES = 5
 """Failures allowed in the window before sign-in for that name or address is refused."""
+POLICY_SUBJECT = "policy:accounts"
+"""The audit subject of the account policy (whether a second factor is required)."""
+
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+_SUBJECT_NAME = re.compile(r"[a-z0-9._-]{1,64}")
 
 
 class SignInFailed(HeraldError):
-    """Wrong username or password (never says which)."""
+    """Wrong username or password, or a wrong code (never says which)."""
 
     exit_code = 2
 
 
+@dataclass(frozen=True)
+class Member:
+    """A signed-in account as a session sees it."""
+
+    user: User
+    """The active account."""
+    second_factor_required: bool
+    """Whether the account policy requires a second factor of every member."""
+
+    @property
+    def must_enroll(self) -> bool:
+        """Required but not set up: the member may do nothing else first."""
+        return self.second_factor_required and not self.user.has_second_factor
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """A confirmed second factor: the recovery codes, shown once."""
+
+    user: User
+    recovery_codes: tuple[str, ...]
+
+
 class AccountService:
-    """Creates staff accounts and checks their passwords."""
+    """Creates staff accounts, changes them, and checks passwords and codes."""
 
     def __init__(
         self, unit_of_work: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
@@ -37,6 +82,8 @@ class AccountService:
         self._clock = clock
         self._dummy: str | None = None
         self._pruned_at: datetime | None = None
+
+    # --- accounts ---------------------------------------------------------------------
 
     def add_user(
         self,
@@ -83,6 +130,14 @@ class AccountService:
             user = uow.users.find(username)
         return user if user is not None and user.active else None
 
+    def member(self, username: str) -> Member | None:
+        """The active account of that name with the policy that applies to it."""
+        with self._unit_of_work() as uow:
+            user = uow.users.find(username)
+            if user is None or not user.active:
+                return None
+            return Member(user, uow.users.second_factor_required())
+
     def end_sessions(self, username: str) -> None:
         """Sign ``username`` out everywhere: every session begun so far is over."""
         with self._unit_of_work() as uow:
@@ -92,6 +147,230 @@ class AccountService:
             uow.users.update(replace(user, session_generation=user.session_generation + 1))
             uow.commit()
 
+    # --- the lifecycle (admins) -----------------------------------------------------------
+
+    def deactivate(self, username: str, actor: Actor = OPERATOR) -> User:
+        """The account can no longer sign in; its sessions end at once."""
+        return self._change(
+            username,
+            actor,
+            "user.deactivate",
+            lambda user: replace(
+                user,
+                active=False,
+                session_generation=user.session_generation + int(user.active),
+            ),
+            field="active",
+        )
+
+    def reactivate(self, username: str, actor: Actor = OPERATOR) -> User:
+        return self._change(
+            username, actor, "user.reactivate", lambda user: replace(user, active=True)
+        )
+
+    def set_roles(self, username: str, roles: list[str], actor: Actor = OPERATOR) -> User:
+        parsed = parse_roles(roles)
+        return self._change(
+            username, actor, "user.roles", lambda user: replace(user, roles=parsed), field="roles"
+        )
+
+    def reset_password(self, username: str, actor: Actor = OPERATOR) -> tuple[User, str]:
+        """A temporary password (returned once, stored only as a hash) that must be
+        changed at the next sign-in; every session of the account ends."""
+        temporary = "-".join(
+            "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4)
+        )
+        hashed = self._hasher.hash(temporary)
+        user = self._change(
+            username,
+            actor,
+            "user.reset_password",
+            lambda user: replace(
+                user,
+                password_hash=hashed,
+                must_change_password=True,
+                session_generation=user.session_generation + 1,
+            ),
+        )
+        return user, temporary
+
+    def sign_out_everywhere(self, username: str, actor: Actor = OPERATOR) -> User:
+        """End every session of the account, in every browser."""
+        return self._change(
+            username,
+            actor,
+            "user.sign_out_everywhere",
+            lambda user: replace(user, session_generation=user.session_generation + 1),
+        )
+
+    def reset_second_factor(self, username: str, actor: Actor = OPERATOR) -> User:
+        """Remove the account's second factor and recovery codes (a lost device); when
+        the policy requires one, the member enrolls again at the next sign-in."""
+        return self._change(
+            username,
+            actor,
+            "user.reset_second_factor",
+            lambda user: replace(
+                user,
+                totp_secret=None,
+                totp_pending_secret=None,
+                totp_last_step=None,
+                recovery_code_hashes=frozenset(),
+            ),
+        )
+
+    def second_factor_required(self) -> bool:
+        with self._unit_of_work() as uow:
+            return uow.users.second_factor_required()
+
+    def require_second_factor(self, required: bool, actor: Actor = OPERATOR) -> None:
+        """Require (or stop requiring) a second factor of every member. An admin turning
+        it on must have one already, or they would be sent to enroll at once."""
+        actor.require(Action.MANAGE_USERS)
+        if required and actor.user is not None and not actor.user.has_second_factor:
+            raise ValidationError(
+                "require_second_factor",
+                "set up your own second factor first (Account page)",
+            )
+        with self._unit_of_work() as uow:
+            before = uow.users.second_factor_required()
+            if before == required:
+                return
+            uow.users.require_second_factor(required)
+            uow.audit.append(
+                AuditEntry(
+                    at=self._clock.now(),
+                    actor=actor.name,
+                    action="policy.second_factor",
+                    subject=POLICY_SUBJECT,
+                    before=f"require_second_factor: {_yes(before)}",
+                    after=f"require_second_factor: {_yes(required)}",
+                )
+            )
+            uow.commit()
+
+    def _change(
+        self,
+        username: str,
+        actor: Actor,
+        action: str,
+        change: _Change,
+        *,
+        field: str = "username",
+    ) -> User:
+        """Apply ``change`` to the account, keeping an active admin, with an audit entry;
+        ``NotFound`` for an unknown account, ``ValidationError`` when nothing changes."""
+        actor.require(Action.MANAGE_USERS)
+        with self._unit_of_work() as uow:
+            uow.users.lock()
+            before = uow.users.find(username.strip().lower())
+            if before is None:
+                raise NotFound(f"no user {username.strip()[:64]!r}")
+            after = change(before)
+            if _state(after) == _state(before) and action in _NEEDS_A_CHANGE:
+                raise ValidationError(field, _NEEDS_A_CHANGE[action].format(before.username))
+            if before.is_admin and not after.is_admin:
+                others = [
+                    u for u in uow.users.list() if u.is_admin and u.username != before.username
+                ]
+                if not others:
+                    raise ValidationError(
+                        field,
+                        f"{before.username} is the last active admin; "
+                        "make another account admin first",
+                    )
+            self._store(uow, actor, action, before, after)
+            uow.commit()
+            return after
+
+    def _store(self, uow: UnitOfWork, actor: Actor, action: str, before: User, after: User) -> None:
+        uow.users.update(after)
+        uow.audit.append(
+            AuditEntry(
+                at=self._clock.now(),
+                actor=actor.name,
+                action=action,
+                subject=f"user:{after.username}",
+                before=_state(before),
+                after=_state(after),
+            )
+        )
+
+    # --- one's own account ----------------------------------------------------------------
+
+    def change_password(self, username: str, current: str, new: str) -> User:
+        """A member changes their own password (``current`` must be right); every other
+        session of theirs ends (the caller starts the new one)."""
+        check_password(new, "new_password")
+        with self._unit_of_work() as uow:
+            user = self._active(uow, username)
+            if not self._hasher.verify(user.password_hash, current[:MAX_PASSWORD_LENGTH]):
+                raise ValidationError("current_password", "that is not your current password")
+            return self._new_password(uow, user, new)
+
+    def replace_temporary_password(self, username: str, new: str) -> User:
+        """At sign-in, after a reset: the temporary password gives way to the member's own."""
+        check_password(new, "new_password")
+        with self._unit_of_work() as uow:
+            user = self._active(uow, username)
+            if not user.must_change_password:
+                raise ValidationError("new_password", "your password is not a temporary one")
+            if self._hasher.verify(user.password_hash, new):
+                raise ValidationError("new_password", "choose a password of your own")
+            return self._new_password(uow, user, new)
+
+    def _new_password(self, uow: UnitOfWork, user: User, new: str) -> User:
+        after = replace(
+            user,
+            password_hash=self._hasher.hash(new),
+            must_change_password=False,
+            session_generation=user.session_generation + 1,
+        )
+        self._store(uow, Actor.staff(user), "user.change_password", user, after)
+        uow.commit()
+        return after
+
+    def start_second_factor(self, username: str) -> User:
+        """A new secret to enroll (the account shows it until confirmed with a code)."""
+        with self._unit_of_work() as uow:
+            user = replace(self._active(uow, username), totp_pending_secret=totp.new_secret())
+            uow.users.update(user)
+            uow.commit()
+            return user
+
+    def confirm_second_factor(self, username: str, code: str) -> Enrollment:
+        """The code shows the device has the secret: it becomes the account's second
+        factor (replacing any earlier one) with fresh recovery codes, shown once."""
+        with self._unit_of_work() as uow:
+            user = self._active(uow, username)
+            if user.totp_pending_secret is None:
+                raise ValidationError("code", "start the set-up first")
+            step = totp.matching_step(user.totp_pending_secret, code, self._clock.now())
+            if step is None:
+                raise ValidationError(
+                    "code",
+                    "that is not the current code of this secret (is the device's clock right?)",
+                )
+            codes = tuple(totp.new_recovery_codes())
+            after = replace(
+                user,
+                totp_secret=user.totp_pending_secret,
+                totp_pending_secret=None,
+                totp_last_step=step,
+                recovery_code_hashes=frozenset(totp.recovery_code_hash(c) for c in codes),
+            )
+            self._store(uow, Actor.staff(user), "user.enroll_second_factor", user, after)
+            uow.commit()
+            return Enrollment(after, codes)
+
+    def _active(self, uow: UnitOfWork, username: str) -> User:
+        user = uow.users.find(username)
+        if user is None or not user.active:
+            raise NotFound(f"no active user {username[:64]!r}")
+        return user
+
+    # --- signing in -----------------------------------------------------------------------
+
     def sign_in(self, username: str, password: str, client: str) -> User:
         """The user whose password this is; ``SignInFailed`` or ``TooManyAttempts``.
 
@@ -100,34 +379,104 @@ class AccountService:
         until the window passes. Counting a name only together with the address keeps
         a stranger from locking a colleague out by guessing from elsewhere. An unknown
         name costs as much time as a known one. Failures older than the window are
-        forgotten, for every key, at most once a window per process.
+        forgotten, for every key, at most once a window per process. Each failure is
+        audited. For an account with a second factor, the password alone does not sign
+        in: ``verify_second_factor`` must follow (under the same limits).
         """
         now = self._clock.now()
-        keys = (f"user:{username.lower()}@{client}", f"client:{client}")
+        keys = _keys(username, client)
         with self._unit_of_work() as uow:
-            since = now - FAILURE_WINDOW
-            if any(uow.sign_in.failures(key, since) >= FREE_FAILURES for key in keys):
-                raise TooManyAttempts(
-                    "too many failed sign-ins; try again later",
-                    int(FAILURE_WINDOW.total_seconds()),
-                )
+            self._check_throttle(uow, keys, now)
             user = uow.users.find(username.lower())
             stored = user.password_hash if user is not None else self._dummy_hash()
             valid = self._hasher.verify(stored, password[:MAX_PASSWORD_LENGTH])
             if user is None or not valid or not user.active:
-                for key in keys:
-                    uow.sign_in.record_failure(key, now)
-                if self._pruned_at is None or now - self._pruned_at >= FAILURE_WINDOW:
-                    uow.sign_in.prune(since)  # at most once a window per process
-                    self._pruned_at = now
-                uow.commit()
-                raise SignInFailed("wrong username or password")
-            uow.sign_in.clear(keys[0])
+                self._fail(uow, keys, now, username, client, "password")
+            if not user.has_second_factor:
+                uow.sign_in.clear(keys[0])
             if self._hasher.needs_rehash(user.password_hash):
                 user = replace(user, password_hash=self._hasher.hash(password))
                 uow.users.update(user)
             uow.commit()
             return user
+
+    def verify_second_factor(self, username: str, code: str, client: str) -> User:
+        """The second step of signing in: a current TOTP code not used before, or an
+        unused recovery code (then spent, and audited). ``SignInFailed`` or
+        ``TooManyAttempts``, counted as password failures are."""
+        now = self._clock.now()
+        keys = _keys(username, client)
+        with self._unit_of_work() as uow:
+            self._check_throttle(uow, keys, now)
+            uow.users.lock()  # two requests with one code: the second sees the first's step
+            user = uow.users.find(username.lower())
+            if user is None or not user.active or user.totp_secret is None:
+                self._fail(uow, keys, now, username, client, "code")
+            given = code.strip()[:40]
+            if totp.looks_like_recovery_code(given):
+                hashed = totp.recovery_code_hash(given)
+                if hashed not in user.recovery_code_hashes:
+                    self._fail(uow, keys, now, username, client, "recovery code")
+                after = replace(user, recovery_code_hashes=user.recovery_code_hashes - {hashed})
+                uow.users.update(after)
+                uow.audit.append(
+                    AuditEntry(
+                        at=now,
+                        actor=user.username,
+                        action="user.recovery_code_used",
+                        subject=f"user:{user.username}",
+                        before=f"recovery_codes_left: {len(user.recovery_code_hashes)}",
+                        after=f"recovery_codes_left: {len(after.recovery_code_hashes)}",
+                    )
+                )
+            else:
+                step = totp.matching_step(user.totp_secret, given, now, after=user.totp_last_step)
+                if step is None:
+                    self._fail(uow, keys, now, username, client, "code")
+                after = replace(user, totp_last_step=step)
+                uow.users.update(after)
+            uow.sign_in.clear(keys[0])
+            uow.commit()
+            return after
+
+    def _check_throttle(self, uow: UnitOfWork, keys: tuple[str, str], now: datetime) -> None:
+        since = now - FAILURE_WINDOW
+        if any(uow.sign_in.failures(key, since) >= FREE_FAILURES for key in keys):
+            raise TooManyAttempts(
+                "too many failed sign-ins; try again later",
+                int(FAILURE_WINDOW.total_seconds()),
+            )
+
+    def _fail(
+        self,
+        uow: UnitOfWork,
+        keys: tuple[str, str],
+        now: datetime,
+        username: str,
+        client: str,
+        what: str,
+    ) -> NoReturn:
+        """Count and audit a failure (committed), then raise ``SignInFailed``."""
+        for key in keys:
+            uow.sign_in.record_failure(key, now)
+        since = now - FAILURE_WINDOW
+        if self._pruned_at is None or now - self._pruned_at >= FAILURE_WINDOW:
+            uow.sign_in.prune(since)  # at most once a window per process
+            self._pruned_at = now
+        name = username.strip().lower()
+        uow.audit.append(
+            AuditEntry(
+                at=now,
+                actor=client[:64] if client and client != "unknown" else "anonymous",
+                action="user.sign_in_failed",
+                subject=f"user:{name if _SUBJECT_NAME.fullmatch(name) else '(invalid)'}",
+                after=f"failed: {what}",
+            )
+        )
+        uow.commit()
+        if what == "password":
+            raise SignInFailed("wrong username or password")
+        raise SignInFailed("wrong code")
 
     def _dummy_hash(self) -> str:
         """A hash to verify unknown names against, so they cost as much as known ones;
@@ -137,8 +486,41 @@ class AccountService:
         return self._dummy
 
 
-def check_password(password: str) -> None:
+_Change = Callable[[User], User]
+
+_NEEDS_A_CHANGE = {
+    "user.deactivate": "{} is already deactivated",
+    "user.reactivate": "{} is already active",
+    "user.roles": "{} already has these roles",
+    "user.reset_second_factor": "{} has no second factor",
+}
+"""Changes that must change something, and what to say when they would not."""
+
+
+def _keys(username: str, client: str) -> tuple[str, str]:
+    return (f"user:{username.lower()}@{client}", f"client:{client}")
+
+
+def _yes(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _state(user: User) -> str:
+    """An account as the audit log shows it (no hash, no secret)."""
+    return "\n".join(
+        (
+            f"roles: {sorted(r.value for r in user.roles)}",
+            f"active: {_yes(user.active)}",
+            f"second_factor: {_yes(user.has_second_factor)}",
+            f"recovery_codes_left: {len(user.recovery_code_hashes)}",
+            f"must_change_password: {_yes(user.must_change_password)}",
+            f"session_generation: {user.session_generation}",
+        )
+    )
+
+
+def check_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValidationError(field, f"use at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError("password", f"use at most {MAX_PASSWORD_LENGTH} characters")
+        raise ValidationError(field, f"use at most {MAX_PASSWORD_LENGTH} characters")

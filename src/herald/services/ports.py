@@ -185,6 +185,17 @@ class UserRepository(Protocol):
 
     def update(self, user: User) -> None: ...
 
+    def lock(self) -> None:
+        """Hold every account row until the transaction ends (a change that counts the
+        admins waits for another)."""
+        ...
+
+    def second_factor_required(self) -> bool:
+        """Whether every member must have a second factor."""
+        ...
+
+    def require_second_factor(self, required: bool) -> None: ...
+
 
 class AuditLog(Protocol):
     """The append-only record of every change."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import translated
 from herald.adapters.storage.mapping import user_from_row, user_to_row
-from herald.adapters.storage.tables import SignInFailureRow, UserRow
+from herald.adapters.storage.tables import AccountPolicyRow, SignInFailureRow, UserRow
 from herald.domain.accounts import User
 from herald.domain.errors import Conflict, NotFound
 
@@ -25,7 +26,7 @@ class SqlUserRepository:
     @translated
     def find(self, username: str) -> User | None:
         row = self._session.get(UserRow, username, populate_existing=True)
-        return None if row is None else user_from_row(row)
+        return None if row is None else _from_row(row)
 
     @translated
     def list(self) -> Sequence[User]:
@@ -33,7 +34,7 @@ class SqlUserRepository:
         rows = self._session.scalars(
             select(UserRow).order_by(UserRow.username).execution_options(populate_existing=True)
         )
-        return [user_from_row(row) for row in rows]
+        return [_from_row(row) for row in rows]
 
     @translated
     def add(self, user: User) -> None:
@@ -41,7 +42,7 @@ class SqlUserRepository:
         if self._session.get(UserRow, user.username) is not None:
             raise Conflict(f"username {user.username} is already taken")
         row = UserRow(username=user.username)
-        user_to_row(user, row)
+        _to_row(user, row)
         self._session.add(row)
         self._session.flush()
 
@@ -51,8 +52,47 @@ class SqlUserRepository:
         row = self._session.get(UserRow, user.username)
         if row is None:
             raise NotFound(f"no user {user.username}")
-        user_to_row(user, row)
+        _to_row(user, row)
         self._session.flush()
+
+    @translated
+    def lock(self) -> None:
+        """``SELECT ... FOR UPDATE`` on every account (SQLite has one writer anyway)."""
+        self._session.execute(select(UserRow.username).with_for_update()).all()
+
+    @translated
+    def second_factor_required(self) -> bool:
+        row = self._session.get(AccountPolicyRow, 1, populate_existing=True)
+        return row is not None and row.require_second_factor
+
+    @translated
+    def require_second_factor(self, required: bool) -> None:
+        row = self._session.get(AccountPolicyRow, 1)
+        if row is None:
+            self._session.add(AccountPolicyRow(id=1, require_second_factor=required))
+        else:
+            row.require_second_factor = required
+        self._session.flush()
+
+
+def _from_row(row: UserRow) -> User:
+    return replace(
+        user_from_row(row),
+        must_change_password=row.must_change_password,
+        totp_secret=row.totp_secret,
+        totp_pending_secret=row.totp_pending_secret,
+        totp_last_step=row.totp_last_step,
+        recovery_code_hashes=frozenset(row.recovery_codes or ()),
+    )
+
+
+def _to_row(user: User, row: UserRow) -> None:
+    user_to_row(user, row)
+    row.must_change_password = user.must_change_password
+    row.totp_secret = user.totp_secret
+    row.totp_pending_secret = user.totp_pending_secret
+    row.totp_last_step = user.totp_last_step
+    row.recovery_codes = sorted(user.recovery_code_hashes)
 
 
 class SqlSignInThrottle:

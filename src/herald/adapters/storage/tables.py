@@ -396,6 +396,28 @@ class UserRow(Base):
     """Signing out moves it on: sessions of an earlier generation are over."""
     created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
     """When the account was stored (set by the database)."""
+    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    """The password is a temporary one (revision 0009)."""
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    """The base32 TOTP secret; None without a second factor."""
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    """A secret being enrolled."""
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    """The last TOTP step accepted (replay protection)."""
+    recovery_codes: Mapped[list[str]] = mapped_column(JSON, server_default="[]")
+    """SHA-256 hashes of the unused recovery codes, sorted."""
+
+
+class AccountPolicyRow(Base):
+    """Rules for every staff account, in a single row (``id`` is always 1; no row means
+    the defaults)."""
+
+    __tablename__ = "account_policy"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    require_second_factor: Mapped[bool] = mapped_column(Boolean)
+    """Every member must have a second factor (they enroll at their next sign-in)."""
 
 
 class AuditRow(Base):
@@ -589,6 +611,7 @@ class EmergencyStepRow(Base):
 PRIVATE_TABLES = frozenset(
     {
         UserRow.__tablename__,
+        AccountPolicyRow.__tablename__,
         AuditRow.__tablename__,
         SignInFailureRow.__tablename__,
         SiteStateRow.__tablename__,
