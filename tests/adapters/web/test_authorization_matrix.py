@@ -284,6 +284,66 @@ ACCESS: dict[str, tuple[Case, ...]] = {
             {"group": "partners"},
         ),
     ),
+    # staff: the catalog (every member looks; publishers and admins change it)
+    "GET /staff/catalog/": (for_staff("/staff/catalog/"),),
+    "POST /staff/catalog/": (
+        for_staff("/staff/catalog/", Action.MANAGE_CATALOG, {"id": "xenapp", "name": "XenApp"}),
+    ),
+    "GET /staff/catalog/{product_id}": (for_staff("/staff/catalog/xenserver"),),
+    "POST /staff/catalog/{product_id}": (
+        for_staff("/staff/catalog/xenserver", Action.MANAGE_CATALOG, {"name": "XenServer (new)"}),
+    ),
+    "POST /staff/catalog/{product_id}/versions": (
+        for_staff(
+            "/staff/catalog/xenserver/versions",
+            Action.MANAGE_CATALOG,
+            {"name": "10", "lifecycle": "preview"},
+        ),
+    ),
+    "POST /staff/catalog/{product_id}/lifecycle": (
+        for_staff(
+            "/staff/catalog/xenserver/lifecycle",
+            Action.MANAGE_CATALOG,
+            {"version": "9", "lifecycle": "supported"},
+        ),
+    ),
+    "POST /staff/catalog/{product_id}/channels": (
+        for_staff(
+            "/staff/catalog/xenserver/channels",
+            Action.MANAGE_CATALOG,
+            {"version": "8.4", "name": "Extended"},
+        ),
+    ),
+    "POST /staff/catalog/{product_id}/releases": (
+        for_staff(
+            "/staff/catalog/xenserver/releases",
+            Action.MANAGE_CATALOG,
+            {
+                "version": "8.4",
+                "channel": "Normal",
+                "name": "8.4.2026-11-02",
+                "released_on": "2026-11-02",
+            },
+        ),
+    ),
+    "GET /staff/catalog/{product_id}/release": (
+        for_staff(
+            "/staff/catalog/xenserver/release?version=8.4&channel=Normal&release=8.4.2026-03-24",
+            Action.MANAGE_CATALOG,
+        ),
+    ),
+    "POST /staff/catalog/{product_id}/release": (
+        for_staff(
+            "/staff/catalog/xenserver/release",
+            Action.MANAGE_CATALOG,
+            {
+                "version": "8.4",
+                "channel": "Normal",
+                "release": "8.4.2026-03-24",
+                "released_on": "2026-03-25",
+            },
+        ),
+    ),
     # staff: admins
     "GET /staff/alerts/tokens": (for_staff("/staff/alerts/tokens", Action.MANAGE_USERS),),
     "POST /staff/alerts/tokens": (

@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from herald import __version__
-from herald.adapters.web import errors, staff_alerts
+from herald.adapters.web import errors, staff_alerts, staff_catalog
 from herald.adapters.web.middleware import BodyLimit, SecurityHeaders, security_headers
 from herald.adapters.web.routes import (
     alerts,
@@ -100,6 +100,7 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     app.include_router(feeds.router)
     app.include_router(staff.router)
     app.include_router(staff_alerts.router)
+    app.include_router(staff_catalog.router)
     app.include_router(alerts.router)
     app.include_router(documents.router)
     app.include_router(csaf_provider.router)

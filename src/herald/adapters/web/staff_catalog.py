@@ -1,0 +1,441 @@
+"""Staff routes for the catalog under ``/staff/catalog``: the products, and on each
+product's page its versions with their lifecycle state, update channels and releases,
+with a small form for each change.
+
+Every signed-in member may look; the catalog service decides who may change
+(``Action.MANAGE_CATALOG``: publishers and admins) and writes one audit entry per
+change. Every POST passes ``staff_session.protect`` (same origin and the CSRF token); a
+form with a problem comes back (422) with the message next to its field and nothing
+saved; a change redirects to the product's page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.staff_forms import FormErrors, FormReader
+from herald.adapters.web.staff_pages import page, see_other, sign_in_first
+from herald.adapters.web.staff_session import Staff, StaffDep, flash, protect, read_form
+from herald.bootstrap import Herald
+from herald.domain.accounts import Action
+from herald.domain.catalog import NAME_LIMIT, Lifecycle, Product
+from herald.domain.errors import Conflict, NotFound, ValidationError
+from herald.domain.ids import parse_product_id
+
+router = APIRouter(
+    prefix="/staff/catalog", dependencies=[Depends(protect)], include_in_schema=False
+)
+
+LIFECYCLES = (
+    (Lifecycle.PREVIEW.value, "Preview"),
+    (Lifecycle.SUPPORTED.value, "Supported"),
+    (Lifecycle.END_OF_LIFE.value, "End of life"),
+)
+"""The lifecycle states the forms offer, in their order."""
+URL_LIMIT = 2000
+COMPONENTS_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A posted field: its name (the service's field name too), its label and limit."""
+
+    name: str
+    label: str
+    limit: int = NAME_LIMIT
+    one_line: bool = True
+
+
+_NAME = _Field("name", "the name")
+_VERSION = _Field("version", "the version")
+_CHANNEL = _Field("channel", "the channel")
+_RELEASE = _Field("release", "the release")
+_LIFECYCLE = _Field("lifecycle", "the lifecycle state", 40)
+_LABEL = _Field("lifecycle_label", "the label")
+_URL = _Field("update_instructions_url", "the URL", URL_LIMIT)
+_DATE = _Field("released_on", "the date", 40)
+_COMPONENTS = _Field("components", "the components", COMPONENTS_LIMIT, one_line=False)
+
+Call = Callable[[dict[str, str]], object]
+"""Runs the service call with the typed values (in a worker thread)."""
+
+
+def _product_id(text: str) -> str:
+    try:
+        return parse_product_id(text)
+    except ValidationError:
+        raise NotFound(f"no product {text[:70]!r}") from None
+
+
+def product_path(product_id: str) -> str:
+    return f"/staff/catalog/{product_id}"
+
+
+def release_path(product_id: str, version: str, channel: str, release: str) -> str:
+    query = urlencode({"version": version, "channel": channel, "release": release})
+    return f"{product_path(product_id)}/release?{query}"
+
+
+def _read(reader: FormReader, fields: Sequence[_Field]) -> dict[str, str]:
+    return {
+        f.name: reader.text(f.name, limit=f.limit, one_line=f.one_line, label=f.label)
+        for f in fields
+    }
+
+
+def _place(errors: FormErrors, error: ValidationError | Conflict, fields: Sequence[_Field]) -> None:
+    """The service's error next to the field it names (a taken id is the ``id`` field's)."""
+    if isinstance(error, Conflict):
+        errors.add("id", error.message)
+        return
+    names = {f.name for f in fields}
+    errors.add(error.field if error.field in names else "form", error.reason)
+
+
+# --- the list of products ----------------------------------------------------------------
+
+
+async def _products_page(
+    request: Request,
+    herald: Herald,
+    staff: Staff,
+    errors: FormErrors | None = None,
+    typed: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    catalog = await run_in_threadpool(herald.catalog.catalog)
+    return page(
+        request,
+        "catalog/index.html",
+        staff,
+        {"products": catalog.products, "errors": errors or {}, "typed": typed or {}},
+        status=status,
+    )
+
+
+@router.get("/")
+async def products(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    return await _products_page(request, herald, staff)
+
+
+@router.post("/")
+async def add_product(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.MANAGE_CATALOG)
+    fields = (_Field("id", "the id", 64), _NAME, _URL)
+    reader = FormReader(await read_form(request))
+    typed = _read(reader, fields)
+    if not reader.errors:
+        try:
+            added = await run_in_threadpool(
+                herald.catalog.add_product,
+                typed["id"],
+                typed["name"],
+                typed["update_instructions_url"],
+                staff.actor,
+            )
+        except (ValidationError, Conflict) as error:
+            _place(reader.errors, error, fields)
+        else:
+            flash(request, f"Product {added.name} added.")
+            return see_other(product_path(added.id))
+    return await _products_page(request, herald, staff, reader.errors, typed, 422)
+
+
+# --- a product's page --------------------------------------------------------------------
+
+
+async def _product(herald: Herald, product_id: str) -> Product:
+    return await run_in_threadpool(herald.catalog.product, _product_id(product_id))
+
+
+async def _product_page(
+    request: Request,
+    herald: Herald,
+    staff: Staff,
+    product_id: str,
+    failed: str | None = None,
+    errors: FormErrors | None = None,
+    typed: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    product = await _product(herald, product_id)
+    return page(
+        request,
+        "catalog/product.html",
+        staff,
+        {
+            "product": product,
+            "lifecycles": LIFECYCLES,
+            "release_path": release_path,
+            "failed": failed,
+            "errors": errors or {},
+            "typed": typed or {},
+        },
+        status=status,
+    )
+
+
+@router.get("/{product_id}")
+async def product(
+    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    return await _product_page(request, herald, staff, product_id)
+
+
+def _version_form(prefix: str) -> Callable[[Product, dict[str, str]], str | None]:
+    """The key of the version's form on the page (``prefix-<index>``), None if unknown."""
+
+    def key(product: Product, typed: dict[str, str]) -> str | None:
+        names = [v.name for v in product.versions]
+        name = typed.get("version", "")
+        return f"{prefix}-{names.index(name)}" if name in names else None
+
+    return key
+
+
+async def _change(
+    request: Request,
+    herald: Herald,
+    staff: Staff,
+    product_id: str,
+    fields: Sequence[_Field],
+    form_key: Callable[[Product, dict[str, str]], str | None],
+    call: Call,
+    done: Callable[[dict[str, str]], str],
+) -> Response:
+    """Read the form, make the change, and redirect; or show the page again with the
+    problem next to its field (422), nothing changed."""
+    staff.actor.require(Action.MANAGE_CATALOG)
+    product = await _product(herald, product_id)
+    reader = FormReader(await read_form(request))
+    typed = _read(reader, fields)
+    if not reader.errors:
+        try:
+            await run_in_threadpool(call, typed)
+        except (ValidationError, Conflict) as error:
+            _place(reader.errors, error, fields)
+        else:
+            flash(request, done(typed))
+            return see_other(product_path(product.id))
+    key = form_key(product, typed)
+    return await _product_page(
+        request, herald, staff, product.id, key, reader.errors, typed, status=422
+    )
+
+
+@router.post("/{product_id}")
+async def change_product(
+    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+
+    def call(typed: dict[str, str]) -> object:
+        return herald.catalog.change_product(
+            product_id, typed["name"], typed["update_instructions_url"], staff.actor
+        )
+
+    return await _change(
+        request,
+        herald,
+        staff,
+        product_id,
+        (_NAME, _URL),
+        lambda _product, _typed: "product",
+        call,
+        lambda typed: f"Product {typed['name'].strip()} saved.",
+    )
+
+
+@router.post("/{product_id}/versions")
+async def add_version(
+    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+
+    def call(typed: dict[str, str]) -> object:
+        return herald.catalog.add_version(
+            product_id, typed["name"], typed["lifecycle"], typed["lifecycle_label"], staff.actor
+        )
+
+    return await _change(
+        request,
+        herald,
+        staff,
+        product_id,
+        (_NAME, _LIFECYCLE, _LABEL),
+        lambda _product, _typed: "version-new",
+        call,
+        lambda typed: f"Version {typed['name'].strip()} added.",
+    )
+
+
+@router.post("/{product_id}/lifecycle")
+async def change_version(
+    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+
+    def call(typed: dict[str, str]) -> object:
+        return herald.catalog.change_version(
+            product_id, typed["version"], typed["lifecycle"], typed["lifecycle_label"], staff.actor
+        )
+
+    return await _change(
+        request,
+        herald,
+        staff,
+        product_id,
+        (_VERSION, _LIFECYCLE, _LABEL),
+        _version_form("lifecycle"),
+        call,
+        lambda typed: f"Version {typed['version']} saved.",
+    )
+
+
+@router.post("/{product_id}/channels")
+async def add_channel(
+    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+
+    def call(typed: dict[str, str]) -> object:
+        return herald.catalog.add_channel(product_id, typed["version"], typed["name"], staff.actor)
+
+    return await _change(
+        request,
+        herald,
+        staff,
+        product_id,
+        (_VERSION, _NAME),
+        _version_form("channel"),
+        call,
+        lambda typed: f"Channel {typed['name'].strip()} added to {typed['version']}.",
+    )
+
+
+@router.post("/{product_id}/releases")
+async def add_release(
+    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    """A release shipped on a channel: what a bulletin's fix names (no YAML needed)."""
+    if staff is None:
+        return sign_in_first(request)
+
+    def call(typed: dict[str, str]) -> object:
+        return herald.catalog.add_release(
+            product_id,
+            typed["version"],
+            typed["channel"],
+            typed["name"],
+            typed["released_on"],
+            typed["components"],
+            staff.actor,
+        )
+
+    return await _change(
+        request,
+        herald,
+        staff,
+        product_id,
+        (_VERSION, _CHANNEL, _NAME, _DATE, _COMPONENTS),
+        _version_form("release"),
+        call,
+        lambda typed: (
+            f"Release {typed['name'].strip()} added to {typed['version']} / {typed['channel']}."
+        ),
+    )
+
+
+# --- one release -------------------------------------------------------------------------
+
+
+def _release_page(
+    request: Request,
+    staff: Staff,
+    product: Product,
+    typed: dict[str, str],
+    errors: FormErrors | None = None,
+    status: int = 200,
+) -> Response:
+    context: dict[str, Any] = {"product": product, "typed": typed, "errors": errors or {}}
+    return page(request, "catalog/release.html", staff, context, status=status)
+
+
+@router.get("/{product_id}/release")
+async def release(
+    request: Request,
+    product_id: str,
+    herald: HeraldDep,
+    staff: StaffDep,
+    version: str = "",
+    channel: str = "",
+    release: str = "",
+) -> Response:
+    """The form that changes a release's date and components."""
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.MANAGE_CATALOG)
+    product = await _product(herald, product_id)
+    try:
+        shipped = product.version(version).channel(channel).release(release)
+    except NotFound:
+        raise NotFound(
+            f"{product.name} has no release {release[:70]!r} on {version[:70]} / {channel[:70]}"
+        ) from None
+    typed = {
+        "version": version,
+        "channel": channel,
+        "release": release,
+        "released_on": shipped.released_on.isoformat(),
+        "components": "\n".join(f"{c.name} {c.version}" for c in shipped.components),
+    }
+    return _release_page(request, staff, product, typed)
+
+
+@router.post("/{product_id}/release")
+async def change_release(
+    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.MANAGE_CATALOG)
+    product = await _product(herald, product_id)
+    fields = (_VERSION, _CHANNEL, _RELEASE, _DATE, _COMPONENTS)
+    reader = FormReader(await read_form(request))
+    typed = _read(reader, fields)
+    if not reader.errors:
+        try:
+            await run_in_threadpool(
+                herald.catalog.change_release,
+                product.id,
+                typed["version"],
+                typed["channel"],
+                typed["release"],
+                typed["released_on"],
+                typed["components"],
+                staff.actor,
+            )
+        except ValidationError as error:
+            _place(reader.errors, error, fields)
+        else:
+            flash(request, f"Release {typed['release']} saved.")
+            return see_other(product_path(product.id))
+    return _release_page(request, staff, product, typed, reader.errors, 422)
