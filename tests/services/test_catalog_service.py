@@ -4,7 +4,9 @@ audit entry, checked against the actor's roles; a refused change changes nothing
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,13 +15,11 @@ from herald import demo
 from herald.adapters.source import SourceTextSerializer
 from herald.domain.accounts import Role, User
 from herald.domain.audit import AuditEntry
-from herald.domain.catalog import Catalog, Component, Lifecycle
+from herald.domain.catalog import Catalog, Component, Lifecycle, with_channel
 from herald.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from herald.services.actors import Actor
 from herald.services.catalog import CatalogService
 from herald.services.ports import UnitOfWorkFactory
-from herald.services.source import SourceService
-from tests.demo_services import demo_items
 
 NOW = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
 CAROL = Actor.staff(User("carol", "Carol Publisher", frozenset({Role.PUBLISHER}), ""))
@@ -33,7 +33,13 @@ class FixedClock:
 
 @pytest.fixture
 def loaded(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    SourceService(uow_factory).import_items(demo_items())
+    """The demo publisher, catalog and CTX696397, stored directly (no audit entries)."""
+    with uow_factory() as uow:
+        uow.publisher.save(demo.publisher())
+        for product in demo.catalog().products:
+            uow.catalog.save_product(product)
+        uow.bulletins.add(demo.reference_bulletin())
+        uow.commit()
     return uow_factory
 
 
@@ -226,3 +232,31 @@ def test_unknown_and_taken_product_ids(catalog: CatalogService, loaded: UnitOfWo
     with pytest.raises(Conflict, match="there is a product 'xenserver' already"):
         catalog.add_product("xenserver", "XenServer again")
     assert _stored(loaded) == demo.catalog()
+
+
+def test_a_change_waits_for_another_change_to_the_product(
+    catalog: CatalogService, loaded: UnitOfWorkFactory
+) -> None:
+    """Each change reads, edits and saves the whole product, so two changes to one product
+    take turns: the second starts from what the first stored, and neither is lost."""
+    with loaded() as uow:
+        uow.catalog.lock_product("xenserver")
+        first = uow.catalog.load().product("xenserver")
+        with ThreadPoolExecutor(1) as pool:
+            second = pool.submit(
+                catalog.add_release,
+                "xenserver",
+                "8.4",
+                "Normal",
+                "8.4.2026-11-02",
+                "2026-11-02",
+                actor=CAROL,
+            )
+            time.sleep(0.5)
+            assert not second.done(), "the second change did not wait"
+            uow.catalog.save_product(with_channel(first, "8.4", "Extended"))
+            uow.commit()
+            second.result(timeout=30)
+    version = _stored(loaded).product("xenserver").version("8.4")
+    assert [c.name for c in version.channels] == ["Early Access", "Normal", "Extended"]
+    assert [r.name for r in version.channel("Normal").releases][-1] == "8.4.2026-11-02"

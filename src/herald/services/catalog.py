@@ -199,6 +199,7 @@ class CatalogService:
     def _edit(self, actor: Actor, action: str, product_id: str, edit: Edit) -> Product:
         actor.require(Action.MANAGE_CATALOG)
         with self._unit_of_work() as uow:
+            uow.catalog.lock_product(product_id)
             before = _find(uow.catalog.load(), product_id)
             after = edit(before)
             if after != before:

@@ -114,6 +114,11 @@ class CatalogRepository(Protocol):
         """
         ...
 
+    def lock_product(self, product_id: str) -> None:
+        """Hold the product's row until the transaction ends, so two changes to one
+        product run one after the other (none lost); nothing when there is none."""
+        ...
+
 
 class BulletinRepository(Protocol):
     """Bulletins by article id."""

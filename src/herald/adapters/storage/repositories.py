@@ -105,6 +105,13 @@ class SqlCatalogRepository:
         _sync_versions(row, product)
         self._session.flush()
 
+    @translated
+    def lock_product(self, product_id: str) -> None:
+        # PostgreSQL: a row lock; SQLite: left out (its BEGIN IMMEDIATE serialises writers)
+        self._session.execute(
+            select(ProductRow.id).where(ProductRow.id == product_id).with_for_update()
+        ).all()
+
     def _refuse_dangling(self, stored: Product, product: Product) -> None:
         """Raise when ``product`` drops a version, channel or release a bulletin names."""
         references = _References(self._session, product.id)
