@@ -1,4 +1,4 @@
-"""``herald users add`` and ``herald users list``, end to end in a subprocess."""
+"""``herald users``: add, list and the account lifecycle, end to end in a subprocess."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from herald.adapters.security import Argon2Hasher
 from herald.bootstrap import build
 from herald.config import Settings
+from herald.services.actors import OPERATOR
 from tests.adapters.cli.conftest import Herald, assert_one_line_error
 
 PASSWORD = "a long enough passphrase"
@@ -84,3 +85,64 @@ def test_a_taken_username_is_exit_4(run: Run) -> None:
 def test_without_a_terminal_the_prompt_asks_for_stdin(run: Run) -> None:
     result = run("users", "add", "root", "--name", "Root", "--role", "admin", stdin=PASSWORD)
     assert_one_line_error(result, "--password-stdin")
+
+
+def _add(run: Run, username: str, role: str) -> None:
+    args = ("users", "add", username, "--name", username.title(), "--role", role)
+    assert run(*args, "--password-stdin", stdin=f"{PASSWORD}\n").exit_code == 0
+
+
+def test_the_account_lifecycle_from_the_command_line(
+    run: Run, database_url: str, tmp_path: Path
+) -> None:
+    _add(run, "root", "admin")
+    _add(run, "alice", "author")
+    result = run("users", "deactivate", "alice", "--as", "root")
+    assert (result.exit_code, result.stdout.strip()) == (0, "user alice deactivated")
+    assert run("users", "reactivate", "alice").stdout.strip() == "user alice reactivated"
+    roles = run("users", "roles", "alice", "--role", "author", "--role", "publisher")
+    assert roles.stdout.strip() == "user alice: author, publisher"
+    reset = run("users", "reset-password", "alice", "--as", "root")
+    assert reset.exit_code == 0, reset.stderr
+    temporary = reset.stdout.split("(shown once): ", 1)[1].split()[0]
+    listing = run("users", "list")
+    assert "temporary" in listing.stdout and temporary not in listing.stdout
+    assert "second factor required: no" in listing.stdout
+    assert run("users", "sign-out-everywhere", "alice").exit_code == 0
+
+    herald = build(Settings(data_dir=tmp_path / "var", database_url=database_url))
+    try:
+        user = herald.accounts.sign_in("alice", temporary, "127.0.0.1")
+        assert user.must_change_password and user.session_generation == 3
+        entries = herald.audit.page(OPERATOR, subject="user:alice", size=20).entries
+        actions = [(e.action, e.actor) for e in reversed(entries)]
+    finally:
+        herald.close()
+    assert actions == [
+        ("user.add", "cli"),
+        ("user.deactivate", "root"),
+        ("user.reactivate", "cli"),
+        ("user.roles", "cli"),
+        ("user.reset_password", "root"),
+        ("user.sign_out_everywhere", "cli"),
+    ]
+
+
+def test_lifecycle_mistakes_are_one_line_and_change_nothing(run: Run) -> None:
+    _add(run, "root", "admin")
+    _add(run, "alice", "author")
+    last = run("users", "deactivate", "root")
+    assert_one_line_error(last, "root is the last active admin", exit_code=2)
+    demoted = run("users", "roles", "root", "--role", "author")
+    assert_one_line_error(demoted, "last active admin", exit_code=2)
+    assert_one_line_error(run("users", "roles", "alice", "--role", "boss"), "'boss'", exit_code=2)
+    assert_one_line_error(run("users", "deactivate", "nobody"), "no user 'nobody'", exit_code=3)
+    as_author = run("users", "deactivate", "root", "--as", "alice")
+    assert_one_line_error(as_author, "alice may not manage users", exit_code=5)
+    assert_one_line_error(run("users", "reset-second-factor", "alice"), "no second factor")
+    unenrolled = run("users", "require-second-factor", "--as", "root")
+    assert_one_line_error(unenrolled, "your own second factor first", exit_code=2)
+    assert run("users", "require-second-factor").stdout.strip() == "second factor required: yes"
+    listing = run("users", "list").stdout
+    assert "admin" in listing and "temporary" not in listing
+    assert "second factor required: yes" in listing

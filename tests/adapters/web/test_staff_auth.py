@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from herald.adapters.web import staff_account
 from herald.adapters.web.routes import staff as staff_routes
 from herald.bootstrap import Herald
 from herald.domain.bulletin import Status
@@ -26,6 +27,7 @@ from tests.adapters.web.staff_support import (
 @pytest.fixture(autouse=True)
 def _no_failure_delay(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(staff_routes, "FAILURE_DELAY_SECONDS", 0.0)
+    monkeypatch.setattr(staff_account, "FAILURE_DELAY_SECONDS", 0.0)
 
 
 def _alert(html: str) -> str:

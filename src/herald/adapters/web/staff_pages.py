@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from herald.adapters.web.staff_session import Staff, csrf_token, take_flashes
+from herald.adapters.web.staff_session import Staff, csrf_token, pending_path, take_flashes
 from herald.domain.errors import NotFound
 
 _ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -49,7 +49,11 @@ def see_other(path: str) -> RedirectResponse:
 
 
 def sign_in_first(request: Request) -> RedirectResponse:
-    """To the sign-in page, coming back here afterwards."""
+    """To the sign-in page, coming back here afterwards; during a sign-in half done, to
+    the page of the step it waits for (a code, a new password, an enrollment)."""
+    pending = pending_path(request)
+    if pending is not None:
+        return see_other(pending)
     target = request.url.path
     if request.method == "GET" and request.url.query:
         target += f"?{request.url.query}"

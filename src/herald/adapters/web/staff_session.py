@@ -7,6 +7,13 @@ also ends, on the server, every session of that user begun until then
 (the cookie holds the user's session generation, which signing out moves on:
 ``end_all_sessions``), so a copy of the cookie is worthless afterwards.
 
+Signing in may take more than the password: a code when the account has a second
+factor, a new password after an admin reset it, enrolling a second factor when the
+policy requires one. Until every step is done the cookie holds only a *pending*
+sign-in (the username, the step, its start and the account's session generation) and
+grants nothing: :func:`current_staff` answers None, and the staff pages send the
+browser to the step's page (:func:`pending_path`). A pending sign-in lasts 10 minutes.
+
 Every POST under ``/staff`` passes :func:`protect` (a router dependency) before its
 route runs: the request must come from this site (``Origin``, else ``Referer``) and
 carry the session's CSRF token in the ``csrf_token`` field (or the ``X-CSRF-Token``
@@ -19,6 +26,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -29,6 +37,7 @@ from starlette.exceptions import HTTPException
 
 from herald.bootstrap import Herald
 from herald.domain.accounts import Action, User
+from herald.services.accounts import Member
 from herald.services.actors import Actor
 
 CSRF_FIELD = "csrf_token"
@@ -37,6 +46,8 @@ CSRF_HEADER = "x-csrf-token"
 """The header the preview script may use instead."""
 SESSION_LIFETIME = timedelta(hours=8)
 """A session ends this long after sign-in, however busy (the cookie's Max-Age matches)."""
+PENDING_LIFETIME = timedelta(minutes=10)
+"""A sign-in half done (waiting for a code, a new password, an enrollment) ends after this."""
 MAX_FORM_FIELDS = 400
 """More fields than any staff form has: a bulletin form for a large catalog stays under."""
 MAX_FORM_PART_BYTES = 200_000
@@ -48,7 +59,52 @@ _CSRF = "csrf"
 _SIGNED_IN_AT = "at"
 _GENERATION = "gen"
 _FLASH = "flash"
+_PENDING = "pending"
+_STEP = "step"
+_NEXT = "next"
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class Step(StrEnum):
+    """What a pending sign-in waits for, in this order."""
+
+    CODE = "code"
+    """A code of the second factor (or a recovery code)."""
+    PASSWORD = "password"  # noqa: S105 - a step name, not a password
+    """A new password in place of the temporary one an admin set."""
+    ENROLL = "enroll"
+    """Setting up a second factor, which the account policy requires."""
+
+    @property
+    def path(self) -> str:
+        return f"/staff/sign-in/{self.value}"
+
+
+def next_step(member: Member, done: Step | None = None) -> Step | None:
+    """The step after ``done`` that ``member`` still needs; None when they may sign in."""
+    needed = {
+        Step.CODE: member.user.has_second_factor,
+        Step.PASSWORD: member.user.must_change_password,
+        Step.ENROLL: member.must_enroll,
+    }
+    steps = list(Step)
+    later = steps if done is None else steps[steps.index(done) + 1 :]
+    return next((step for step in later if needed[step]), None)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A sign-in half done: the password was right, a step remains."""
+
+    member: Member
+    step: Step
+    csrf: str
+    target: str
+    """Where to go once signed in."""
+
+    @property
+    def user(self) -> User:
+        return self.member.user
 
 
 @dataclass(frozen=True)
@@ -145,6 +201,56 @@ def start_session(request: Request, user: User, now: datetime) -> None:
     )
 
 
+def start_pending(request: Request, user: User, step: Step, now: datetime, target: str) -> None:
+    """The password was right; ``step`` remains. Nothing is granted until it is done."""
+    request.session.clear()
+    request.session.update(
+        {
+            _PENDING: user.username,
+            _STEP: step.value,
+            _CSRF: secrets.token_urlsafe(32),
+            _SIGNED_IN_AT: now.timestamp(),
+            _GENERATION: user.session_generation,
+            _NEXT: target,
+        }
+    )
+
+
+def pending_path(request: Request) -> str | None:
+    """The page of the step a pending sign-in waits for (not checked: the page checks)."""
+    step = request.session.get(_STEP)
+    if isinstance(request.session.get(_PENDING), str) and step in set(Step):
+        return Step(step).path
+    return None
+
+
+async def pending_sign_in(request: Request, step: Step) -> Pending | None:
+    """The pending sign-in waiting for ``step``: still fresh, its account active and in
+    the same session generation. None otherwise (a stale one is cleared)."""
+    herald: Herald = request.app.state.herald
+    username = request.session.get(_PENDING)
+    started = request.session.get(_SIGNED_IN_AT)
+    target = request.session.get(_NEXT)
+    if (
+        not isinstance(username, str)
+        or not isinstance(started, int | float)
+        or request.session.get(_STEP) != step.value
+    ):
+        return None
+    now = herald.clock.now()
+    began = datetime.fromtimestamp(started, UTC)
+    if not began - timedelta(minutes=5) <= now < began + PENDING_LIFETIME:
+        end_session(request)
+        return None
+    member = await run_in_threadpool(herald.accounts.member, username)
+    if member is None or not member.user.session_valid(request.session.get(_GENERATION)):
+        end_session(request)
+        return None
+    return Pending(
+        member, step, csrf_token(request), target if isinstance(target, str) else "/staff/"
+    )
+
+
 def end_session(request: Request) -> None:
     """The cookie is cleared (the session may live on in a copy: see ``end_all_sessions``)."""
     request.session.clear()
@@ -171,11 +277,16 @@ async def current_staff(request: Request) -> Staff | None:
     if not began - timedelta(minutes=5) <= now < began + SESSION_LIFETIME:
         end_session(request)
         return None
-    user = await run_in_threadpool(herald.accounts.user, username)
-    if user is None or not user.session_valid(request.session.get(_GENERATION)):
+    member = await run_in_threadpool(herald.accounts.member, username)
+    if member is None or not member.user.session_valid(request.session.get(_GENERATION)):
         end_session(request)
         return None
-    return Staff(user, csrf_token(request))
+    step = next_step(member, Step.CODE)  # a password reset or a new policy since sign-in
+    if step is not None:
+        target = request.url.path if request.method == "GET" else "/staff/"
+        start_pending(request, member.user, step, now, target)
+        return None
+    return Staff(member.user, csrf_token(request))
 
 
 StaffDep = Annotated[Staff | None, Depends(current_staff)]

@@ -1,5 +1,8 @@
 """Routes: the staff side under ``/staff`` (sign-in, dashboard, bulletins, audit log, users).
 
+Signing in is the password, then whatever steps the account still needs (a code, a new
+password, an enrollment: ``staff_session.next_step``, pages in ``staff_account``).
+
 Every POST passes the CSRF and same-origin check (``staff_session.protect``); every page
 but the sign-in form needs a signed-in staff member; the services refuse (403) what a
 member's roles do not allow, whatever the page showed.
@@ -14,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web import staff_audit, staff_bulletins
+from herald.adapters.web import staff_account, staff_audit, staff_bulletins
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.errors import status_of
 from herald.adapters.web.staff_forms import FormErrors, FormReader
@@ -24,12 +27,14 @@ from herald.adapters.web.staff_session import (
     client_address,
     end_all_sessions,
     flash,
+    next_step,
     protect,
     read_form,
+    start_pending,
     start_session,
 )
-from herald.domain.accounts import Action, Role
-from herald.domain.errors import Conflict, TooManyAttempts, ValidationError
+from herald.domain.accounts import Action, Role, parse_username
+from herald.domain.errors import Conflict, NotFound, TooManyAttempts, ValidationError
 from herald.services.accounts import SignInFailed
 
 router = APIRouter(prefix="/staff", dependencies=[Depends(protect)], include_in_schema=False)
@@ -71,33 +76,19 @@ async def sign_in(request: Request, herald: HeraldDep) -> Response:
             herald.accounts.sign_in, username, password, client_address(request)
         )
     except TooManyAttempts as error:
-        minutes = max(1, round(error.retry_after / 60))
-        errors = FormErrors(
-            form=f"Too many failed sign-ins for this name or from this address. "
-            f"Try again in {minutes} minutes."
-        )
-        return page(
-            request,
-            "sign_in.html",
-            None,
-            {**context, "errors": errors},
-            status=429,
-            headers={"Retry-After": str(error.retry_after)},
-        )
+        return staff_account.too_many(request, "sign_in.html", context, error)
     except SignInFailed:
-        await _pad(started)
+        await staff_account.pad(started, FAILURE_DELAY_SECONDS)
         errors = FormErrors(form=SIGN_IN_FAILED)
         return page(request, "sign_in.html", None, {**context, "errors": errors}, status=400)
+    member = await run_in_threadpool(herald.accounts.member, user.username)
+    step = next_step(member) if member is not None else None
+    if step is not None:
+        start_pending(request, user, step, herald.clock.now(), target)
+        return see_other(step.path)
     start_session(request, user, herald.clock.now())
     flash(request, f"Signed in as {user.display_name}.")
     return see_other(target)
-
-
-async def _pad(started: float) -> None:
-    """Make every failure take about as long: timing tells nothing, guessing is slower."""
-    remaining = started + FAILURE_DELAY_SECONDS - asyncio.get_running_loop().time()
-    if remaining > 0:
-        await asyncio.sleep(remaining)
 
 
 @router.post("/sign-out")
@@ -158,9 +149,13 @@ async def _users_page(
     errors: FormErrors | None = None,
     typed: dict[str, object] | None = None,
     status: int = 200,
+    *,
+    account_errors: dict[str, str] | None = None,
+    temporary: tuple[str, str] | None = None,
 ) -> Response:
     assert staff is not None
     accounts = await run_in_threadpool(herald.accounts.users, staff.actor)
+    required = await run_in_threadpool(herald.accounts.second_factor_required)
     return page(
         request,
         "users.html",
@@ -170,8 +165,12 @@ async def _users_page(
             "roles": [role.value for role in Role],
             "errors": errors or {},
             "typed": typed or {"roles": []},
+            "account_errors": account_errors or {},
+            "temporary": temporary,
+            "second_factor_required": required,
         },
         status=status,
+        headers={"Cache-Control": "no-store"} if temporary else None,
     )
 
 
@@ -202,4 +201,75 @@ async def add_user(request: Request, herald: HeraldDep, staff: StaffDep) -> Resp
     return see_other("/staff/users")
 
 
+ACCOUNT_STEPS = {
+    "deactivate": "deactivated",
+    "reactivate": "reactivated",
+    "roles": "given new roles",
+    "reset-password": "given a temporary password",
+    "sign-out-everywhere": "signed out everywhere",
+    "reset-second-factor": "without a second factor now",
+}
+"""What an admin may do to an account at ``/staff/users/{username}/{step}``."""
+
+
+@router.post("/users/policy")
+async def account_policy(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    """Require (or not) a second factor of every member."""
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.MANAGE_USERS)
+    reader = FormReader(await read_form(request))
+    required = reader.text("require_second_factor", limit=10, one_line=True) == "on"
+    try:
+        await run_in_threadpool(herald.accounts.require_second_factor, required, staff.actor)
+    except ValidationError as error:
+        errors = FormErrors(require_second_factor=error.reason)
+        return await _users_page(request, herald, staff, errors, None, 422)
+    flash(request, f"A second factor is {'now' if required else 'no longer'} required.")
+    return see_other("/staff/users")
+
+
+@router.post("/users/{username}/{step}")
+async def change_account(
+    request: Request, herald: HeraldDep, staff: StaffDep, username: str, step: str
+) -> Response:
+    """One lifecycle step on one account (admins); a mistake shows next to its row."""
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.MANAGE_USERS)
+    if step not in ACCOUNT_STEPS:
+        raise NotFound(f"no step {step[:40]!r} for an account")
+    try:
+        name = parse_username(username)
+    except ValidationError:
+        raise NotFound(f"no user {username[:64]!r}") from None
+    reader = FormReader(await read_form(request))
+    roles = reader.texts("roles", limit=20, max_count=10) if step == "roles" else []
+    accounts, actor = herald.accounts, staff.actor
+    temporary: tuple[str, str] | None = None
+    try:
+        if step == "deactivate":
+            await run_in_threadpool(accounts.deactivate, name, actor)
+        elif step == "reactivate":
+            await run_in_threadpool(accounts.reactivate, name, actor)
+        elif step == "roles":
+            await run_in_threadpool(accounts.set_roles, name, roles, actor)
+        elif step == "reset-password":
+            user, password = await run_in_threadpool(accounts.reset_password, name, actor)
+            temporary = (user.username, password)
+        elif step == "sign-out-everywhere":
+            await run_in_threadpool(accounts.sign_out_everywhere, name, actor)
+        else:
+            await run_in_threadpool(accounts.reset_second_factor, name, actor)
+    except ValidationError as error:
+        return await _users_page(
+            request, herald, staff, None, None, 422, account_errors={name: error.reason}
+        )
+    if temporary is not None:  # shown once, on this page only
+        return await _users_page(request, herald, staff, temporary=temporary)
+    flash(request, f"Account {name} {ACCOUNT_STEPS[step]}.")
+    return see_other("/staff/users")
+
+
 router.include_router(staff_bulletins.router)
+router.include_router(staff_account.router)
