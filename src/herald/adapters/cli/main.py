@@ -8,6 +8,7 @@ from herald import __version__
 from herald.adapters.cli import alerts as alerts_commands
 from herald.adapters.cli import audit as audit_commands
 from herald.adapters.cli import bulletins, csaf, data, formats, keys, serve, site, tokens, users
+from herald.adapters.cli import catalog as catalog_commands
 from herald.adapters.cli import worker as worker_command
 from herald.adapters.cli.errors import HeraldGroup
 
@@ -30,6 +31,7 @@ worker_command.register(app)
 keys.register(app)
 tokens.register(app)
 audit_commands.register(app)
+catalog_commands.register(app)
 
 
 def _version(value: bool) -> None:

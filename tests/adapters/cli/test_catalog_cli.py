@@ -1,0 +1,73 @@
+"""``herald catalog ...``: the catalog changed from the shell, one audited change each,
+with the same rules as the web (``--as`` needs manage_catalog)."""
+
+from __future__ import annotations
+
+from .conftest import Herald, assert_one_line_error
+
+PASSWORD = "correct horse battery staple"
+
+
+def _user(herald: Herald, username: str, role: str) -> None:
+    added = herald(
+        "users",
+        "add",
+        username,
+        "--name",
+        username.title(),
+        "--role",
+        role,
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert added.exit_code == 0, added.stderr
+
+
+def test_a_fixed_release_is_added_from_the_shell_and_audited(herald: Herald) -> None:
+    assert herald("demo").exit_code == 0
+    _user(herald, "carol", "publisher")
+    added = herald(
+        "catalog",
+        "add-release",
+        "xenserver",
+        "8.4",
+        "Normal",
+        "8.4.2026-11-02",
+        "--date",
+        "2026-11-02",
+        "--component",
+        "xen-hypervisor 4.17.5-21",
+        "--as",
+        "carol",
+    )
+    assert added.exit_code == 0, added.stderr
+    assert "release 8.4.2026-11-02 added to xenserver 8.4 / Normal" in added.stdout
+    lifecycle = herald("catalog", "lifecycle", "xenserver", "9", "supported")
+    assert lifecycle.exit_code == 0, lifecycle.stderr
+    assert "is now Supported" in lifecycle.stdout
+
+    shown = herald("catalog", "show", "xenserver").stdout
+    assert "8.4.2026-11-02  2026-11-02" in shown and "9 (Supported)" in shown
+    log = herald("audit", "log", "--subject", "product:xenserver")
+    assert log.exit_code == 0, log.stderr
+    assert "carol catalog.release.add product:xenserver" in log.stdout
+    assert "cli catalog.version.change product:xenserver" in log.stdout
+
+
+def test_bad_input_names_the_argument_and_changes_nothing(herald: Herald) -> None:
+    assert herald("demo").exit_code == 0
+    _user(herald, "alice", "author")
+    before = herald("catalog", "show").stdout
+    cases = [
+        (("add-release", "xenserver", "8.4", "Normal", "x", "--date", "2026-13-01"), "--date"),
+        (("add-release", "xenserver", "9", "Normal", "x", "--date", "2026-11-02"), "channel"),
+        (("add-version", "xenserver", "8.4"), "VERSION"),
+        (("lifecycle", "xenserver", "9", "beta"), "STATE"),
+        (("add-product", "xenserver", "--name", "Again"), "already"),
+        (("add-channel", "nope", "1", "Normal"), "no product 'nope'"),
+        (("lifecycle", "xenserver", "9", "supported", "--as", "alice"), "may not manage catalog"),
+    ]
+    for args, named in cases:
+        result = herald("catalog", *args)
+        assert_one_line_error(result, named)
+    assert herald("catalog", "show").stdout == before
