@@ -10,10 +10,12 @@ from typing import Any
 
 from herald import demo
 from herald.adapters.security import Argon2Hasher
-from herald.bootstrap import Herald, build
+from herald.adapters.source import SourceTextSerializer
+from herald.bootstrap import Herald, SystemClock, build
 from herald.config import Settings
-from herald.services.ports import Clock
-from herald.services.source import SourceItems
+from herald.services.ports import Clock, UnitOfWorkFactory
+from herald.services.recording import Recorder
+from herald.services.source import SourceItems, SourceService
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 """``HERALD_SECRET_KEY`` of the tests (long enough for the settings' check)."""
@@ -51,3 +53,8 @@ def demo_services(settings: Settings, clock: Clock) -> Iterator[Herald]:
     """herald built on ``settings`` (cheap password hashing) with the demo data."""
     with with_demo_data(build(settings, clock=clock, hasher=Argon2Hasher(cheap=True))) as services:
         yield services
+
+
+def source_service(unit_of_work: UnitOfWorkFactory, clock: Clock | None = None) -> SourceService:
+    """A ``SourceService`` on ``unit_of_work`` as ``build`` wires it (no alerts)."""
+    return SourceService(unit_of_work, clock or SystemClock(), Recorder(SourceTextSerializer()))

@@ -120,10 +120,10 @@ def build(
         clock=clock,
         authoring=authoring,
         reading=ReadingService(read),
-        source=SourceService(database.unit_of_work),
+        source=SourceService(database.unit_of_work, clock, authoring.recorder),
         accounts=AccountService(database.unit_of_work, hasher or Argon2Hasher(), clock),
         audit=AuditService(read),
-        csaf_import=CsafImportService(database.unit_of_work, clock, SourceTextSerializer()),
+        csaf_import=CsafImportService(database.unit_of_work, clock, authoring.recorder),
         catalog=CatalogService(database.unit_of_work, clock, SourceTextSerializer()),
         embargo=embargo,
         subscriptions=SubscriptionService(

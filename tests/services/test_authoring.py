@@ -21,8 +21,7 @@ from herald.domain import (
 from herald.services.authoring import AuthoringService
 from herald.services.ports import UnitOfWorkFactory
 from herald.services.reading import ReadingService
-from herald.services.source import SourceService
-from tests.demo_services import demo_items
+from tests.demo_services import demo_items, source_service
 
 NOW = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
 
@@ -34,7 +33,7 @@ class FixedClock:
 
 @pytest.fixture
 def loaded(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    SourceService(uow_factory).import_items(demo_items())
+    source_service(uow_factory).import_items(demo_items())
     return uow_factory
 
 

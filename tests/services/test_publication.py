@@ -22,8 +22,7 @@ from herald.services.actors import Actor
 from herald.services.authoring import AuthoringService
 from herald.services.ports import BulletinQuery
 from herald.services.publication import EmbargoKeeper, PublicationService
-from herald.services.source import SourceService
-from tests.demo_services import demo_items
+from tests.demo_services import demo_items, source_service
 
 MAX_AGE = 0.5
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -85,7 +84,7 @@ def clocks() -> Clocks:
 
 @pytest.fixture
 def here(database: Database, clocks: Clocks) -> Process:
-    SourceService(database.unit_of_work).import_items(demo_items())
+    source_service(database.unit_of_work).import_items(demo_items())
     return Process(database, clocks)
 
 

@@ -152,6 +152,11 @@ class EmergencyStep:
     def open(self) -> bool:
         return self.reviewed_by is None
 
+    def describe_line(self) -> str:
+        """One line for pages and the command line."""
+        taken = self.taken_at.strftime("%Y-%m-%d %H:%M UTC")
+        return f"emergency {self.kind.value} by {self.taken_by} at {taken}: {self.reason}"
+
     def describe(self) -> str:
         """Its state as the audit log keeps it."""
         lines = [

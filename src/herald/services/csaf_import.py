@@ -9,11 +9,10 @@ stores the extended products and the new draft together, or nothing at all.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from herald.domain import workflow
 from herald.domain.accounts import Action
-from herald.domain.audit import AuditEntry
 from herald.domain.bulletin import Bulletin, BulletinContent
 from herald.domain.catalog import Catalog, Product, check_product
 from herald.domain.errors import ValidationError
@@ -21,7 +20,9 @@ from herald.domain.ids import ArticleId
 from herald.domain.publisher import Publisher
 from herald.services._context import require_publisher
 from herald.services.actors import OPERATOR, Actor
-from herald.services.ports import Clock, SourceSerializer, UnitOfWorkFactory
+from herald.services.catalog_audit import audit_product
+from herald.services.ports import Clock, UnitOfWorkFactory
+from herald.services.recording import Recorder
 
 
 @dataclass(frozen=True)
@@ -52,29 +53,44 @@ Plan = Callable[[Catalog, Publisher], DraftImport]
 class CsafImportService:
     """Stores an imported advisory as a draft and its products in the catalog."""
 
-    def __init__(
-        self, unit_of_work: UnitOfWorkFactory, clock: Clock, serializer: SourceSerializer
-    ) -> None:
+    def __init__(self, unit_of_work: UnitOfWorkFactory, clock: Clock, recorder: Recorder) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
-        self._serializer = serializer
+        self._recorder = recorder
 
     def import_draft(self, plan: Plan, actor: Actor = OPERATOR) -> ImportResult:
-        """Plan against the stored catalog and publisher, then store it all or nothing."""
+        """Plan against the stored catalog and publisher, then store it all or nothing.
+
+        The draft's audit entry is ``bulletin.import``; each product it adds or extends
+        gets a ``product.import`` entry, and needs an account that may manage the catalog.
+        """
         actor.require(Action.WRITE_DRAFT)
         with self._unit_of_work() as uow:
             publisher = require_publisher(uow)
             catalog = uow.catalog.load()
             planned = plan(catalog, publisher)
+            now = self._clock.now()
             for product in planned.products:
                 check_product(product)
+                before = next((p for p in catalog.products if p.id == product.id), None)
+                if before == product:
+                    continue
+                actor.require(Action.MANAGE_CATALOG)
                 uow.catalog.save_product(product)
+                audit_product(
+                    uow,
+                    self._recorder.serializer,
+                    actor=actor.name,
+                    action="product.import",
+                    before=before,
+                    after=product,
+                    at=now,
+                )
                 catalog = catalog.with_product(product)
             taken = uow.bulletins.article_ids()
             article_id = planned.article_id
             if article_id is None or article_id in taken:
                 article_id = publisher.article_ids.next_after(taken)
-            now = self._clock.now()
             draft = workflow.new_draft(
                 ArticleId(publisher.article_ids.parse(article_id)),
                 planned.content,
@@ -86,16 +102,8 @@ class CsafImportService:
                 raise ValidationError(
                     "vulnerabilities", "the document names no CVE herald can keep"
                 )
-            uow.bulletins.add(draft)
-            uow.audit.append(
-                AuditEntry(
-                    at=now,
-                    actor=actor.name,
-                    action="bulletin.import",
-                    subject=f"bulletin:{draft.article_id}",
-                    before=None,
-                    after=self._serializer.bulletin(draft),
-                )
-            )
+            if actor.is_staff:
+                draft = replace(draft, created_by=actor.name)
+            self._recorder.store(uow, actor, "bulletin.import", None, draft, now)
             uow.commit()
         return ImportResult(draft, tuple(p.id for p in planned.products), planned.report)

@@ -60,3 +60,22 @@ def assert_one_line_error(result: Result, *parts: str, exit_code: int | None = N
     assert "Traceback" not in result.stderr
     for part in parts:
         assert part in lines[0], lines[0]
+
+
+STAFF_PASSWORD = "a long enough secret"
+
+
+def add_staff(herald: Herald, username: str, *roles: str) -> None:
+    """Create a staff account with ``herald users add`` (password ``STAFF_PASSWORD``)."""
+    role_args = [arg for role in roles for arg in ("--role", role)]
+    result = herald(
+        "users",
+        "add",
+        username,
+        "--name",
+        username.title(),
+        *role_args,
+        "--password-stdin",
+        stdin=STAFF_PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.cli.conftest import Herald, assert_one_line_error
+from tests.adapters.cli.conftest import Herald, add_staff, assert_one_line_error
 
 pytestmark = pytest.mark.usefixtures("database_url")
 
@@ -23,8 +23,16 @@ def test_subscribe_publish_and_deliver_to_the_maildir(herald: Herald, tmp_path: 
     listed = herald("alerts", "list").stdout
     assert "alice@example.com" in listed and "partners" in listed
 
-    withdrawn = herald("bulletin", "withdraw", "CTX696397", "--summary", "Withdrawn: test")
-    assert withdrawn.exit_code == 0, withdrawn.stderr
+    add_staff(herald, "pat", "publisher")
+    add_staff(herald, "bob", "reviewer")
+    withdrawn = herald(
+        "bulletin", "withdraw", "CTX696397", "--summary", "Withdrawn: test", "--as", "pat"
+    )
+    assert "waiting for a second person" in withdrawn.stdout, withdrawn.stderr
+    assert herald("worker", "--once").exit_code == 0
+    assert not list(mailbox.Maildir(tmp_path / "var" / "mail", create=True))
+    approved = herald("bulletin", "approve-change", "CTX696397", "--as", "bob")
+    assert approved.exit_code == 0, approved.stderr
     worked = herald("worker", "--once")
     assert worked.exit_code == 0, worked.stderr
     assert "2 deliveries handled" in worked.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.cli.conftest import Herald, Result, assert_one_line_error
+from tests.adapters.cli.conftest import Herald, Result, add_staff, assert_one_line_error
 from tests.adapters.cli.test_commands import DRAFT
 
 
@@ -71,11 +71,13 @@ def test_a_duplicate_article_id_is_refused(herald: Herald, tmp_path: Path) -> No
 
 def test_unknown_ids_exit_3(herald: Herald) -> None:
     herald("demo")
+    add_staff(herald, "root", "admin")
     for args in (
         ("bulletin", "show", "CTX000001"),
-        ("bulletin", "publish", "CTX000001"),
+        ("bulletin", "publish", "CTX000001", "--as", "root"),
         ("render", "CTX000001"),
-        ("bulletin", "withdraw", "CTX000001", "--summary", "x"),
+        ("bulletin", "withdraw", "CTX000001", "--summary", "x", "--as", "root"),
+        ("bulletin", "approve-change", "CTX000001", "--as", "root"),
     ):
         _assert_one_line(herald(*args), 3, "CTX000001")
 
@@ -86,21 +88,28 @@ def test_rule_breaks_name_the_field_and_change_nothing(herald: Herald, tmp_path:
         DRAFT.replace("cves:\n  - CVE-2026-5000\n", ""), encoding="utf-8"
     )
     assert herald("import", str(tmp_path / "d.yaml")).exit_code == 0
-    _assert_one_line(herald("bulletin", "publish", "CTX700001"), 2, "cves:", "at least one CVE")
-    assert "draft" in herald("bulletin", "show", "CTX700001").stdout
-    _assert_one_line(herald("bulletin", "publish", "CTX696397"), 2, "already published")
+    add_staff(herald, "root", "admin")
+    root = ("--as", "root")
     _assert_one_line(
-        herald("bulletin", "amend", "CTX696397", "--summary", "Nothing changed"),
+        herald("bulletin", "publish", "CTX700001", *root, "--emergency", "zero-day"),
+        2,
+        "cves:",
+        "at least one CVE",
+    )
+    assert "draft" in herald("bulletin", "show", "CTX700001").stdout
+    _assert_one_line(herald("bulletin", "publish", "CTX696397", *root), 2, "already published")
+    _assert_one_line(
+        herald("bulletin", "amend", "CTX696397", "--summary", "Nothing changed", *root),
         2,
         "changes nothing",
     )
     _assert_one_line(
-        herald("bulletin", "amend", "CTX696397", "--add-cve", "CVE-1", "--summary", "x"),
+        herald("bulletin", "amend", "CTX696397", "--add-cve", "CVE-1", "--summary", "x", *root),
         2,
         "--add-cve",
     )
     _assert_one_line(
-        herald("bulletin", "amend", "CTX696397", "--severity", "Severe", "--summary", "x"),
+        herald("bulletin", "amend", "CTX696397", "--severity", "Severe", "--summary", "x", *root),
         2,
         "severity",
     )

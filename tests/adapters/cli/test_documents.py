@@ -23,6 +23,7 @@ from herald.config import Settings
 from herald.domain import Status
 from herald.domain.errors import HeraldError
 from herald.services.csaf_import import CsafImportService
+from herald.services.recording import Recorder
 from herald.services.source import SourceItems
 from tests.adapters.formats.test_csaf_schemas import EXAMPLES, csaf_errors, cve_errors, osv_errors
 
@@ -135,7 +136,7 @@ def test_each_example_imports_with_a_report_or_fails_cleanly(
     services: Services, path: Path
 ) -> None:
     importer = CsafImportService(
-        services.database.unit_of_work, services.clock, SourceTextSerializer()
+        services.database.unit_of_work, services.clock, Recorder(SourceTextSerializer())
     )
     document = read_document(path)
     before = services.source.export_items()

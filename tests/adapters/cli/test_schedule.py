@@ -26,6 +26,7 @@ def _approved(database_url: str, tmp_path: Path) -> str:
     )
     try:
         reviewer = services.accounts.add_user("bob", "Bob", ["reviewer"], "a long enough secret")
+        services.accounts.add_user("pat", "Pat", ["publisher"], "a long enough secret")
         draft = services.authoring.create_draft(demo.reference_content())
         services.authoring.submit(draft.article_id)
         services.authoring.approve(draft.article_id, Actor.staff(reviewer))
@@ -37,12 +38,14 @@ def _approved(database_url: str, tmp_path: Path) -> str:
 def test_schedule_and_unschedule(herald: Herald, database_url: str, tmp_path: Path) -> None:
     assert herald("demo").exit_code == 0
     article = _approved(database_url, tmp_path)
-    scheduled = herald("bulletin", "schedule", article, "--at", "2099-01-02T03:04+02:00")
+    scheduled = herald(
+        "bulletin", "schedule", article, "--at", "2099-01-02T03:04+02:00", "--as", "pat"
+    )
     assert scheduled.exit_code == 0, scheduled.stderr
     assert scheduled.stdout.strip() == f"{article} scheduled for 2099-01-02T01:04:00+00:00"
     listing = herald("bulletin", "list", "--status", "scheduled")
     assert article in listing.stdout
-    unscheduled = herald("bulletin", "unschedule", article)
+    unscheduled = herald("bulletin", "unschedule", article, "--as", "pat")
     assert unscheduled.exit_code == 0, unscheduled.stderr
     assert herald("bulletin", "list", "--status", Status.APPROVED.value).stdout.count(article) == 1
 
@@ -60,7 +63,7 @@ def test_schedule_refuses_a_bad_instant(
 ) -> None:
     herald("demo")
     article = _approved(database_url, tmp_path)
-    result = herald("bulletin", "schedule", article, "--at", at)
+    result = herald("bulletin", "schedule", article, "--at", at, "--as", "pat")
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("herald: error: ")

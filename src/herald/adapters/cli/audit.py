@@ -1,4 +1,4 @@
-"""``herald audit verify``: checks the audit log's hash chain.
+"""``herald audit log`` lists the audit log; ``herald audit verify`` checks its hash chain.
 
 Exit 0 when every entry matches its hash and links to the one before it (and a noted
 hash, when given, is still in the log); exit 1 naming the first bad entry otherwise.
@@ -15,8 +15,9 @@ import typer
 from herald.adapters.cli.context import herald_app
 from herald.adapters.cli.errors import fail
 from herald.domain.audit_chain import ChainBroken, ChainIntact, ChainReport, parse_chain_hash
+from herald.services.actors import OPERATOR
 
-audit_app = typer.Typer(help="The audit log's integrity.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log: its entries and its integrity.", no_args_is_help=True)
 
 
 class VerifyFormat(StrEnum):
@@ -26,6 +27,22 @@ class VerifyFormat(StrEnum):
 
 def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("log")
+def log(
+    subject: Annotated[
+        str | None,
+        typer.Option(help="Only entries about this subject, e.g. bulletin:CTX696397."),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first.")] = 20,
+) -> None:
+    """List the newest audit entries: when, who, what, about what."""
+    with herald_app() as herald:
+        shown = herald.audit.page(OPERATOR, subject=subject, size=limit)
+    for entry in shown.entries:
+        at = entry.at.strftime("%Y-%m-%d %H:%M:%S")
+        typer.echo(f"#{entry.id} {at} {entry.actor} {entry.action} {entry.subject}")
 
 
 @audit_app.command("verify")

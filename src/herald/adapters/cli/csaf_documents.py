@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from herald.adapters.cli.acting import AsOption, acting
 from herald.adapters.cli.context import herald_app
 from herald.adapters.cli.csaf import csaf_app
 from herald.adapters.cli.formats import public_bulletin
@@ -58,6 +59,7 @@ def import_(
             "the failures head the report.",
         ),
     ] = False,
+    as_user: AsOption = None,
 ) -> None:
     """Turn another vendor's CSAF advisory into a draft bulletin plus catalog entries.
 
@@ -71,7 +73,8 @@ def import_(
         result = herald.csaf_import.import_draft(
             lambda catalog, publisher: plan_import(
                 source.document, catalog, publisher, validation=source.report_lines()
-            )
+            ),
+            acting(herald, as_user, required=False),
         )
     draft = result.draft
     typer.echo(

@@ -10,9 +10,11 @@ from rich.console import Console
 from rich.tree import Tree
 
 from herald import demo as demo_data
+from herald.adapters.cli.acting import AsOption, acting
 from herald.adapters.cli.context import herald_app
 from herald.adapters.source import load_paths, write_bundle
-from herald.services.source import SourceItems
+from herald.domain.errors import ValidationError
+from herald.services.source import ImportOptions, ImportReport, SourceItems
 
 
 def register(app: typer.Typer) -> None:
@@ -48,13 +50,67 @@ def import_(
     paths: Annotated[
         list[Path], typer.Argument(help="YAML files or folders of them (searched recursively).")
     ],
+    amend: Annotated[
+        bool,
+        typer.Option(
+            "--amend",
+            help="Changes to published bulletins become amendments (or withdrawals), "
+            "under the review policy; without it they are refused.",
+        ),
+    ] = False,
+    summary: Annotated[
+        str | None,
+        typer.Option(help="With --amend: the change-log entry (else the one the file adds)."),
+    ] = None,
+    emergency: Annotated[
+        str | None,
+        typer.Option(
+            "--emergency",
+            metavar="REASON",
+            help="With --amend, admins: amend without a second person, saying why.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show what would change, field by field; store nothing."),
+    ] = False,
+    as_user: AsOption = None,
 ) -> None:
-    """Import a publisher, products and bulletins from YAML source files, all or nothing."""
+    """Import a publisher, products and bulletins from YAML source files, all or nothing.
+
+    Every change is audited. A published bulletin changes only with --amend.
+    """
+    if (summary is not None or emergency is not None) and not amend:
+        raise ValidationError("--amend", "--summary and --emergency go with --amend")
     bundle = load_paths(paths)
+    options = ImportOptions(amend=amend, summary=summary, emergency=emergency, dry_run=dry_run)
     with herald_app() as herald:
-        report = herald.source.import_items(bundle.items, bundle.locate)
+        actor = acting(herald, as_user, required=False)
+        report = herald.source.import_items(
+            bundle.items, bundle.locate, actor=actor, options=options
+        )
+    print_report(report)
+
+
+def print_report(report: ImportReport) -> None:
+    """Each changed item (with its diff on a dry run), then the counts."""
+    would = "would be " if report.dry_run else ""
+    for item in report.items:
+        if item.outcome == "unchanged":
+            continue
+        fields = f": {', '.join(item.fields)}" if item.fields else ""
+        urgent = " (emergency path: waits for a review after the fact)" if item.emergency else ""
+        outcome = (
+            "proposed (waits for a second person)" if item.outcome == "proposed" else item.outcome
+        )
+        typer.echo(f"{item.key} {would}{outcome}{fields}{urgent}")
+        if report.dry_run:
+            for line in item.diff.splitlines():
+                typer.echo(f"    {line}")
+    proposed = f", {len(report.proposed)} proposed" if report.proposed else ""
+    verb = "dry run, nothing stored" if report.dry_run else "imported"
     typer.echo(
-        f"imported: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{verb}: {len(report.created)} created, {len(report.updated)} updated{proposed}, "
         f"{len(report.unchanged)} unchanged"
     )
 
