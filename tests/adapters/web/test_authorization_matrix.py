@@ -40,6 +40,7 @@ from starlette.routing import Mount
 import herald.demo as demo
 from herald.adapters.storage.tables import Base
 from herald.bootstrap import Herald
+from herald.domain import totp
 from herald.domain.accounts import Action, Role, User
 from herald.domain.alerts import (
     AlertFilter,
@@ -57,6 +58,7 @@ from .test_alerts_support import inbox_of, link, run_worker
 from .test_api import content
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "authorization.md"
+NEW_PASSWORD = "a passphrase of their own"
 
 
 class Kind(StrEnum):
@@ -186,10 +188,43 @@ ACCESS: dict[str, tuple[Case, ...]] = {
         public("/staff/sign-in", form={"username": "alice", "password": PASSWORD}),
     ),
     "POST /staff/sign-out": (public("/staff/sign-out"),),
+    # the sign-in steps after the password: only a sign-in half done; else to /staff/sign-in
+    "GET /staff/sign-in/code": (public("/staff/sign-in/code"),),
+    "POST /staff/sign-in/code": (public("/staff/sign-in/code", form={"code": "123456"}),),
+    "GET /staff/sign-in/password": (public("/staff/sign-in/password"),),
+    "POST /staff/sign-in/password": (
+        public(
+            "/staff/sign-in/password",
+            form={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+        ),
+    ),
+    "GET /staff/sign-in/enroll": (public("/staff/sign-in/enroll"),),
+    "POST /staff/sign-in/enroll": (public("/staff/sign-in/enroll"),),
+    "POST /staff/sign-in/enroll/confirm": (
+        public("/staff/sign-in/enroll/confirm", form={"code": "123456"}),
+    ),
     # staff: every member
     "GET /staff/": (for_staff("/staff/"),),
     "GET /staff/bulletins/{article_id}": (for_staff("/staff/bulletins/{draft}"),),
     "POST /staff/preview": (for_staff("/staff/preview", None, bulletin_form(), changes=False),),
+    # staff: one's own account
+    "GET /staff/account": (for_staff("/staff/account"),),
+    "POST /staff/account/password": (
+        for_staff(
+            "/staff/account/password",
+            None,
+            {
+                "current_password": PASSWORD,
+                "new_password": NEW_PASSWORD,
+                "confirm_password": NEW_PASSWORD,
+            },
+        ),
+    ),
+    "POST /staff/account/second-factor": (for_staff("/staff/account/second-factor"),),
+    "POST /staff/account/second-factor/confirm": (
+        # alice and root have an enrollment under way (World.enroll_code is its code)
+        for_staff("/staff/account/second-factor/confirm", None, {"code": "{enroll_code}"}),
+    ),
     # staff: drafts
     "GET /staff/bulletins/new": (for_staff("/staff/bulletins/new", Action.WRITE_DRAFT),),
     "POST /staff/bulletins/new": (
@@ -369,6 +404,19 @@ ACCESS: dict[str, tuple[Case, ...]] = {
             },
         ),
     ),
+    "POST /staff/users/policy": (
+        # turning off what is off: the page answers, nothing changes (an admin turning it
+        # on needs a second factor of their own first: tests/adapters/web/test_staff_accounts)
+        for_staff("/staff/users/policy", Action.MANAGE_USERS, changes=False),
+    ),
+    "POST /staff/users/{username}/{step}": (
+        for_staff("/staff/users/gus/deactivate", Action.MANAGE_USERS),
+        for_staff("/staff/users/hal/reactivate", Action.MANAGE_USERS),
+        for_staff("/staff/users/gus/roles", Action.MANAGE_USERS, {"roles": ["reviewer"]}),
+        for_staff("/staff/users/gus/reset-password", Action.MANAGE_USERS),
+        for_staff("/staff/users/gus/sign-out-everywhere", Action.MANAGE_USERS),
+        for_staff("/staff/users/gus/reset-second-factor", Action.MANAGE_USERS),
+    ),
     "GET /staff/audit": (for_staff("/staff/audit", Action.READ_AUDIT),),
 }
 """Every route of the app, and who may use it (``docs/authorization.md`` shows it)."""
@@ -445,6 +493,8 @@ class World:
     tomorrow: str
     group: str = "partners"
     token_name: str = "siem"
+    enroll_code: str = ""
+    """The current code of the second factor alice and root are enrolling."""
 
     def path(self, case: Case) -> str:
         return case.path.format(**vars(self))
@@ -491,6 +541,7 @@ def world(herald: Herald, staff: dict[str, str], clock: MovableClock) -> World:
         "http://127.0.0.1:9/siem", AlertFilter(), None, Actor("token:siem")
     )
     herald.api_tokens.own_webhook(token, api_webhook.id)
+    enroll_code = _accounts(herald, clock)
     return World(
         draft=draft,
         in_review=in_review.article_id,
@@ -502,7 +553,30 @@ def world(herald: Herald, staff: dict[str, str], clock: MovableClock) -> World:
         api_token=secret,
         api_webhook=api_webhook.id,
         tomorrow=local_input(clock.now() + timedelta(days=1)),
+        enroll_code=enroll_code,
     )
+
+
+ENROLLING = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def _accounts(herald: Herald, clock: MovableClock) -> str:
+    """gus (author, with a second factor) and hal (deactivated) for the admins' steps;
+    alice and root enrolling the secret ``ENROLLING``. Returns its current code."""
+    accounts = herald.accounts
+    accounts.add_user("gus", "Gus Author", ["author"], PASSWORD)
+    secret = accounts.start_second_factor("gus").totp_pending_secret
+    assert secret is not None
+    accounts.confirm_second_factor("gus", totp.totp(totp.secret_bytes(secret), clock.now()))
+    accounts.add_user("hal", "Hal Gone", ["author"], PASSWORD)
+    accounts.deactivate("hal")
+    with herald.database.unit_of_work() as uow:
+        for name in ("alice", "root"):
+            user = uow.users.find(name)
+            assert user is not None
+            uow.users.update(replace(user, totp_pending_secret=ENROLLING))
+        uow.commit()
+    return totp.totp(totp.secret_bytes(ENROLLING), clock.now())
 
 
 def state(herald: Herald) -> dict[str, list[str]]:
