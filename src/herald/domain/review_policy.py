@@ -173,7 +173,7 @@ class EmergencyStep:
         return "\n".join(lines) + "\n"
 
 
-def parse_reason(text: str | None, field: str = "reason") -> str:
+def parse_reason(text: str | None, field: str = "emergency") -> str:
     """The stated reason of an emergency step: one line, not empty."""
     reason = (text or "").strip()
     if not reason:

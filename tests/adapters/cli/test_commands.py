@@ -49,7 +49,7 @@ def test_list_show_and_catalog(herald: Herald) -> None:
     shown = herald("bulletin", "show", "CTX696397").stdout
     assert "2026-03-24 Initial Publication" in shown
     assert "xenserver 8.4 / Normal: fixed in 8.4.2026-03-24" in shown
-    catalog = herald("catalog").stdout
+    catalog = herald("catalog", "show").stdout
     assert "XenServer 9: Public Preview" in catalog
     assert "Early Access: 8.4.2026-03-19" in catalog
 

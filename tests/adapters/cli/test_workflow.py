@@ -148,7 +148,7 @@ def test_the_emergency_path_needs_an_admin_and_a_reason_and_is_reviewed_after(
     )
     assert_one_line_error(
         herald("bulletin", "publish", "CTX700001", "--as", "root", "--emergency", " "),
-        "--emergency",
+        "emergency: state why",
         exit_code=2,
     )
     assert _status(herald, "CTX700001").startswith("status: draft")

@@ -336,14 +336,14 @@ def test_an_admin_issues_a_token_shown_once_and_revokes_it(
     herald: Herald, app: FastAPI, staff: dict[str, str]
 ) -> None:
     root = signed_in(app, staff["admin"])
-    issued = root.post("/staff/alerts/tokens", {"name": "siem"})
+    issued = root.post("/staff/alerts/tokens", {"name": "siem", "scopes": "webhooks:own"})
     assert issued.status_code == 200
     assert issued.headers["cache-control"] == "no-store"
     token = _secret(issued.text)
     assert token not in root.get("/staff/alerts/tokens").text
     assert herald.api_tokens.authenticate(token) is not None
 
-    taken = root.post("/staff/alerts/tokens", {"name": "siem"})
+    taken = root.post("/staff/alerts/tokens", {"name": "siem", "scopes": "webhooks:own"})
     assert taken.status_code == 422
     assert "name" in errors_on(taken.text)
 

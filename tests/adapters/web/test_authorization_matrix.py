@@ -268,6 +268,27 @@ ACCESS: dict[str, tuple[Case, ...]] = {
             "/staff/bulletins/{published}/withdraw", Action.PUBLISH, {"summary": "Not affected"}
         ),
     ),
+    # staff: the second person (changes waiting, emergency steps) and the review policy
+    "POST /staff/bulletins/{article_id}/approve-change": (
+        for_staff("/staff/bulletins/{proposed}/approve-change", Action.REVIEW),
+    ),
+    "POST /staff/bulletins/{article_id}/discard-change": (
+        for_staff("/staff/bulletins/{proposed}/discard-change", Action.REVIEW),
+    ),
+    "POST /staff/bulletins/{article_id}/review-emergency": (
+        for_staff("/staff/bulletins/{emergency}/review-emergency", Action.REVIEW),
+    ),
+    "POST /staff/bulletins/{article_id}/emergency-publish": (
+        for_staff(
+            "/staff/bulletins/{draft}/emergency-publish",
+            Action.EMERGENCY,
+            {"emergency": "Exploited in the wild; already public"},
+        ),
+    ),
+    "GET /staff/settings": (for_staff("/staff/settings", Action.MANAGE_SETTINGS),),
+    "POST /staff/settings/review-policy": (
+        for_staff("/staff/settings/review-policy", Action.MANAGE_SETTINGS, {"amendments": "every"}),
+    ),
     # staff: alerts (publishers)
     "GET /staff/alerts/": (for_staff("/staff/alerts/", Action.PUBLISH),),
     "GET /staff/alerts/groups": (for_staff("/staff/alerts/groups", Action.PUBLISH),),
@@ -491,6 +512,10 @@ class World:
     api_webhook: int
     """A webhook ``siem`` made through the API."""
     tomorrow: str
+    proposed: str
+    """Published; pat (a publisher) proposed a material amendment that waits."""
+    emergency: str
+    """Published by dave (an admin) on the emergency path, not yet reviewed."""
     group: str = "partners"
     token_name: str = "siem"
     enroll_code: str = ""
@@ -542,6 +567,7 @@ def world(herald: Herald, staff: dict[str, str], clock: MovableClock) -> World:
     )
     herald.api_tokens.own_webhook(token, api_webhook.id)
     enroll_code = _accounts(herald, clock)
+    proposed, emergency = _second_person(herald, alice, bob, carol)
     return World(
         draft=draft,
         in_review=in_review.article_id,
@@ -554,7 +580,26 @@ def world(herald: Herald, staff: dict[str, str], clock: MovableClock) -> World:
         api_webhook=api_webhook.id,
         tomorrow=local_input(clock.now() + timedelta(days=1)),
         enroll_code=enroll_code,
+        proposed=proposed,
+        emergency=emergency,
     )
+
+
+def _second_person(herald: Herald, alice: Actor, bob: Actor, carol: Actor) -> tuple[str, str]:
+    """A published bulletin with pat's material amendment waiting, and one dave (an
+    admin) published on the emergency path; their article ids."""
+    authoring = herald.authoring
+    herald.accounts.add_user("pat", "Pat Publisher", ["publisher"], PASSWORD)
+    proposed = authoring.create_draft(content(5), actor=alice).article_id
+    authoring.submit(proposed, alice)
+    authoring.approve(proposed, bob)
+    published = authoring.publish(proposed, actor=carol)
+    raised = replace(published.content(), severity="Critical")
+    outcome = authoring.amend(proposed, raised, "Severity raised", actor=_actor(herald, "pat"))
+    assert outcome.proposal is not None
+    emergency = authoring.create_draft(content(6), actor=alice).article_id
+    authoring.publish(emergency, actor=_actor(herald, "dave"), emergency="Already public")
+    return proposed, emergency
 
 
 ENROLLING = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -152,6 +152,8 @@ def test_an_amendment_needs_a_summary(app: FastAPI, herald: Herald, staff: dict[
         f"/staff/bulletins/{REFERENCE}/amend", {**changed, "summary": "Raised the severity"}
     )
     assert done.status_code == 303
+    assert herald.reading.bulletin(REFERENCE).revision == 1  # material: waits for bob
+    assert signed_in(app, "bob").post(f"/staff/bulletins/{REFERENCE}/approve-change").is_redirect
     amended = herald.reading.bulletin(REFERENCE)
     assert amended.revision == 2
     assert amended.severity == "High"
@@ -175,6 +177,8 @@ def test_withdrawing_needs_a_reason(app: FastAPI, herald: Herald, staff: dict[st
         f"/staff/bulletins/{REFERENCE}/withdraw", {"summary": "Withdrawn: not affected"}
     )
     assert done.status_code == 303
+    assert herald.reading.bulletin(REFERENCE).status is Status.PUBLISHED  # waits for bob
+    assert signed_in(app, "bob").post(f"/staff/bulletins/{REFERENCE}/approve-change").is_redirect
     withdrawn = herald.reading.bulletin(REFERENCE)
     assert withdrawn.status is Status.WITHDRAWN
     assert withdrawn.changelog[-1].summary == "Withdrawn: not affected"

@@ -289,10 +289,10 @@ async def preview(request: Request, herald: HeraldDep, staff: StaffDep) -> Respo
 async def show(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
     if staff is None:
         return sign_in_first(request)
-    return await _bulletin_page(request, herald, staff, article_id)
+    return await bulletin_page(request, herald, staff, article_id)
 
 
-async def _bulletin_page(
+async def bulletin_page(
     request: Request,
     herald: Herald,
     staff: Staff,
@@ -304,6 +304,8 @@ async def _bulletin_page(
 ) -> Response:
     bulletin = await _bulletin(herald, article_id)
     catalog, publisher = await _catalog(herald)
+    proposal = await run_in_threadpool(herald.authoring.proposal, bulletin.article_id)
+    emergencies = await run_in_threadpool(herald.authoring.open_emergencies, bulletin.article_id)
     rendered, problem = None, None
     try:
         rendered = preview_html(bulletin, catalog, publisher)
@@ -315,6 +317,9 @@ async def _bulletin_page(
         staff,
         {
             "bulletin": bulletin,
+            "proposal": proposal,
+            "emergencies": emergencies,
+            "policy_hint": await run_in_threadpool(_policy_hint, herald),
             "preview": rendered,
             "preview_problem": problem,
             "errors": errors or {},
@@ -323,6 +328,11 @@ async def _bulletin_page(
         },
         status=status,
     )
+
+
+def _policy_hint(herald: Herald) -> str:
+    policy = herald.authoring.review_policy()
+    return f"Review policy: {policy.amendments.description}"
 
 
 Step = Callable[[Herald, str, Staff], Bulletin]
@@ -349,7 +359,7 @@ async def schedule(
     typed = {"release_at": reader.text("release_at", limit=40, one_line=True)}
     release_at = read_release_at(reader)
     if release_at is None:
-        return await _bulletin_page(
+        return await bulletin_page(
             request, herald, staff, article_id, reader.errors, status=422, typed=typed
         )
     try:
@@ -358,7 +368,7 @@ async def schedule(
         )
     except ValidationError as error:
         reader.errors.add_error(error)
-        return await _bulletin_page(
+        return await bulletin_page(
             request, herald, staff, article_id, reader.errors, status=422, typed=typed
         )
     assert done.release_at is not None
@@ -375,22 +385,26 @@ async def withdraw(
         return sign_in_first(request)
     reader = FormReader(await read_form(request))
     summary = reader.text("summary", limit=SUMMARY_LIMIT, one_line=True, label="the summary")
-    typed = {"summary": summary}
+    emergency = reader.text("emergency", limit=SUMMARY_LIMIT, one_line=True, label="the reason")
+    typed = {"summary": summary, "emergency": emergency}
     if not summary.strip() and "summary" not in reader.errors:
         reader.errors.add("summary", "say why the bulletin is withdrawn; it goes in the change log")
     if reader.errors:
-        return await _bulletin_page(
+        return await bulletin_page(
             request, herald, staff, article_id, reader.errors, status=422, typed=typed
         )
     try:
         done = await run_in_threadpool(
             lambda: herald.authoring.withdraw(
-                checked_article_id(article_id), summary.strip(), actor=staff.actor
+                checked_article_id(article_id),
+                summary.strip(),
+                actor=staff.actor,
+                emergency=emergency.strip() or None,
             )
         )
     except ValidationError as error:
         reader.errors.add_error(error)
-        return await _bulletin_page(
+        return await bulletin_page(
             request, herald, staff, article_id, reader.errors, status=422, typed=typed
         )
     flash(request, change_message(done, "withdrawn"))
@@ -408,7 +422,7 @@ async def delete(request: Request, article_id: str, herald: HeraldDep, staff: St
     except ValidationError as error:
         errors = FormErrors()
         errors.add("action", error.message)
-        return await _bulletin_page(request, herald, staff, article_id, errors, status=422)
+        return await bulletin_page(request, herald, staff, article_id, errors, status=422)
     flash(request, f"{article_id} deleted.")
     return see_other("/staff/")
 
@@ -428,7 +442,7 @@ async def take_step(
     except ValidationError as error:
         errors = FormErrors()
         errors.add("action", error.message)
-        return await _bulletin_page(request, herald, staff, article_id, errors, status=422)
+        return await bulletin_page(request, herald, staff, article_id, errors, status=422)
     flash(request, f"{changed.article_id} {done}.")
     return see_other(article_path(changed.article_id))
 

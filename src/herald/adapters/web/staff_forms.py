@@ -60,7 +60,9 @@ def form_field(domain_field: str) -> str:
         return "summary"
     if head in {"title", "severity", "cves", "cvss", "problem", "affected", "fixes", "release_at"}:
         return head
-    if head in {"article_id", "username", "display_name", "password", "roles"}:
+    if head == "amendments":
+        return head
+    if head in {"article_id", "username", "display_name", "password", "roles", "emergency"}:
         return head
     return "form"
 
@@ -163,6 +165,8 @@ class BulletinFormValues:
     """Override text by section kind value."""
     summary: str = ""
     """The change-log entry (amend only)."""
+    emergency: str = ""
+    """An admin's reason to amend without a second person (amend only; usually empty)."""
 
     @classmethod
     def of(cls, bulletin: Bulletin) -> BulletinFormValues:
@@ -258,6 +262,9 @@ def read_bulletin_form(
     if amending:
         values.summary = reader.text(
             "summary", limit=SUMMARY_LIMIT, one_line=True, label="the summary"
+        ).strip()
+        values.emergency = reader.text(
+            "emergency", limit=SUMMARY_LIMIT, one_line=True, label="the reason"
         ).strip()
 
     title = values.title.strip()

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web import staff_account, staff_audit, staff_bulletins
+from herald.adapters.web import staff_account, staff_audit, staff_bulletins, staff_review
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.errors import status_of
 from herald.adapters.web.staff_forms import FormErrors, FormReader
@@ -106,7 +106,17 @@ async def dashboard(request: Request, herald: HeraldDep, staff: StaffDep) -> Res
     if staff is None:
         return sign_in_first(request)
     bulletins = list(await run_in_threadpool(herald.reading.bulletins))
-    return page(request, "dashboard.html", staff, {"groups": staff_bulletins.grouped(bulletins)})
+    proposals, emergencies = await run_in_threadpool(herald.authoring.waiting)
+    return page(
+        request,
+        "dashboard.html",
+        staff,
+        {
+            "groups": staff_bulletins.grouped(bulletins),
+            "proposals": proposals,
+            "emergencies": emergencies,
+        },
+    )
 
 
 # --- audit log ---------------------------------------------------------------------------
@@ -271,5 +281,6 @@ async def change_account(
     return see_other("/staff/users")
 
 
+router.include_router(staff_review.router)  # before the bulletins' /{step} catch-all
 router.include_router(staff_bulletins.router)
 router.include_router(staff_account.router)

@@ -1,0 +1,157 @@
+"""Staff routes for the second person: changes waiting for approval, emergency steps,
+and the review policy (the admin's settings page).
+
+The services decide who may (``AuthoringService.approve_change`` and friends): nobody
+approves their own change or reviews their own emergency step.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.staff_bulletins import bulletin_page
+from herald.adapters.web.staff_forms import SUMMARY_LIMIT, FormErrors, FormReader
+from herald.adapters.web.staff_pages import (
+    article_path,
+    checked_article_id,
+    page,
+    see_other,
+    sign_in_first,
+)
+from herald.adapters.web.staff_session import StaffDep, flash, protect, read_form
+from herald.domain.accounts import Action
+from herald.domain.errors import ValidationError
+from herald.domain.review_policy import AmendmentReview, ReviewPolicy, parse_amendment_review
+
+router = APIRouter(dependencies=[Depends(protect)])
+
+
+@router.post("/bulletins/{article_id}/approve-change")
+async def approve_change(
+    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    checked = checked_article_id(article_id)
+    try:
+        done = await run_in_threadpool(herald.authoring.approve_change, checked, staff.actor)
+    except ValidationError as error:
+        return await _refused(request, herald, staff, checked, error)
+    flash(request, f"{done.article_id} changed (revision {done.revision}).")
+    return see_other(article_path(done.article_id))
+
+
+@router.post("/bulletins/{article_id}/discard-change")
+async def discard_change(
+    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    checked = checked_article_id(article_id)
+    proposal = await run_in_threadpool(herald.authoring.discard_change, checked, staff.actor)
+    flash(request, f"{checked}: discarded the {proposal.describe()}.")
+    return see_other(article_path(checked))
+
+
+@router.post("/bulletins/{article_id}/review-emergency")
+async def review_emergency(
+    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    checked = checked_article_id(article_id)
+    try:
+        steps = await run_in_threadpool(herald.authoring.review_emergency, checked, staff.actor)
+    except ValidationError as error:
+        return await _refused(request, herald, staff, checked, error)
+    taken = ", ".join(f"the emergency {s.kind.value} by {s.taken_by}" for s in steps)
+    flash(request, f"{checked}: reviewed {taken}.")
+    return see_other(article_path(checked))
+
+
+@router.post("/bulletins/{article_id}/emergency-publish")
+async def emergency_publish(
+    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    checked = checked_article_id(article_id)
+    reader = FormReader(await read_form(request))
+    reason = reader.text("emergency", limit=SUMMARY_LIMIT, one_line=True, label="the reason")
+    typed = {"emergency": reason}
+    if not reader.errors:
+        try:
+            done = await run_in_threadpool(
+                lambda: herald.authoring.publish(checked, actor=staff.actor, emergency=reason)
+            )
+        except ValidationError as error:
+            reader.errors.add_error(error)
+        else:
+            flash(
+                request,
+                f"{done.article_id} published on the emergency path; "
+                "it waits for a review after the fact.",
+            )
+            return see_other(article_path(done.article_id))
+    return await bulletin_page(
+        request, herald, staff, checked, reader.errors, status=422, typed=typed
+    )
+
+
+async def _refused(
+    request: Request, herald: HeraldDep, staff: StaffDep, article_id: str, error: ValidationError
+) -> Response:
+    assert staff is not None
+    errors = FormErrors()
+    errors.add("action", error.message)
+    return await bulletin_page(request, herald, staff, article_id, errors, status=422)
+
+
+# --- the admin's settings -----------------------------------------------------------------
+
+
+@router.get("/settings")
+async def settings(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.MANAGE_SETTINGS)
+    policy = await run_in_threadpool(herald.authoring.review_policy)
+    return _settings_page(request, staff, policy)
+
+
+@router.post("/settings/review-policy")
+async def save_review_policy(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+    if staff is None:
+        return sign_in_first(request)
+    staff.actor.require(Action.MANAGE_SETTINGS)
+    reader = FormReader(await read_form(request))
+    chosen = reader.text("amendments", limit=20, one_line=True)
+    try:
+        policy = ReviewPolicy(parse_amendment_review(chosen))
+    except ValidationError as error:
+        reader.errors.add_error(error)
+        current = await run_in_threadpool(herald.authoring.review_policy)
+        return _settings_page(request, staff, current, reader.errors, status=422)
+    await run_in_threadpool(herald.authoring.set_review_policy, policy, staff.actor)
+    flash(request, f"Review policy saved: {policy.amendments.description}.")
+    return see_other("/staff/settings")
+
+
+def _settings_page(
+    request: Request,
+    staff: StaffDep,
+    policy: ReviewPolicy,
+    errors: FormErrors | None = None,
+    *,
+    status: int = 200,
+) -> Response:
+    return page(
+        request,
+        "settings.html",
+        staff,
+        {"policy": policy, "choices": list(AmendmentReview), "errors": errors or {}},
+        status=status,
+    )
