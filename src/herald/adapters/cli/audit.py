@@ -35,7 +35,7 @@ def log(
         str | None,
         typer.Option(help="Only entries about this subject, e.g. bulletin:CTX696397."),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="How many, newest first.")] = 20,
 ) -> None:
     """List the newest audit entries: when, who, what, about what."""
     with herald_app() as herald:
