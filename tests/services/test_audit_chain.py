@@ -123,7 +123,9 @@ def test_a_forged_entry_in_an_unused_number_is_named(herald: Herald) -> None:
             connection.execute(text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))"))
     herald.accounts.add_user("bob", "Bob Reviewer", ["reviewer"], "correct horse battery")
     with herald.database.engine.connect() as connection:
-        first, second = connection.execute(text("SELECT id FROM audit_log ORDER BY id")).scalars()
+        first, second = connection.execute(
+            text("SELECT id FROM audit_log WHERE subject LIKE 'user:%' ORDER BY id")
+        ).scalars()
     assert second == first + 2
     sql(
         herald,
@@ -138,7 +140,7 @@ def test_a_forged_entry_in_an_unused_number_is_named(herald: Herald) -> None:
     report = herald.audit.verify()
     assert broken(report) == (first + 1, Break.INSERTED)
     assert isinstance(report, ChainBroken)
-    assert report.verified == 1
+    assert report.verified == 4  # the demo import's three entries, then alice's
 
 
 def test_a_forged_entry_with_made_up_hashes_is_named(herald: Herald) -> None:

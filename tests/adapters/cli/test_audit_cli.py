@@ -9,14 +9,16 @@ from sqlalchemy import create_engine, text
 
 from herald.adapters.storage import normalize_url
 
-from .conftest import Herald, assert_one_line_error
+from .conftest import Herald, add_staff, assert_one_line_error
 
 INTACT = re.compile(r"audit log intact: (\d+) entries, last hash ([0-9a-f]{64}) \(entry #(\d+)\)")
 
 
 def history(herald: Herald) -> None:
-    """Three entries: two tokens issued, one revoked."""
-    for args in (("add", "siem"), ("add", "ticketing"), ("revoke", "siem")):
+    """Three entries: an admin account made, a token issued for it, the token revoked."""
+    add_staff(herald, "root", "admin")
+    scoped = ("--scope", "webhooks:own", "--as", "root")
+    for args in (("add", "siem", *scoped), ("revoke", "siem")):
         result = herald("tokens", *args)
         assert result.exit_code == 0, result.stderr
 

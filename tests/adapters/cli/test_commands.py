@@ -50,8 +50,8 @@ def test_list_show_and_catalog(herald: Herald) -> None:
     assert "2026-03-24 Initial Publication" in shown
     assert "xenserver 8.4 / Normal: fixed in 8.4.2026-03-24" in shown
     catalog = herald("catalog", "show").stdout
-    assert "XenServer 9: Public Preview" in catalog
-    assert "Early Access: 8.4.2026-03-19" in catalog
+    assert "9 (Public Preview)" in catalog
+    assert "8.4.2026-03-19  2026-03-19" in catalog
 
 
 def test_export_then_import_is_lossless(herald: Herald, tmp_path: Path) -> None:
