@@ -50,3 +50,71 @@ def test_only_the_cli_knows_the_composition_root(path: Path) -> None:
     for name in _imports(path):
         if name == "herald.bootstrap":
             assert "cli" in path.parts or "web" in path.parts, f"{path} imports the bootstrap"
+
+
+ADAPTER_IMPORTS: dict[str, frozenset[str]] = {
+    "cli": frozenset(
+        {
+            "csaf_import",
+            "csaf_validation",
+            "delivery",
+            "formats",
+            "signing",
+            "site_export",
+            "source",
+            "web",
+        }
+    ),
+    "csaf_distribution": frozenset({"formats", "signing"}),
+    "csaf_import": frozenset({"csaf_validation"}),
+    "delivery": frozenset({"formats"}),
+    "site_export": frozenset({"site_export_asgi", "web"}),
+    "web": frozenset({"csaf_distribution", "formats", "signing"}),
+}
+"""Which adapter may import which other adapter (``herald.adapters.<name>``, a package
+or a module). Storage, source, formats, signing and the validator import no other
+adapter: they are the leaves. A new edge is a design decision: add it here, with a
+reason in the commit, or move the shared code down into the domain or a leaf."""
+
+
+def _adapter_of(path: Path) -> str:
+    return path.relative_to(PACKAGE / "adapters").parts[0].removesuffix(".py")
+
+
+def _adapter_edges() -> dict[str, set[str]]:
+    edges: dict[str, set[str]] = {}
+    for path in _modules("adapters"):
+        source = _adapter_of(path)
+        if source == "__init__":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+                if node.module == "herald.adapters":
+                    names = [f"herald.adapters.{alias.name}" for alias in node.names]
+            for name in names:
+                if name.startswith("herald.adapters."):
+                    target = name.split(".")[2]
+                    if target != source:
+                        edges.setdefault(source, set()).add(target)
+    return edges
+
+
+def test_adapters_import_only_the_adapters_allowed() -> None:
+    edges = _adapter_edges()
+    unexpected = {
+        source: sorted(targets - ADAPTER_IMPORTS.get(source, frozenset()))
+        for source, targets in edges.items()
+        if targets - ADAPTER_IMPORTS.get(source, frozenset())
+    }
+    assert unexpected == {}, f"adapter imports not in ADAPTER_IMPORTS: {unexpected}"
+    stale = {
+        source: sorted(allowed - edges.get(source, set()))
+        for source, allowed in ADAPTER_IMPORTS.items()
+        if allowed - edges.get(source, set())
+    }
+    assert stale == {}, f"ADAPTER_IMPORTS allows imports no module makes any more: {stale}"
