@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,43 @@ def test_adapters_import_only_the_adapters_allowed() -> None:
         if allowed - edges.get(source, set())
     }
     assert stale == {}, f"ADAPTER_IMPORTS allows imports no module makes any more: {stale}"
+
+
+ARCHITECTURE_DOC = PACKAGE.parents[1] / "docs" / "architecture.md"
+
+
+def _top_level_names() -> list[str]:
+    """``herald.<layer>`` and ``herald.adapters.<name>`` for every package and module."""
+    names = [
+        f"herald.{path.name.removesuffix('.py')}"
+        for path in PACKAGE.iterdir()
+        if path.name not in {"__init__.py", "__main__.py", "py.typed", "adapters", "__pycache__"}
+    ]
+    names += [
+        f"herald.adapters.{path.name.removesuffix('.py')}"
+        for path in (PACKAGE / "adapters").iterdir()
+        if path.name not in {"__init__.py", "__pycache__"}
+    ]
+    return sorted(names)
+
+
+def _documented(name: str, text: str) -> bool:
+    return f"`{name}`" in text
+
+
+def test_docs_architecture_names_every_top_level_package() -> None:
+    text = ARCHITECTURE_DOC.read_text(encoding="utf-8")
+    missing = [name for name in _top_level_names() if not _documented(name, text)]
+    assert missing == [], f"docs/architecture.md does not name {missing}"
+
+
+def test_docs_architecture_names_no_package_that_is_gone() -> None:
+    text = ARCHITECTURE_DOC.read_text(encoding="utf-8")
+    named = set(re.findall(r"`(herald(?:\.[a-z_]+)+)`", text))
+    gone = sorted(
+        name
+        for name in named
+        if not (PACKAGE.parent / (name.replace(".", "/") + ".py")).exists()
+        and not (PACKAGE.parent / name.replace(".", "/")).is_dir()
+    )
+    assert gone == [], f"docs/architecture.md names {gone}, which do not exist"
