@@ -172,6 +172,23 @@ def test_changing_ones_password_needs_the_current_one(
     assert accounts.sign_in("alice", "a brand new passphrase", CLIENT).username == "alice"
 
 
+def test_guessing_the_current_password_is_throttled_like_a_sign_in(
+    accounts: AccountService, uow_factory: UnitOfWorkFactory, clock: Clock
+) -> None:
+    for _ in range(5):
+        with pytest.raises(ValidationError, match="not your current password"):
+            accounts.change_password("alice", "a guess, wrong!!", "a brand new passphrase", CLIENT)
+    with pytest.raises(TooManyAttempts):  # even the right one, until the window passes
+        accounts.change_password("alice", PASSWORD, "a brand new passphrase", CLIENT)
+    with pytest.raises(TooManyAttempts):
+        accounts.sign_in("alice", PASSWORD, CLIENT)
+    failed = [e for e in _audit(uow_factory, "user:alice") if e.action == "user.sign_in_failed"]
+    assert [e.after for e in failed] == ["failed: current password"] * 5
+    clock.current += timedelta(minutes=16)
+    accounts.change_password("alice", PASSWORD, "a brand new passphrase", CLIENT)
+    assert accounts.sign_in("alice", "a brand new passphrase", CLIENT).username == "alice"
+
+
 def test_sign_out_everywhere_moves_the_generation_on(
     accounts: AccountService, uow_factory: UnitOfWorkFactory
 ) -> None:

@@ -298,13 +298,21 @@ class AccountService:
 
     # --- one's own account ----------------------------------------------------------------
 
-    def change_password(self, username: str, current: str, new: str) -> User:
+    def change_password(
+        self, username: str, current: str, new: str, client: str = "unknown"
+    ) -> User:
         """A member changes their own password (``current`` must be right); every other
-        session of theirs ends (the caller starts the new one)."""
+        session of theirs ends (the caller starts the new one). A wrong ``current`` counts
+        as a failed sign-in from ``client`` (and is audited), so a session left open
+        cannot be used to guess the password; past the limit, ``TooManyAttempts``."""
         check_password(new, "new_password")
+        now = self._clock.now()
+        keys = _keys(username, client)
         with self._unit_of_work() as uow:
+            self._check_throttle(uow, keys, now)
             user = self._active(uow, username)
             if not self._hasher.verify(user.password_hash, current[:MAX_PASSWORD_LENGTH]):
+                self._count_failure(uow, keys, now, username, client, "current password")
                 raise ValidationError("current_password", "that is not your current password")
             return self._new_password(uow, user, new)
 
@@ -457,6 +465,21 @@ class AccountService:
         what: str,
     ) -> NoReturn:
         """Count and audit a failure (committed), then raise ``SignInFailed``."""
+        self._count_failure(uow, keys, now, username, client, what)
+        if what == "password":
+            raise SignInFailed("wrong username or password")
+        raise SignInFailed("wrong code")
+
+    def _count_failure(
+        self,
+        uow: UnitOfWork,
+        keys: tuple[str, str],
+        now: datetime,
+        username: str,
+        client: str,
+        what: str,
+    ) -> None:
+        """Count a failure under ``keys`` and audit it, committed at once."""
         for key in keys:
             uow.sign_in.record_failure(key, now)
         since = now - FAILURE_WINDOW
@@ -474,9 +497,6 @@ class AccountService:
             )
         )
         uow.commit()
-        if what == "password":
-            raise SignInFailed("wrong username or password")
-        raise SignInFailed("wrong code")
 
     def _dummy_hash(self) -> str:
         """A hash to verify unknown names against, so they cost as much as known ones;

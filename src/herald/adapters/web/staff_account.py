@@ -296,7 +296,11 @@ async def change_password(request: Request, herald: HeraldDep, staff: StaffDep) 
     if not reader.errors:
         try:
             user = await run_in_threadpool(
-                herald.accounts.change_password, staff.user.username, current, new
+                herald.accounts.change_password,
+                staff.user.username,
+                current,
+                new,
+                client_address(request),
             )
         except ValidationError as error:
             reader.errors.add(error.field, error.reason)
