@@ -1,16 +1,21 @@
 """Shared fixtures: a real database on each backend, SQLite and PostgreSQL.
 
 ``database_url`` is parametrized, so every test that uses it (or ``database`` or
-``uow_factory``) runs twice, with the ids ``sqlite`` and ``postgres``:
+``uow_factory``) runs twice, with the ids ``sqlite`` and ``postgres``. It is a database
+migrated to the newest revision and holding only what the migrations write, as herald
+leaves a new database the first time it opens it. Migrating is done once per pytest worker
+and each test gets a clean copy:
 
-- ``sqlite``: a file under the test's ``tmp_path``;
-- ``postgres``: a brand-new empty database ``herald_test_<random hex>`` created on the
-  server at ``postgresql://postgres@127.0.0.1:5432/postgres`` (override with
-  ``HERALD_TEST_POSTGRES_URL``) and dropped afterwards, its connections terminated first.
+- ``sqlite``: a copy, under the test's ``tmp_path``, of a file this worker migrated once;
+- ``postgres``: this worker's database ``herald_test_<worker>_<random hex>`` on the server
+  at ``postgresql://postgres@127.0.0.1:5432/postgres`` (override with
+  ``HERALD_TEST_POSTGRES_URL``), cleared before each test: its other connections are
+  ended, every table is emptied and refilled with the rows the migrations wrote, and every
+  sequence is set back. If a test left a different schema behind, the database is dropped
+  and made again.
 
-One database per test: creating one takes a few tens of milliseconds and migrating it a
-hundred or so, cheap enough to give every test a truly empty database instead of
-rolling back shared state. Random names keep pytest-xdist workers apart.
+A test that moves the schema itself (a migration test) asks for ``empty_database_url``, a
+brand-new database nobody migrated, or ``own_database``, one migrated for it alone.
 
 When PostgreSQL does not answer, the ``postgres`` cases are skipped with the reason
 (shown by ``-ra``); with ``HERALD_REQUIRE_POSTGRES=1`` (CI) they fail instead. Those
@@ -21,7 +26,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -34,6 +41,11 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "HERALD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 """A superuser connection to the server's maintenance database."""
+
+_BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
 
 
 @pytest.fixture(scope="session")
@@ -52,49 +64,205 @@ def _admin() -> psycopg.Connection[tuple[object, ...]]:
     return psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
 
 
+def _require_postgres(unavailable: str | None) -> None:
+    if unavailable is not None:
+        if os.environ.get("HERALD_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{unavailable} (and HERALD_REQUIRE_POSTGRES=1)")
+        pytest.skip(unavailable)
+
+
+def _url_of(name: str) -> str:
+    base, _, _ = POSTGRES_ADMIN_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+def _create_postgres_database(prefix: str) -> str:
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    with _admin() as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return name
+
+
+def _end_connections(admin: psycopg.Connection[tuple[object, ...]], name: str) -> None:
+    admin.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid()",
+        (name,),
+    )
+
+
+def _drop_postgres_database(name: str) -> None:
+    with _admin() as admin:
+        _end_connections(admin, name)
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def _migrate(url: str) -> None:
+    database = Database(url)
+    try:
+        database.migrate()
+    finally:
+        database.dispose()
+
+
+# --- a brand-new database, not migrated ----------------------------------------------
+
+
 @pytest.fixture
 def _postgres_database(_postgres_unavailable: str | None) -> Iterator[str]:
     """A new, empty PostgreSQL database; its URL as a user writes it."""
-    if _postgres_unavailable is not None:
-        if os.environ.get("HERALD_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"{_postgres_unavailable} (and HERALD_REQUIRE_POSTGRES=1)")
-        pytest.skip(_postgres_unavailable)
-    name = f"herald_test_{secrets.token_hex(6)}"
-    with _admin() as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    base, _, _ = POSTGRES_ADMIN_URL.rpartition("/")
+    _require_postgres(_postgres_unavailable)
+    name = _create_postgres_database("herald_test")
     try:
-        yield f"{base}/{name}"
+        yield _url_of(name)
     finally:
-        with _admin() as admin:
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()",
-                (name,),
-            )
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        _drop_postgres_database(name)
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of a new, empty database (not migrated): a SQLite file or a PostgreSQL database."""
+@pytest.fixture(params=_BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a brand-new database that nobody migrated (for migration tests)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'herald.db'}"
+        return f"sqlite:///{tmp_path / 'empty.db'}"
     url: str = request.getfixturevalue("_postgres_database")
     return url
 
 
 @pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    """A migrated ``Database`` on ``database_url``, disposed afterwards."""
-    db = Database(database_url)
+def own_database(empty_database_url: str) -> Iterator[Database]:
+    """A migrated ``Database`` of this test alone, free to move its schema up and down."""
+    db = Database(empty_database_url)
     try:
         db.migrate()
+        yield db
+    finally:
+        db.dispose()
+
+
+# --- a migrated database, migrated once per worker -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file this worker migrated once, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "herald.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@dataclass
+class _WorkerDatabase:
+    """This worker's migrated PostgreSQL database and what a clean copy of it holds."""
+
+    name: str
+    schema: str = ""
+    reset_script: str = ""
+    seed: tuple[tuple[str, bytes], ...] = ()
+
+    def remember_clean_state(self) -> None:
+        """Note the schema and the rows and sequences the migrations left."""
+        with psycopg.connect(_url_of(self.name), autocommit=True) as connection:
+            self.schema = _schema_fingerprint(connection)
+            tables = [
+                str(row[0])
+                for row in connection.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version' ORDER BY tablename"
+                )
+            ]
+            seed: list[tuple[str, bytes]] = []
+            for table in tables:
+                copy_out = sql.SQL("COPY {} TO STDOUT").format(sql.Identifier(table))
+                with connection.cursor() as cursor, cursor.copy(copy_out) as copy:
+                    data = b"".join(bytes(chunk) for chunk in copy)
+                if data:
+                    seed.append((table, data))
+            self.seed = tuple(seed)
+            statements = ["SET LOCAL session_replication_role = replica"]
+            statements += [f'DELETE FROM "{table}"' for table in tables]
+            for schema, sequence, last_value in connection.execute(
+                "SELECT schemaname, sequencename, last_value FROM pg_sequences "
+                "WHERE schemaname = 'public'"
+            ):
+                qualified = f'"{schema}"."{sequence}"'
+                if last_value is None:
+                    statements.append(f"ALTER SEQUENCE {qualified} RESTART")
+                else:
+                    statements.append(f"SELECT setval('{qualified}', {int(last_value)}, true)")
+            self.reset_script = ";\n".join(statements)
+
+    def reset(self) -> None:
+        """Make the database clean again: as migrated, or made anew if the schema moved."""
+        with _admin() as admin:
+            _end_connections(admin, self.name)
+        with psycopg.connect(_url_of(self.name)) as connection:
+            if _schema_fingerprint(connection) != self.schema:
+                connection.close()
+                self.recreate()
+                return
+            connection.execute(self.reset_script)  # one transaction with the COPYs below
+            for table, data in self.seed:
+                copy_in = sql.SQL("COPY {} FROM STDIN").format(sql.Identifier(table))
+                with connection.cursor() as cursor, cursor.copy(copy_in) as copy:
+                    copy.write(data)
+            connection.commit()
+
+    def recreate(self) -> None:
+        _drop_postgres_database(self.name)
+        with _admin() as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
+        _migrate(_url_of(self.name))
+        self.remember_clean_state()
+
+
+def _schema_fingerprint(connection: psycopg.Connection[tuple[object, ...]]) -> str:
+    """The revision plus a digest of the tables, columns, indexes and triggers."""
+    row = connection.execute(
+        "SELECT (SELECT string_agg(version_num, ',') FROM alembic_version), md5("
+        " coalesce((SELECT string_agg(table_name || '.' || column_name || ':' || data_type"
+        "   || ':' || coalesce(column_default, ''), ',' ORDER BY table_name, column_name)"
+        "  FROM information_schema.columns WHERE table_schema = 'public'), '')"
+        " || coalesce((SELECT string_agg(indexdef, ',' ORDER BY indexdef) FROM pg_indexes"
+        "  WHERE schemaname = 'public'), '')"
+        " || coalesce((SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger"
+        "  WHERE NOT tgisinternal), ''))"
+    ).fetchone()
+    assert row is not None
+    return f"{row[0]}:{row[1]}"
+
+
+@pytest.fixture(scope="session")
+def _postgres_worker_database(
+    _postgres_unavailable: str | None, worker_id: str
+) -> Iterator[_WorkerDatabase]:
+    _require_postgres(_postgres_unavailable)
+    name = _create_postgres_database(f"herald_test_{worker_id}")
+    worker = _WorkerDatabase(name)
+    try:
+        _migrate(_url_of(name))
+        worker.remember_clean_state()
+        yield worker
+    finally:
+        _drop_postgres_database(name)
+
+
+@pytest.fixture(params=_BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a migrated database holding only what the migrations wrote."""
+    if request.param == "sqlite":
+        path = tmp_path / "herald.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        return f"sqlite:///{path}"
+    worker: _WorkerDatabase = request.getfixturevalue("_postgres_worker_database")
+    worker.reset()
+    return _url_of(worker.name)
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """A ``Database`` on ``database_url`` (migrated), disposed afterwards."""
+    db = Database(database_url)
+    try:
         yield db
     finally:
         db.dispose()

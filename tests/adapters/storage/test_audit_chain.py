@@ -51,8 +51,8 @@ def verify(database: Database) -> ChainIntact:
     return report
 
 
-def test_upgrading_from_0004_chains_the_entries_already_there(database_url: str) -> None:
-    database = Database(database_url)
+def test_upgrading_from_0004_chains_the_entries_already_there(empty_database_url: str) -> None:
+    database = Database(empty_database_url)
     try:
         with database.migration_connection() as connection:
             command.upgrade(alembic_config(connection), "0004")
@@ -107,8 +107,9 @@ def test_upgrading_from_0004_chains_the_entries_already_there(database_url: str)
 
 
 def test_0005_goes_down_keeping_the_entries_and_up_again_chaining_them(
-    database: Database,
+    own_database: Database,
 ) -> None:
+    database = own_database
     with database.unit_of_work() as uow:
         stored = [uow.audit.append(entry(n)) for n in range(3)]
         uow.commit()

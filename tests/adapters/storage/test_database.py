@@ -90,7 +90,8 @@ def test_the_migrated_schema_matches_the_models(database: Database) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_migrations_go_down_and_up_again(database: Database) -> None:
+def test_migrations_go_down_and_up_again(own_database: Database) -> None:
+    database = own_database
     with database.engine.begin() as connection:
         command.downgrade(alembic_config(connection), "base")
     assert set(inspect(database.engine).get_table_names()) <= {"alembic_version"}
@@ -99,7 +100,8 @@ def test_migrations_go_down_and_up_again(database: Database) -> None:
     assert set(Base.metadata.tables) <= set(inspect(database.engine).get_table_names())
 
 
-def test_a_schema_from_a_newer_herald_is_one_line(database: Database) -> None:
+def test_a_schema_from_a_newer_herald_is_one_line(own_database: Database) -> None:
+    database = own_database
     with database.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = 'f00dcafe'"))
     with pytest.raises(StorageError, match="HERALD_DATABASE_URL") as caught:
@@ -184,10 +186,10 @@ def _demo_data(database: Database) -> None:
         uow.commit()
 
 
-def test_upgrading_from_0001_keeps_the_data(database_url: str, tmp_path: Path) -> None:
+def test_upgrading_from_0001_keeps_the_data(empty_database_url: str, tmp_path: Path) -> None:
     """A database written by the first release, with the demo data, migrates intact."""
     source = Database(f"sqlite:///{tmp_path / 'source.db'}")
-    target = Database(database_url)
+    target = Database(empty_database_url)
     try:
         source.migrate()
         _demo_data(source)
@@ -235,7 +237,8 @@ def test_upgrading_from_0001_keeps_the_data(database_url: str, tmp_path: Path) -
         target.dispose()
 
 
-def test_0002_goes_down_to_0001_keeping_the_bulletins(database: Database) -> None:
+def test_0002_goes_down_to_0001_keeping_the_bulletins(own_database: Database) -> None:
+    database = own_database
     _demo_data(database)
     with database.migration_connection() as connection:
         command.downgrade(alembic_config(connection), "0001")

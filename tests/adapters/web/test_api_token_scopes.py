@@ -289,10 +289,10 @@ def test_revoking_from_the_page_is_audited_with_the_tokens_state(
 
 
 def test_tokens_made_before_scopes_migrate_to_webhooks_own_without_owner(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
     """A token of 0009 gets the scope webhooks:own, no owner, and 90 days to live."""
-    database = Database(database_url)
+    database = Database(empty_database_url)
     try:
         with database.migration_connection() as connection:
             command.upgrade(alembic_config(connection), "0009")

@@ -74,11 +74,14 @@ def worker(
         def _stop(signum: int, _: FrameType | None) -> None:
             loop.stop()
 
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
+        previous = {
+            number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGINT)
+        }
         try:
             handled = loop.run(once=once)
         finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
             loop.service.close()
     finally:
         herald.close()
