@@ -50,7 +50,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from fastapi import FastAPI
 
 from herald.adapters.site_export_asgi import InProcessClient
-from herald.adapters.web.routes.site import for_static_export
+from herald.adapters.web.site.routes import for_static_export
 from herald.services.ports import MAX_HEADLINES, BulletinQuery
 from herald.services.publication import KEPT_BULLETINS, PublicationService
 

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from herald.adapters import site_export
 from herald.adapters.site_export import ENTRY_POINTS, export_site, file_for, links_in
 from herald.adapters.web import create_app
-from herald.adapters.web.routes.site import for_static_export
+from herald.adapters.web.site.routes import for_static_export
 from herald.bootstrap import Herald
 from herald.services.actors import Actor
 from herald.services.publication import PublicationService

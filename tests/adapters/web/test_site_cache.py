@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from herald.adapters.web.site_cache import Page, PageCache
-from herald.adapters.web.site_generation import GenerationReader
+from herald.adapters.web.site.cache import Page, PageCache
+from herald.adapters.web.site.generation import GenerationReader
 
 
 def _page(text: str) -> Page:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from herald.adapters.web import http_cache
 from herald.adapters.web.middleware import SECURITY_HEADERS
-from herald.adapters.web.routes import site
+from herald.adapters.web.site import routes as site
 from herald.bootstrap import Herald
 
 THROUGH_FASTAPI = {"Cookie": "herald_session=not-a-signed-session"}

@@ -12,8 +12,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from herald.adapters.web import staff_account
-from herald.adapters.web.routes import staff as staff_routes
+from herald.adapters.web.staff import account as staff_account
+from herald.adapters.web.staff import routes as staff_routes
 from herald.bootstrap import Herald
 from herald.domain import totp
 from herald.services.actors import OPERATOR

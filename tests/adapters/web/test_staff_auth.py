@@ -9,8 +9,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from herald.adapters.web import staff_account
-from herald.adapters.web.routes import staff as staff_routes
+from herald.adapters.web.staff import account as staff_account
+from herald.adapters.web.staff import routes as staff_routes
 from herald.bootstrap import Herald
 from herald.domain.bulletin import Status
 from tests.adapters.web.conftest import PASSWORD, MovableClock

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from herald.adapters.web import staff_audit
+from herald.adapters.web.staff import audit as staff_audit
 from herald.bootstrap import Herald
 from herald.domain.bulletin import INITIAL_PUBLICATION, Status
 from herald.domain.errors import NotFound

@@ -18,19 +18,18 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from herald import __version__
-from herald.adapters.web import errors, staff_alerts, staff_catalog
+from herald.adapters.web import errors
+from herald.adapters.web.api import alerts as alerts_api
+from herald.adapters.web.api import bulletins as api
 from herald.adapters.web.middleware import BodyLimit, SecurityHeaders, security_headers
-from herald.adapters.web.routes import (
-    alerts,
-    alerts_api,
-    api,
-    csaf_provider,
-    documents,
-    feeds,
-    site,
-    staff,
-)
-from herald.adapters.web.site_cache import CachedPages
+from herald.adapters.web.site import alerts, csaf_provider, documents, feeds
+from herald.adapters.web.site import routes as site
+from herald.adapters.web.site.cache import CachedPages
+from herald.adapters.web.staff import alerts as staff_alerts
+from herald.adapters.web.staff import catalog as staff_catalog
+from herald.adapters.web.staff import routes as staff
+from herald.adapters.web.staff.pages import sign_in_first
+from herald.adapters.web.staff.session import SignInFirst
 from herald.bootstrap import Herald, in_process_worker
 
 HERE = Path(__file__).resolve().parent
@@ -95,6 +94,7 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     app.state.herald = herald
     app.state.templates = templates
     errors.install(app, templates)
+    app.add_exception_handler(SignInFirst, _to_sign_in)
     app.include_router(api.router)
     app.include_router(alerts_api.router)
     app.include_router(feeds.router)
@@ -140,6 +140,11 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
         extra_headers=security_headers(hsts=herald.settings.secure_cookies),
     )
     return app
+
+
+async def _to_sign_in(request: Request, _: Exception) -> Response:
+    """A staff page asked for by someone not (fully) signed in: the way to sign in."""
+    return sign_in_first(request)
 
 
 async def _release_on_time(herald: Herald) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -21,9 +21,9 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from herald.adapters.web.deps import HeraldDep
-from herald.adapters.web.staff_forms import FormErrors, FormReader
-from herald.adapters.web.staff_pages import page, see_other, sign_in_first
-from herald.adapters.web.staff_session import Staff, StaffDep, flash, protect, read_form
+from herald.adapters.web.forms import FormErrors, FormReader, read_form
+from herald.adapters.web.staff.pages import page, see_other
+from herald.adapters.web.staff.session import SignedIn, Staff, flash, may, protect
 from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.catalog import NAME_LIMIT, Lifecycle, Product
@@ -122,17 +122,14 @@ async def _products_page(
 
 
 @router.get("/")
-async def products(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
+async def products(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
     return await _products_page(request, herald, staff)
 
 
 @router.post("/")
-async def add_product(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.MANAGE_CATALOG)
+async def add_product(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_CATALOG)]
+) -> Response:
     fields = (_Field("id", "the id", 64), _NAME, _URL)
     reader = FormReader(await read_form(request))
     typed = _read(reader, fields)
@@ -189,10 +186,8 @@ async def _product_page(
 
 @router.get("/{product_id}")
 async def product(
-    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     return await _product_page(request, herald, staff, product_id)
 
 
@@ -239,10 +234,8 @@ async def _change(
 
 @router.post("/{product_id}")
 async def change_product(
-    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
 
     def call(typed: dict[str, str]) -> object:
         return herald.catalog.change_product(
@@ -263,10 +256,8 @@ async def change_product(
 
 @router.post("/{product_id}/versions")
 async def add_version(
-    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
 
     def call(typed: dict[str, str]) -> object:
         return herald.catalog.add_version(
@@ -287,10 +278,8 @@ async def add_version(
 
 @router.post("/{product_id}/lifecycle")
 async def change_version(
-    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
 
     def call(typed: dict[str, str]) -> object:
         return herald.catalog.change_version(
@@ -311,10 +300,8 @@ async def change_version(
 
 @router.post("/{product_id}/channels")
 async def add_channel(
-    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
 
     def call(typed: dict[str, str]) -> object:
         return herald.catalog.add_channel(product_id, typed["version"], typed["name"], staff.actor)
@@ -333,11 +320,9 @@ async def add_channel(
 
 @router.post("/{product_id}/releases")
 async def add_release(
-    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
     """A release shipped on a channel: what a bulletin's fix names (no YAML needed)."""
-    if staff is None:
-        return sign_in_first(request)
 
     def call(typed: dict[str, str]) -> object:
         return herald.catalog.add_release(
@@ -384,15 +369,12 @@ async def release(
     request: Request,
     product_id: str,
     herald: HeraldDep,
-    staff: StaffDep,
+    staff: Annotated[Staff, may(Action.MANAGE_CATALOG)],
     version: str = "",
     channel: str = "",
     release: str = "",
 ) -> Response:
     """The form that changes a release's date and components."""
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.MANAGE_CATALOG)
     product = await _product(herald, product_id)
     try:
         shipped = product.version(version).channel(channel).release(release)
@@ -412,11 +394,11 @@ async def release(
 
 @router.post("/{product_id}/release")
 async def change_release(
-    request: Request, product_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request,
+    product_id: str,
+    herald: HeraldDep,
+    staff: Annotated[Staff, may(Action.MANAGE_CATALOG)],
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.MANAGE_CATALOG)
     product = await _product(herald, product_id)
     fields = (_VERSION, _CHANNEL, _RELEASE, _DATE, _COMPONENTS)
     reader = FormReader(await read_form(request))

@@ -26,15 +26,14 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from herald.adapters.web.deps import HeraldDep
-from herald.adapters.web.routes.alerts_forms import (
+from herald.adapters.web.forms import FormErrors, FormReader, read_form
+from herald.adapters.web.site.alerts_forms import (
     FilterValues,
     add_error,
     check_same_site,
     choices,
     read_filter,
 )
-from herald.adapters.web.staff_forms import FormErrors, FormReader
-from herald.adapters.web.staff_session import read_form
 from herald.domain.errors import ValidationError
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)

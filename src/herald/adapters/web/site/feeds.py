@@ -21,9 +21,9 @@ from herald.adapters.formats.feeds import (
     render_rss,
 )
 from herald.adapters.web import http_cache
-from herald.adapters.web.api_models import PublicUrls
+from herald.adapters.web.api.bulletins import newest_change
+from herald.adapters.web.api.models import PublicUrls
 from herald.adapters.web.deps import HeraldDep, TemplatesDep
-from herald.adapters.web.routes.api import newest_change
 from herald.bootstrap import Herald
 from herald.domain.catalog import Product
 from herald.services.ports import BulletinQuery

@@ -13,23 +13,25 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web import staff_alerts_deliveries, staff_alerts_tokens
 from herald.adapters.web.deps import HeraldDep
-from herald.adapters.web.routes.alerts_forms import (
+from herald.adapters.web.forms import FormErrors, FormReader, read_form
+from herald.adapters.web.site.alerts_forms import (
     FilterValues,
     add_error,
     checked_url,
     choices,
     read_filter,
 )
-from herald.adapters.web.staff_forms import FormErrors, FormReader
-from herald.adapters.web.staff_pages import page, see_other, sign_in_first
-from herald.adapters.web.staff_session import Staff, StaffDep, flash, protect, read_form
+from herald.adapters.web.staff import alerts_deliveries as staff_alerts_deliveries
+from herald.adapters.web.staff import alerts_tokens as staff_alerts_tokens
+from herald.adapters.web.staff.pages import page, see_other
+from herald.adapters.web.staff.session import SignedIn, Staff, flash, may, protect
 from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.alerts import (
@@ -66,10 +68,9 @@ def _subscription_id(text: str) -> int:
 
 
 @router.get("/")
-async def overview(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
+async def overview(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+) -> Response:
     everyone = await run_in_threadpool(herald.subscriptions.subscriptions, None, None, staff.actor)
     counts = {
         (channel.value, status.value): sum(
@@ -111,10 +112,9 @@ async def _groups_page(
 
 
 @router.get("/groups")
-async def groups(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
+async def groups(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+) -> Response:
     return await _groups_page(request, herald, staff)
 
 
@@ -145,10 +145,9 @@ def _read_group(reader: FormReader, name: str) -> tuple[dict[str, str], Subscrib
 
 
 @router.post("/groups")
-async def add_group(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
+async def add_group(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+) -> Response:
     reader = FormReader(await read_form(request))
     name = reader.text("name", limit=64, one_line=True, label="the name").strip()
     typed, group = _read_group(reader, name)
@@ -199,18 +198,16 @@ async def _group_page(
 
 
 @router.get("/groups/{name}")
-async def group(request: Request, name: str, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
+async def group(
+    request: Request, name: str, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+) -> Response:
     return await _group_page(request, herald, staff, name)
 
 
 @router.post("/groups/{name}")
-async def save_group(request: Request, name: str, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
+async def save_group(
+    request: Request, name: str, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+) -> Response:
     existing = await _find_group(herald, _group_name(name))
     reader = FormReader(await read_form(request))
     typed, changed = _read_group(reader, existing.name)
@@ -222,20 +219,17 @@ async def save_group(request: Request, name: str, herald: HeraldDep, staff: Staf
 
 
 @router.post("/groups/{name}/delete")
-async def delete_group(request: Request, name: str, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
+async def delete_group(request: Request, name: str, herald: HeraldDep, staff: SignedIn) -> Response:
     await run_in_threadpool(herald.subscriptions.delete_group, _group_name(name), staff.actor)
     flash(request, f"Group {name} deleted; its members stay subscribed, without a group.")
     return see_other("/staff/alerts/groups")
 
 
 @router.post("/groups/{name}/members")
-async def add_member(request: Request, name: str, herald: HeraldDep, staff: StaffDep) -> Response:
+async def add_member(
+    request: Request, name: str, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+) -> Response:
     """Add a confirmed address to the group (staff vouch for it: no confirmation email)."""
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
     group = await _find_group(herald, _group_name(name))
     reader = FormReader(await read_form(request))
     email = reader.text("email", limit=1000, one_line=True, label="the address").strip()
@@ -272,10 +266,8 @@ def _add_member(herald: Herald, staff: Staff, email: str, group: str) -> Subscri
 
 @router.post("/groups/{name}/members/{subscription_id}/remove")
 async def remove_member(
-    request: Request, name: str, subscription_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, name: str, subscription_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     group = await _find_group(herald, _group_name(name))
     wanted = _subscription_id(subscription_id)
     members = await run_in_threadpool(
@@ -322,10 +314,9 @@ async def _webhooks_page(
 
 
 @router.get("/webhooks")
-async def webhooks(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
+async def webhooks(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+) -> Response:
     return await _webhooks_page(request, herald, staff)
 
 
@@ -340,10 +331,9 @@ def _secret_page(request: Request, staff: Staff, webhook: Subscription, heading:
 
 
 @router.post("/webhooks")
-async def add_webhook(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
+async def add_webhook(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+) -> Response:
     reader = FormReader(await read_form(request))
     url = reader.text("url", limit=2000, one_line=True, label="the URL").strip()
     group_name = reader.text("group", limit=64, one_line=True).strip() or None
@@ -408,11 +398,11 @@ async def _webhook_page(
 
 @router.get("/webhooks/{subscription_id}")
 async def webhook(
-    request: Request, subscription_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request,
+    subscription_id: str,
+    herald: HeraldDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
     return await _webhook_page(
         request, herald, staff, await _webhook(herald, staff, subscription_id)
     )
@@ -420,11 +410,11 @@ async def webhook(
 
 @router.post("/webhooks/{subscription_id}")
 async def save_webhook(
-    request: Request, subscription_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request,
+    subscription_id: str,
+    herald: HeraldDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
     existing = await _webhook(herald, staff, subscription_id)
     reader = FormReader(await read_form(request))
     url = reader.text("url", limit=2000, one_line=True, label="the URL").strip()
@@ -450,10 +440,8 @@ async def save_webhook(
 
 @router.post("/webhooks/{subscription_id}/rotate")
 async def rotate_webhook(
-    request: Request, subscription_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, subscription_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     existing = await _webhook(herald, staff, subscription_id)
     reader = FormReader(await read_form(request))
     overlap = secret_overlap(reader.text("overlap_hours", limit=4, one_line=True))
@@ -474,10 +462,8 @@ def secret_overlap(hours: str) -> timedelta:
 
 @router.post("/webhooks/{subscription_id}/delete")
 async def delete_webhook(
-    request: Request, subscription_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, subscription_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     existing = await _webhook(herald, staff, subscription_id)
     await run_in_threadpool(herald.subscriptions.delete_webhook, existing.id, staff.actor)
     flash(request, f"Webhook {existing.id} ({existing.target}) deleted.")

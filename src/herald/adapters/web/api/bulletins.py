@@ -21,8 +21,8 @@ from fastapi.responses import Response
 from itsdangerous import BadData, URLSafeSerializer
 from pydantic import BaseModel
 
-from herald.adapters.web import http_cache, site_cache
-from herald.adapters.web.api_models import (
+from herald.adapters.web import http_cache
+from herald.adapters.web.api.models import (
     API_PREFIX,
     BulletinDetail,
     BulletinList,
@@ -37,6 +37,7 @@ from herald.adapters.web.api_models import (
     VersionDetail,
 )
 from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.site import cache as site_cache
 from herald.bootstrap import Herald
 from herald.domain.bulletin import Bulletin
 from herald.domain.catalog import Catalog, Product

@@ -40,7 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from herald.adapters.web.http_cache import Prepared, Wire
-from herald.adapters.web.site_generation import GenerationReader, reader_of
+from herald.adapters.web.site.generation import GenerationReader, reader_of
 
 CAPACITY = 2_000
 """The most pages kept per process (least recently used go first)."""

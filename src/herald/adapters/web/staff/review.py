@@ -7,21 +7,23 @@ approves their own change or reviews their own emergency step.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from herald.adapters.web.deps import HeraldDep
-from herald.adapters.web.staff_bulletins import bulletin_page
-from herald.adapters.web.staff_forms import SUMMARY_LIMIT, FormErrors, FormReader
-from herald.adapters.web.staff_pages import (
+from herald.adapters.web.forms import FormErrors, FormReader, read_form
+from herald.adapters.web.staff.bulletin_form import SUMMARY_LIMIT
+from herald.adapters.web.staff.bulletins import bulletin_page
+from herald.adapters.web.staff.pages import (
     article_path,
     checked_article_id,
     page,
     see_other,
-    sign_in_first,
 )
-from herald.adapters.web.staff_session import StaffDep, flash, protect, read_form
+from herald.adapters.web.staff.session import SignedIn, Staff, StaffDep, flash, may, protect
 from herald.domain.accounts import Action
 from herald.domain.errors import ValidationError
 from herald.domain.review_policy import AmendmentReview, ReviewPolicy, parse_amendment_review
@@ -31,10 +33,8 @@ router = APIRouter(dependencies=[Depends(protect)])
 
 @router.post("/bulletins/{article_id}/approve-change")
 async def approve_change(
-    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     checked = checked_article_id(article_id)
     try:
         done = await run_in_threadpool(herald.authoring.approve_change, checked, staff.actor)
@@ -46,10 +46,8 @@ async def approve_change(
 
 @router.post("/bulletins/{article_id}/discard-change")
 async def discard_change(
-    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     checked = checked_article_id(article_id)
     proposal = await run_in_threadpool(herald.authoring.discard_change, checked, staff.actor)
     flash(request, f"{checked}: discarded the {proposal.describe()}.")
@@ -58,10 +56,8 @@ async def discard_change(
 
 @router.post("/bulletins/{article_id}/review-emergency")
 async def review_emergency(
-    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     checked = checked_article_id(article_id)
     try:
         steps = await run_in_threadpool(herald.authoring.review_emergency, checked, staff.actor)
@@ -74,10 +70,8 @@ async def review_emergency(
 
 @router.post("/bulletins/{article_id}/emergency-publish")
 async def emergency_publish(
-    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     checked = checked_article_id(article_id)
     reader = FormReader(await read_form(request))
     reason = reader.text("emergency", limit=SUMMARY_LIMIT, one_line=True, label="the reason")
@@ -114,19 +108,17 @@ async def _refused(
 
 
 @router.get("/settings")
-async def settings(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.MANAGE_SETTINGS)
+async def settings(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_SETTINGS)]
+) -> Response:
     policy = await run_in_threadpool(herald.authoring.review_policy)
     return _settings_page(request, staff, policy)
 
 
 @router.post("/settings/review-policy")
-async def save_review_policy(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.MANAGE_SETTINGS)
+async def save_review_policy(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_SETTINGS)]
+) -> Response:
     reader = FormReader(await read_form(request))
     chosen = reader.text("amendments", limit=20, one_line=True)
     try:

@@ -10,16 +10,16 @@ shows each token's scopes, owner, expiry, last use and state.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from herald.adapters.web.deps import HeraldDep
-from herald.adapters.web.staff_forms import FormErrors, FormReader
-from herald.adapters.web.staff_pages import page, see_other, sign_in_first
-from herald.adapters.web.staff_session import Staff, StaffDep, flash, read_form
+from herald.adapters.web.forms import FormErrors, FormReader, read_form
+from herald.adapters.web.staff.pages import page, see_other
+from herald.adapters.web.staff.session import SignedIn, Staff, flash, may
 from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.api_tokens import (
@@ -67,18 +67,16 @@ async def _tokens_page(
 
 
 @router.get("/tokens")
-async def tokens(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.MANAGE_USERS)
+async def tokens(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
+) -> Response:
     return await _tokens_page(request, herald, staff)
 
 
 @router.post("/tokens")
-async def issue(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.MANAGE_USERS)
+async def issue(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
+) -> Response:
     reader = FormReader(await read_form(request))
     name = reader.text("name", limit=64, one_line=True, label="the name").strip()
     chosen = reader.texts("scopes", limit=40, max_count=len(Scope))
@@ -135,9 +133,7 @@ def _checked(reader: FormReader, field: str, parse: Callable[[], T]) -> T | None
 
 
 @router.post("/tokens/{name}/revoke")
-async def revoke(request: Request, name: str, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
+async def revoke(request: Request, name: str, herald: HeraldDep, staff: SignedIn) -> Response:
     try:
         checked = parse_token_name(name)
     except ValidationError:

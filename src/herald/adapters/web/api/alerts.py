@@ -26,9 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from herald.adapters.web.api_models import API_PREFIX, ErrorResponse
+from herald.adapters.web.api.models import API_PREFIX, ErrorResponse
 from herald.adapters.web.deps import HeraldDep
-from herald.adapters.web.routes.alerts_forms import checked_url
+from herald.adapters.web.site.alerts_forms import checked_url
 from herald.bootstrap import Herald
 from herald.domain.alerts import (
     MAX_FILTER_ITEMS,

@@ -4,14 +4,16 @@ Linked from the staff bulletin page."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from herald.adapters.web.deps import HeraldDep
-from herald.adapters.web.staff_forms import FormErrors, FormReader
-from herald.adapters.web.staff_pages import checked_article_id, page, see_other, sign_in_first
-from herald.adapters.web.staff_session import Staff, StaffDep, flash, read_form
+from herald.adapters.web.forms import FormErrors, FormReader, read_form
+from herald.adapters.web.staff.pages import checked_article_id, page, see_other
+from herald.adapters.web.staff.session import Staff, flash, may
 from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.alerts import DeliveryStatus
@@ -55,20 +57,22 @@ async def _page(
 
 @router.get("/bulletins/{article_id}")
 async def deliveries(
-    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request,
+    article_id: str,
+    herald: HeraldDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
     return await _page(request, herald, staff, article_id)
 
 
 @router.post("/bulletins/{article_id}/resend")
-async def resend(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
+async def resend(
+    request: Request,
+    article_id: str,
+    herald: HeraldDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
+) -> Response:
     """Send one failed delivery again (``delivery``), or every failed one (no field)."""
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
     path = _path(article_id)
     reader = FormReader(await read_form(request))
     delivery = reader.text("delivery", limit=20, one_line=True).strip()
@@ -90,12 +94,12 @@ async def resend(request: Request, article_id: str, herald: HeraldDep, staff: St
 
 @router.post("/bulletins/{article_id}/predisclosure")
 async def predisclosure(
-    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request,
+    article_id: str,
+    herald: HeraldDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
     """Attach a predisclosure group to a bulletin not yet public ('' detaches it)."""
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
     path = _path(article_id)
     reader = FormReader(await read_form(request))
     group = reader.text("group", limit=64, one_line=True, label="the group").strip() or None

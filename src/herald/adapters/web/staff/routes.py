@@ -17,19 +17,24 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web import staff_account, staff_audit, staff_bulletins, staff_review
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.errors import status_of
-from herald.adapters.web.staff_forms import FormErrors, FormReader
-from herald.adapters.web.staff_pages import local_target, page, see_other, sign_in_first
-from herald.adapters.web.staff_session import (
+from herald.adapters.web.forms import FormErrors, FormReader, read_form
+from herald.adapters.web.staff import account as staff_account
+from herald.adapters.web.staff import audit as staff_audit
+from herald.adapters.web.staff import bulletins as staff_bulletins
+from herald.adapters.web.staff import review as staff_review
+from herald.adapters.web.staff.pages import local_target, page, see_other
+from herald.adapters.web.staff.session import (
+    SignedIn,
+    Staff,
     StaffDep,
     client_address,
     end_all_sessions,
     flash,
+    may,
     next_step,
     protect,
-    read_form,
     start_pending,
     start_session,
 )
@@ -102,9 +107,7 @@ async def sign_out(request: Request) -> Response:
 
 
 @router.get("/")
-async def dashboard(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
+async def dashboard(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
     bulletins = list(await run_in_threadpool(herald.reading.bulletins))
     proposals, emergencies = await run_in_threadpool(herald.authoring.waiting)
     return page(
@@ -126,12 +129,10 @@ async def dashboard(request: Request, herald: HeraldDep, staff: StaffDep) -> Res
 async def audit(
     request: Request,
     herald: HeraldDep,
-    staff: StaffDep,
+    staff: SignedIn,
     subject: Annotated[str | None, Query(max_length=80, pattern=SUBJECT_PATTERN)] = None,
     before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     found = staff_audit.audit_view(
         await run_in_threadpool(
             lambda: herald.audit.page(
@@ -146,9 +147,7 @@ async def audit(
 
 
 @router.get("/users")
-async def users(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
+async def users(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
     return await _users_page(request, herald, staff)
 
 
@@ -185,10 +184,9 @@ async def _users_page(
 
 
 @router.post("/users")
-async def add_user(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.MANAGE_USERS)
+async def add_user(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
+) -> Response:
     reader = FormReader(await read_form(request))
     username = reader.text("username", limit=100, one_line=True, label="the username").strip()
     name = reader.text("display_name", limit=200, one_line=True, label="the name").strip()
@@ -223,11 +221,10 @@ ACCOUNT_STEPS = {
 
 
 @router.post("/users/policy")
-async def account_policy(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+async def account_policy(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
+) -> Response:
     """Require (or not) a second factor of every member."""
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.MANAGE_USERS)
     reader = FormReader(await read_form(request))
     required = reader.text("require_second_factor", limit=10, one_line=True) == "on"
     try:
@@ -241,12 +238,13 @@ async def account_policy(request: Request, herald: HeraldDep, staff: StaffDep) -
 
 @router.post("/users/{username}/{step}")
 async def change_account(
-    request: Request, herald: HeraldDep, staff: StaffDep, username: str, step: str
+    request: Request,
+    herald: HeraldDep,
+    staff: Annotated[Staff, may(Action.MANAGE_USERS)],
+    username: str,
+    step: str,
 ) -> Response:
     """One lifecycle step on one account (admins); a mistake shows next to its row."""
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.MANAGE_USERS)
     if step not in ACCOUNT_STEPS:
         raise NotFound(f"no step {step[:40]!r} for an account")
     try:

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from herald.adapters.web.staff_session import Staff, csrf_token, pending_path, take_flashes
+from herald.adapters.web.staff.session import Staff, csrf_token, pending_path, take_flashes
 from herald.domain.errors import NotFound
 
 _ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import assert_never
+from typing import Annotated, assert_never
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -18,24 +18,22 @@ from starlette.concurrency import run_in_threadpool
 
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.errors import status_of
-from herald.adapters.web.staff_forms import (
+from herald.adapters.web.forms import FormErrors, FormReader, read_form
+from herald.adapters.web.staff.bulletin_form import (
     SUMMARY_LIMIT,
     BulletinFormChoices,
     BulletinFormValues,
-    FormErrors,
-    FormReader,
     read_bulletin_form,
     read_release_at,
 )
-from herald.adapters.web.staff_pages import (
+from herald.adapters.web.staff.pages import (
     article_path,
     checked_article_id,
     page,
     see_other,
-    sign_in_first,
 )
-from herald.adapters.web.staff_preview import Rendered, preview_bulletin, preview_html
-from herald.adapters.web.staff_session import Staff, StaffDep, flash, protect, read_form
+from herald.adapters.web.staff.preview import Rendered, preview_bulletin, preview_html
+from herald.adapters.web.staff.session import SignedIn, Staff, StaffDep, flash, may, protect
 from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.bulletin import Bulletin, BulletinContent, Status
@@ -79,28 +77,24 @@ async def _bulletin(herald: Herald, article_id: str) -> Bulletin:
 
 
 @router.get("/bulletins/new")
-async def new_form(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.WRITE_DRAFT)
+async def new_form(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.WRITE_DRAFT)]
+) -> Response:
     catalog, publisher = await _catalog(herald)
     return _form_page(request, staff, FormMode.NEW, None, BulletinFormValues(), catalog, publisher)
 
 
 @router.post("/bulletins/new")
-async def create(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.WRITE_DRAFT)
+async def create(
+    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.WRITE_DRAFT)]
+) -> Response:
     return await _post_form(request, herald, staff, FormMode.NEW, None)
 
 
 @router.get("/bulletins/{article_id}/edit")
 async def edit_form(
-    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     bulletin = await _bulletin(herald, article_id)
     if bulletin.status.public:
         return see_other(f"{article_path(article_id)}/amend")
@@ -111,21 +105,23 @@ async def edit_form(
 
 
 @router.post("/bulletins/{article_id}/edit")
-async def edit(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.WRITE_DRAFT)
+async def edit(
+    request: Request,
+    article_id: str,
+    herald: HeraldDep,
+    staff: Annotated[Staff, may(Action.WRITE_DRAFT)],
+) -> Response:
     bulletin = await _bulletin(herald, article_id)
     return await _post_form(request, herald, staff, FormMode.EDIT, bulletin)
 
 
 @router.get("/bulletins/{article_id}/amend")
 async def amend_form(
-    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request,
+    article_id: str,
+    herald: HeraldDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
     bulletin = await _bulletin(herald, article_id)
     catalog, publisher = await _catalog(herald)
     values = BulletinFormValues.of(bulletin)
@@ -133,10 +129,12 @@ async def amend_form(
 
 
 @router.post("/bulletins/{article_id}/amend")
-async def amend(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
-    staff.actor.require(Action.PUBLISH)
+async def amend(
+    request: Request,
+    article_id: str,
+    herald: HeraldDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
+) -> Response:
     bulletin = await _bulletin(herald, article_id)
     return await _post_form(request, herald, staff, FormMode.AMEND, bulletin)
 
@@ -286,9 +284,7 @@ async def preview(request: Request, herald: HeraldDep, staff: StaffDep) -> Respo
 
 
 @router.get("/bulletins/{article_id}")
-async def show(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
+async def show(request: Request, article_id: str, herald: HeraldDep, staff: SignedIn) -> Response:
     return await bulletin_page(request, herald, staff, article_id)
 
 
@@ -351,10 +347,8 @@ _STEPS: dict[str, tuple[Step, str]] = {
 
 @router.post("/bulletins/{article_id}/schedule")
 async def schedule(
-    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     reader = FormReader(await read_form(request))
     typed = {"release_at": reader.text("release_at", limit=40, one_line=True)}
     release_at = read_release_at(reader)
@@ -379,10 +373,8 @@ async def schedule(
 
 @router.post("/bulletins/{article_id}/withdraw")
 async def withdraw(
-    request: Request, article_id: str, herald: HeraldDep, staff: StaffDep
+    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
-    if staff is None:
-        return sign_in_first(request)
     reader = FormReader(await read_form(request))
     summary = reader.text("summary", limit=SUMMARY_LIMIT, one_line=True, label="the summary")
     emergency = reader.text("emergency", limit=SUMMARY_LIMIT, one_line=True, label="the reason")
@@ -412,9 +404,7 @@ async def withdraw(
 
 
 @router.post("/bulletins/{article_id}/delete")
-async def delete(request: Request, article_id: str, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
+async def delete(request: Request, article_id: str, herald: HeraldDep, staff: SignedIn) -> Response:
     try:
         await run_in_threadpool(
             herald.authoring.delete_draft, checked_article_id(article_id), staff.actor
@@ -429,11 +419,9 @@ async def delete(request: Request, article_id: str, herald: HeraldDep, staff: St
 
 @router.post("/bulletins/{article_id}/{step}")
 async def take_step(
-    request: Request, article_id: str, step: str, herald: HeraldDep, staff: StaffDep
+    request: Request, article_id: str, step: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
     """Submit, approve, request changes, publish now, unschedule."""
-    if staff is None:
-        return sign_in_first(request)
     if step not in _STEPS:
         raise NotFound(f"no step {step[:40]!r}")
     run, done = _STEPS[step]

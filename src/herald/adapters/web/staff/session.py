@@ -27,14 +27,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
+from herald.adapters.web.forms import read_form
 from herald.bootstrap import Herald
 from herald.domain.accounts import Action, User
 from herald.services.accounts import Member
@@ -48,10 +48,6 @@ SESSION_LIFETIME = timedelta(hours=8)
 """A session ends this long after sign-in, however busy (the cookie's Max-Age matches)."""
 PENDING_LIFETIME = timedelta(minutes=10)
 """A sign-in half done (waiting for a code, a new password, an enrollment) ends after this."""
-MAX_FORM_FIELDS = 400
-"""More fields than any staff form has: a bulletin form for a large catalog stays under."""
-MAX_FORM_PART_BYTES = 200_000
-"""The largest single field (the app caps the whole body at 1 MB)."""
 
 _USER = "user"
 _SESSION_ID = "sid"
@@ -132,13 +128,6 @@ def csrf_token(request: Request) -> str:
         token = secrets.token_urlsafe(32)
         request.session[_CSRF] = token
     return token
-
-
-async def read_form(request: Request) -> FormData:
-    """The request's form fields (parsed once; no file uploads)."""
-    return await request.form(
-        max_files=0, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART_BYTES
-    )
 
 
 async def protect(request: Request) -> None:
@@ -290,7 +279,35 @@ async def current_staff(request: Request) -> Staff | None:
 
 
 StaffDep = Annotated[Staff | None, Depends(current_staff)]
-"""The signed-in staff member, or None."""
+"""The signed-in staff member, or None (for the few pages anyone may see)."""
+
+
+class SignInFirst(Exception):
+    """Nobody is (fully) signed in: the app answers with the way to the sign-in page."""
+
+
+async def signed_in_staff(request: Request) -> Staff:
+    """The signed-in staff member; ``SignInFirst`` when there is none."""
+    staff = await current_staff(request)
+    if staff is None:
+        raise SignInFirst
+    return staff
+
+
+SignedIn = Annotated[Staff, Depends(signed_in_staff)]
+"""The signed-in staff member (a page for staff only)."""
+
+
+def may(action: Action) -> Any:
+    """A dependency: the signed-in staff member, who may do ``action`` (the domain's role
+    table decides, as it does in the services); 403 otherwise. Use it as
+    ``staff: Annotated[Staff, may(Action.PUBLISH)]``."""
+
+    async def allowed(staff: SignedIn) -> Staff:
+        staff.actor.require(action)
+        return staff
+
+    return Depends(allowed)
 
 
 def flash(request: Request, message: str) -> None:

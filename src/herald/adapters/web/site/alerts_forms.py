@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from starlette.exceptions import HTTPException
 
-from herald.adapters.web.staff_forms import FormErrors, FormReader
+from herald.adapters.web.forms import FormErrors, FormReader
 from herald.bootstrap import Herald
 from herald.domain.alerts import MAX_FILTER_ITEMS, AlertFilter
 from herald.domain.catalog import Catalog

@@ -23,9 +23,9 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from herald.adapters.formats import RenderFormat
-from herald.adapters.web.site_cache import cached
-from herald.adapters.web.site_pages import Pages
-from herald.adapters.web.site_query import parse_page
+from herald.adapters.web.site.cache import cached
+from herald.adapters.web.site.pages import Pages
+from herald.adapters.web.site.query import parse_page
 from herald.domain.errors import NotFound
 from herald.domain.ids import parse_cve_id
 

@@ -22,8 +22,8 @@ from herald.adapters.formats import RenderFormat, render
 from herald.adapters.formats import _layout as layout
 from herald.adapters.formats.html import inline_markdown_to_html, render_article
 from herald.adapters.formats.html import title_text as document_title_text
-from herald.adapters.web.site_cache import Page
-from herald.adapters.web.site_query import PAGE_SIZE, ListFilters, parse_filters, parse_page
+from herald.adapters.web.site.cache import Page
+from herald.adapters.web.site.query import PAGE_SIZE, ListFilters, parse_filters, parse_page
 from herald.bootstrap import Herald
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog, Product, ProductVersion

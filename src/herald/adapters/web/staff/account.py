@@ -17,19 +17,18 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from herald.adapters.web.deps import HeraldDep
-from herald.adapters.web.staff_forms import FormErrors, FormReader
-from herald.adapters.web.staff_pages import page, see_other, sign_in_first
-from herald.adapters.web.staff_session import (
+from herald.adapters.web.forms import FormErrors, FormReader, read_form
+from herald.adapters.web.staff.pages import page, see_other
+from herald.adapters.web.staff.session import (
     Pending,
+    SignedIn,
     Staff,
-    StaffDep,
     Step,
     client_address,
     flash,
     next_step,
     pending_sign_in,
     protect,
-    read_form,
     start_pending,
     start_session,
 )
@@ -279,17 +278,13 @@ def _account_page(
 
 
 @router.get("/account")
-async def account(request: Request, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
+async def account(request: Request, staff: SignedIn) -> Response:
     return _account_page(request, staff)
 
 
 @router.post("/account/password")
-async def change_password(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+async def change_password(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
     """A member changes their own password; their other sessions end, this one goes on."""
-    if staff is None:
-        return sign_in_first(request)
     reader = FormReader(await read_form(request))
     current = reader.text("current_password", limit=1000, one_line=True, label="the password")
     new = _new_password(reader)
@@ -312,18 +307,14 @@ async def change_password(request: Request, herald: HeraldDep, staff: StaffDep) 
 
 
 @router.post("/account/second-factor")
-async def second_factor_start(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+async def second_factor_start(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
     """A new secret to set up (replacing, once confirmed, any earlier second factor)."""
-    if staff is None:
-        return sign_in_first(request)
     await run_in_threadpool(herald.accounts.start_second_factor, staff.user.username)
     return see_other("/staff/account#second-factor")
 
 
 @router.post("/account/second-factor/confirm")
-async def second_factor_confirm(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
-    if staff is None:
-        return sign_in_first(request)
+async def second_factor_confirm(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
     reader = FormReader(await read_form(request))
     given = reader.text("code", limit=40, one_line=True, label="the code")
     try:

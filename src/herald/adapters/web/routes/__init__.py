@@ -1,1 +1,0 @@
-"""Route modules: site (HTML), api (JSON), feeds, staff."""

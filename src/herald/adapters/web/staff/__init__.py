@@ -1,0 +1,1 @@
+"""The staff wing under ``/staff``: sign-in and sessions, one module per staff area."""
