@@ -30,6 +30,9 @@ from email.utils import format_datetime, parsedate_to_datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from herald.services.ports import BulletinQuery
+from herald.services.publication import PublicationService
+
 MAX_AGE = 60
 """Seconds a cache may reuse a public response without asking again."""
 
@@ -183,3 +186,10 @@ def _to_second(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(UTC).replace(microsecond=0)
+
+
+def newest_change(publication: PublicationService) -> datetime | None:
+    """When any public bulletin last changed: a ``Last-Modified`` that is safe for every
+    list and feed, whatever its filters (a bulletin that leaves a filtered list changed)."""
+    newest = publication.bulletins(BulletinQuery(order="updated", limit=1)).bulletins
+    return newest[0].updated_at if newest else None

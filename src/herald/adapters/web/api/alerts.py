@@ -26,9 +26,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from herald.adapters.web.api.models import API_PREFIX, ErrorResponse
+from herald.adapters.web.api.models import ErrorResponse
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.site.alerts_forms import checked_url
+from herald.adapters.web.urls import API_PREFIX
 from herald.bootstrap import Herald
 from herald.domain.alerts import (
     MAX_FILTER_ITEMS,

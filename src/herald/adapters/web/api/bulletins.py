@@ -23,7 +23,6 @@ from pydantic import BaseModel
 
 from herald.adapters.web import http_cache
 from herald.adapters.web.api.models import (
-    API_PREFIX,
     BulletinDetail,
     BulletinList,
     BulletinSummary,
@@ -31,13 +30,13 @@ from herald.adapters.web.api.models import (
     ProductDetail,
     ProductList,
     ProductSummary,
-    PublicUrls,
     ReleaseList,
     ReleaseModel,
     VersionDetail,
 )
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.site import cache as site_cache
+from herald.adapters.web.urls import API_PREFIX, PublicUrls
 from herald.bootstrap import Herald
 from herald.domain.bulletin import Bulletin
 from herald.domain.catalog import Catalog, Product
@@ -205,7 +204,9 @@ def list_bulletins(
     links: dict[str, str] = {}
     if next_cursor is not None:
         links["Link"] = f'<{_next_url(request, urls, next_cursor)}>; rel="next"'
-    return _json(request, body, newest_change(herald), links, generation=generation)
+    return _json(
+        request, body, http_cache.newest_change(herald.publication), links, generation=generation
+    )
 
 
 @router.get(
@@ -402,13 +403,6 @@ def _json(
         last_modified=last_modified,
         headers=headers,
     )
-
-
-def newest_change(herald: Herald) -> datetime | None:
-    """When any public bulletin last changed: a ``Last-Modified`` that is safe for every
-    list and feed, whatever its filters (a bulletin that leaves a filtered list changed)."""
-    newest = herald.publication.bulletins(BulletinQuery(order="updated", limit=1)).bulletins
-    return newest[0].updated_at if newest else None
 
 
 def _serializer(herald: Herald) -> URLSafeSerializer:

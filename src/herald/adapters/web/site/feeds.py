@@ -21,9 +21,8 @@ from herald.adapters.formats.feeds import (
     render_rss,
 )
 from herald.adapters.web import http_cache
-from herald.adapters.web.api.bulletins import newest_change
-from herald.adapters.web.api.models import PublicUrls
 from herald.adapters.web.deps import HeraldDep, TemplatesDep
+from herald.adapters.web.urls import PublicUrls
 from herald.bootstrap import Herald
 from herald.domain.catalog import Product
 from herald.services.ports import BulletinQuery
@@ -92,7 +91,10 @@ def _feed(request: Request, herald: Herald, product_id: str | None, suffix: str)
     render: Renderer = render_atom if suffix == "atom" else render_rss
     media_type = ATOM_MEDIA_TYPE if suffix == "atom" else RSS_MEDIA_TYPE
     return http_cache.respond(
-        request, render(feed), media_type, last_modified=newest_change(herald)
+        request,
+        render(feed),
+        media_type,
+        last_modified=http_cache.newest_change(herald.publication),
     )
 
 
