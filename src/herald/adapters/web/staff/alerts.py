@@ -1,6 +1,6 @@
 """Staff routes for alerts under ``/staff/alerts``: subscriber groups and their members,
-webhooks (the secret shown once), and, in ``staff_alerts_deliveries``, what went to
-whom about a bulletin.
+and, in the modules beside it, webhooks (``alerts_webhooks``), API tokens
+(``alerts_tokens``) and what went to whom about a bulletin (``alerts_deliveries``).
 
 The services decide who may (publishers and admins: ``Action.PUBLISH``); every POST
 passes ``staff_session.protect`` (same origin and the session's CSRF token) and
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -22,21 +21,17 @@ from starlette.concurrency import run_in_threadpool
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.site.alerts_forms import (
-    FilterValues,
     add_error,
-    checked_url,
-    choices,
-    read_filter,
 )
 from herald.adapters.web.staff import alerts_deliveries as staff_alerts_deliveries
 from herald.adapters.web.staff import alerts_tokens as staff_alerts_tokens
+from herald.adapters.web.staff import alerts_webhooks as staff_alerts_webhooks
+from herald.adapters.web.staff.alerts_webhooks import subscription_id_in_path
 from herald.adapters.web.staff.pages import page, see_other
 from herald.adapters.web.staff.session import SignedIn, Staff, flash, may, protect
 from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.alerts import (
-    OVERLAP_CHOICES,
-    SECRET_OVERLAP,
     AlertFilter,
     Channel,
     SubscriberGroup,
@@ -44,11 +39,10 @@ from herald.domain.alerts import (
     SubscriptionStatus,
     parse_email,
 )
-from herald.domain.errors import HeraldError, NotFound, ValidationError
+from herald.domain.errors import NotFound, ValidationError
 
 router = APIRouter(prefix="/staff/alerts", dependencies=[Depends(protect)], include_in_schema=False)
 
-NO_STORE = {"Cache-Control": "no-store"}
 _GROUP_IN_PATH = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
@@ -56,12 +50,6 @@ def _group_name(name: str) -> str:
     if not _GROUP_IN_PATH.fullmatch(name):
         raise NotFound(f"no subscriber group {name[:70]!r}")
     return name
-
-
-def _subscription_id(text: str) -> int:
-    if not text.isdigit() or len(text) > 18:
-        raise NotFound(f"no webhook {text[:40]!r}")
-    return int(text)
 
 
 # --- overview ---------------------------------------------------------------------------
@@ -269,7 +257,7 @@ async def remove_member(
     request: Request, name: str, subscription_id: str, herald: HeraldDep, staff: SignedIn
 ) -> Response:
     group = await _find_group(herald, _group_name(name))
-    wanted = _subscription_id(subscription_id)
+    wanted = subscription_id_in_path(subscription_id)
     members = await run_in_threadpool(
         herald.subscriptions.subscriptions, None, group.name, staff.actor
     )
@@ -280,195 +268,6 @@ async def remove_member(
     return see_other(f"/staff/alerts/groups/{group.name}")
 
 
-# --- webhooks ---------------------------------------------------------------------------
-
-
-async def _webhooks(herald: Herald, staff: Staff) -> list[Subscription]:
-    found = await run_in_threadpool(
-        herald.subscriptions.subscriptions, Channel.WEBHOOK, None, staff.actor
-    )
-    return [s for s in found if s.status is not SubscriptionStatus.UNSUBSCRIBED]
-
-
-async def _webhooks_page(
-    request: Request,
-    herald: Herald,
-    staff: Staff,
-    errors: FormErrors | None = None,
-    typed: dict[str, object] | None = None,
-    status: int = 200,
-) -> Response:
-    return page(
-        request,
-        "alerts/webhooks.html",
-        staff,
-        {
-            "webhooks": await _webhooks(herald, staff),
-            "groups": await run_in_threadpool(herald.subscriptions.groups),
-            "choices": await run_in_threadpool(choices, herald),
-            "errors": errors or {},
-            "typed": typed or {"url": "", "group": "", "values": FilterValues()},
-        },
-        status=status,
-    )
-
-
-@router.get("/webhooks")
-async def webhooks(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
-) -> Response:
-    return await _webhooks_page(request, herald, staff)
-
-
-def _secret_page(request: Request, staff: Staff, webhook: Subscription, heading: str) -> Response:
-    return page(
-        request,
-        "alerts/secret.html",
-        staff,
-        {"webhook": webhook, "heading": heading},
-        headers=NO_STORE,
-    )
-
-
-@router.post("/webhooks")
-async def add_webhook(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
-) -> Response:
-    reader = FormReader(await read_form(request))
-    url = reader.text("url", limit=2000, one_line=True, label="the URL").strip()
-    group_name = reader.text("group", limit=64, one_line=True).strip() or None
-    values, alert_filter = read_filter(reader)
-    if not url and "url" not in reader.errors:
-        reader.errors.add("url", "give the https:// URL alerts are posted to")
-    typed: dict[str, object] = {"url": url, "group": group_name or "", "values": values}
-    if alert_filter is not None and not reader.errors:
-        try:
-            checked_url(url)
-            created = await run_in_threadpool(
-                lambda: herald.subscriptions.subscribe_webhook(
-                    url, alert_filter, group_name, staff.actor
-                )
-            )
-        except (ValidationError, NotFound) as error:
-            _place(reader.errors, error, "group")
-        else:
-            return _secret_page(request, staff, created, "Webhook added")
-    return await _webhooks_page(request, herald, staff, reader.errors, typed, 422)
-
-
-def _place(errors: FormErrors, error: HeraldError, not_found_field: str) -> None:
-    if isinstance(error, NotFound):
-        errors.add(not_found_field, error.message)
-    else:
-        add_error(errors, error)
-
-
-async def _webhook(herald: Herald, staff: Staff, subscription_id: str) -> Subscription:
-    wanted = _subscription_id(subscription_id)
-    for webhook in await _webhooks(herald, staff):
-        if webhook.id == wanted:
-            return webhook
-    raise NotFound(f"no webhook {wanted}")
-
-
-async def _webhook_page(
-    request: Request,
-    herald: Herald,
-    staff: Staff,
-    webhook: Subscription,
-    errors: FormErrors | None = None,
-    typed: dict[str, object] | None = None,
-    status: int = 200,
-) -> Response:
-    return page(
-        request,
-        "alerts/webhook.html",
-        staff,
-        {
-            "webhook": webhook,
-            "choices": await run_in_threadpool(choices, herald),
-            "errors": errors or {},
-            "typed": typed or {"url": webhook.target, "values": FilterValues.of(webhook.filter)},
-            "overlap_choices": OVERLAP_CHOICES,
-            "now": herald.clock.now(),
-        },
-        status=status,
-    )
-
-
-@router.get("/webhooks/{subscription_id}")
-async def webhook(
-    request: Request,
-    subscription_id: str,
-    herald: HeraldDep,
-    staff: Annotated[Staff, may(Action.PUBLISH)],
-) -> Response:
-    return await _webhook_page(
-        request, herald, staff, await _webhook(herald, staff, subscription_id)
-    )
-
-
-@router.post("/webhooks/{subscription_id}")
-async def save_webhook(
-    request: Request,
-    subscription_id: str,
-    herald: HeraldDep,
-    staff: Annotated[Staff, may(Action.PUBLISH)],
-) -> Response:
-    existing = await _webhook(herald, staff, subscription_id)
-    reader = FormReader(await read_form(request))
-    url = reader.text("url", limit=2000, one_line=True, label="the URL").strip()
-    values, alert_filter = read_filter(reader)
-    if not url and "url" not in reader.errors:
-        reader.errors.add("url", "give the https:// URL alerts are posted to")
-    if alert_filter is not None and not reader.errors:
-        try:
-            checked_url(url)
-            await run_in_threadpool(
-                lambda: herald.subscriptions.update_webhook(
-                    existing.id, url, alert_filter, staff.actor
-                )
-            )
-        except ValidationError as error:
-            add_error(reader.errors, error)
-        else:
-            flash(request, f"Webhook {existing.id} saved.")
-            return see_other(f"/staff/alerts/webhooks/{existing.id}")
-    typed: dict[str, object] = {"url": url, "values": values}
-    return await _webhook_page(request, herald, staff, existing, reader.errors, typed, 422)
-
-
-@router.post("/webhooks/{subscription_id}/rotate")
-async def rotate_webhook(
-    request: Request, subscription_id: str, herald: HeraldDep, staff: SignedIn
-) -> Response:
-    existing = await _webhook(herald, staff, subscription_id)
-    reader = FormReader(await read_form(request))
-    overlap = secret_overlap(reader.text("overlap_hours", limit=4, one_line=True))
-    rotated = await run_in_threadpool(
-        herald.subscriptions.rotate_secret, existing.id, staff.actor, overlap
-    )
-    return _secret_page(request, staff, rotated, "New webhook secret")
-
-
-def secret_overlap(hours: str) -> timedelta:
-    """The form's ``overlap_hours`` (blank: the default overlap)."""
-    if not hours.strip():
-        return SECRET_OVERLAP
-    if not hours.strip().isdigit():
-        raise ValidationError("overlap_hours", "give a whole number of hours")
-    return timedelta(hours=int(hours))
-
-
-@router.post("/webhooks/{subscription_id}/delete")
-async def delete_webhook(
-    request: Request, subscription_id: str, herald: HeraldDep, staff: SignedIn
-) -> Response:
-    existing = await _webhook(herald, staff, subscription_id)
-    await run_in_threadpool(herald.subscriptions.delete_webhook, existing.id, staff.actor)
-    flash(request, f"Webhook {existing.id} ({existing.target}) deleted.")
-    return see_other("/staff/alerts/webhooks")
-
-
+router.include_router(staff_alerts_webhooks.router)
 router.include_router(staff_alerts_deliveries.router)
 router.include_router(staff_alerts_tokens.router)
