@@ -22,17 +22,19 @@ from itsdangerous import BadData, URLSafeSerializer
 from pydantic import BaseModel
 
 from herald.adapters.web import http_cache
-from herald.adapters.web.api.models import (
-    BulletinDetail,
-    BulletinList,
-    BulletinSummary,
-    ErrorResponse,
+from herald.adapters.web.api.catalog_models import (
     ProductDetail,
     ProductList,
     ProductSummary,
     ReleaseList,
     ReleaseModel,
     VersionDetail,
+)
+from herald.adapters.web.api.models import (
+    BulletinDetail,
+    BulletinList,
+    BulletinSummary,
+    ErrorResponse,
 )
 from herald.adapters.web.deps import HeraldDep
 from herald.adapters.web.site import cache as site_cache
