@@ -69,7 +69,7 @@ ADAPTER_IMPORTS: dict[str, frozenset[str]] = {
     "csaf_distribution": frozenset({"formats", "signing"}),
     "csaf_import": frozenset({"csaf_validation"}),
     "delivery": frozenset({"formats"}),
-    "site_export": frozenset({"site_export_asgi", "web"}),
+    "site_export": frozenset({"formats", "site_export_asgi", "web"}),
     "web": frozenset({"csaf_distribution", "formats", "signing"}),
 }
 """Which adapter may import which other adapter (``herald.adapters.<name>``, a package

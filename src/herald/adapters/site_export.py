@@ -49,6 +49,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from fastapi import FastAPI
 
+from herald.adapters.formats.machine import MACHINE_FORMATS
 from herald.adapters.site_export_asgi import InProcessClient
 from herald.adapters.web.site.routes import for_static_export
 from herald.services.ports import MAX_HEADLINES, BulletinQuery
@@ -79,6 +80,7 @@ SUFFIXES = frozenset(
     {".json", ".txt", ".md", ".xml", ".atom", ".rss", ".css", ".js", ".html", ".svg", ".png"}
     | {".ico", ".woff2", ".pdf"}
     | {".csv", ".asc", ".sha256", ".sha512"}  # the CSAF distribution (docs/csaf-provider.md)
+    | {PurePosixPath(f"x{fmt.suffix}").suffix for fmt in MACHINE_FORMATS}  # .csaf.json -> .json
 )
 """Suffixes a file server recognises: such paths are written as they are."""
 _INDEX_SUFFIX = {

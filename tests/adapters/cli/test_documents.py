@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from herald import demo
 from herald.adapters.csaf_import import plan_import, read_document
 from herald.adapters.formats.csaf import csaf_document
+from herald.adapters.formats.machine import MACHINE_FORMATS, Sources
 from herald.adapters.source import SourceTextSerializer
 from herald.bootstrap import Herald as Services
 from herald.bootstrap import build
@@ -54,6 +56,32 @@ def test_exports_of_the_demo(herald: Herald) -> None:
     assert osv.exit_code == 0 and osv_errors(json.loads(osv.stdout)) == []
     cve = herald("cve", "export", "CVE-2026-4397")
     assert cve.exit_code == 0 and cve_errors(json.loads(cve.stdout)) == []
+
+
+def test_every_machine_format_has_its_export_command(
+    herald: Herald, database_url: str, tmp_path: Path
+) -> None:
+    """``herald <name> export <subject>`` prints the registered format's document, and
+    ``herald --help`` lists each format's group."""
+    assert herald("demo").exit_code == 0
+    listed = herald("--help").stdout
+    settings = Settings(data_dir=tmp_path / "var", database_url=database_url)
+    with closing(build(settings)) as services:
+        public = services.publication.bulletin("CTX696397").bulletin
+        sources = Sources(
+            public,
+            services.publication.catalog(),
+            services.publication.publisher(),
+            settings.base_url,
+        )
+    for fmt in MACHINE_FORMATS:
+        assert f" {fmt.name} " in listed
+        subjects = fmt.subjects(public)
+        assert subjects, fmt.name
+        for subject in subjects:
+            result = herald(fmt.name, "export", subject)
+            assert result.exit_code == 0, result.stderr
+            assert result.stdout == fmt.render(sources, subject)
 
 
 def test_csaf_export_to_a_folder_uses_the_standards_file_name(

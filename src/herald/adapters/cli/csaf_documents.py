@@ -15,13 +15,14 @@ import typer
 from herald.adapters.cli.acting import AsOption, acting
 from herald.adapters.cli.context import herald_app
 from herald.adapters.cli.csaf import csaf_app
-from herald.adapters.cli.formats import public_bulletin
+from herald.adapters.cli.formats import public_sources
 from herald.adapters.csaf_import import plan_import, read_source
-from herald.adapters.formats.csaf import csaf_filename, render_csaf
+from herald.adapters.formats.csaf import csaf_filename
 from herald.adapters.formats.csaf_versions import CsafVersion
+from herald.adapters.formats.machine import CSAF
 
 
-@csaf_app.command("export")
+@csaf_app.command("export", help=CSAF.export_help)
 def export(
     article_id: Annotated[str, typer.Argument(help="The article id, e.g. CTX696397.")],
     version: Annotated[
@@ -36,14 +37,14 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Print the CSAF advisory of a public bulletin (JSON, keys sorted)."""
+    """Print the CSAF advisory of a public bulletin (``CSAF.export_help``)."""
     with herald_app() as herald:
-        item = public_bulletin(herald, article_id)
-    text = render_csaf(item.bulletin, item.catalog, item.publisher, item.base_url, version=version)
+        sources = public_sources(herald, article_id, csaf_version=version)
+    text = CSAF.render(sources, sources.bulletin.article_id)
     if output is None:
         typer.echo(text, nl=False)
         return
-    target = output / csaf_filename(item.bulletin.article_id) if output.is_dir() else output
+    target = output / csaf_filename(sources.bulletin.article_id) if output.is_dir() else output
     target.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {target}")
 

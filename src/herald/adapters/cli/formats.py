@@ -1,4 +1,10 @@
-"""``herald osv export`` and ``herald cve export``: machine-readable forms of public bulletins.
+"""``herald <format> export``: the machine-readable documents of public bulletins.
+
+One command group per format of ``herald.adapters.formats.machine.MACHINE_FORMATS``
+(``herald csaf``, ``herald osv``, ``herald cve``), each with an ``export`` command
+made here from the format's scope: ``export ARTICLE_ID`` for a format of bulletins,
+``export CVE [--org-id]`` for a format of CVEs. A format with options of its own
+brings its group (``herald csaf``, whose ``export`` lives in ``csaf_documents``).
 
 Only bulletins readers can see are exported: a draft or an embargoed bulletin gives a
 one-line error (exit 2), an unknown id or CVE exit 3.
@@ -6,44 +12,77 @@ one-line error (exit 2), an unknown id or CVE exit 3.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
+from herald.adapters.cli import csaf
 from herald.adapters.cli.context import herald_app
-from herald.adapters.formats.cve5 import PLACEHOLDER_ORG_ID, render_cve
-from herald.adapters.formats.osv import render_osv
+from herald.adapters.formats.csaf_versions import CsafVersion
+from herald.adapters.formats.cve5 import PLACEHOLDER_ORG_ID
+from herald.adapters.formats.machine import (
+    MACHINE_FORMATS,
+    MachineFormat,
+    Scope,
+    Sources,
+    newest_naming,
+)
 from herald.bootstrap import Herald
-from herald.domain.bulletin import Bulletin, Status
-from herald.domain.catalog import Catalog
+from herald.domain.bulletin import Bulletin
 from herald.domain.errors import NotFound, RuleViolation
 from herald.domain.ids import parse_cve_id
-from herald.domain.publisher import Publisher
 
-osv_app = typer.Typer(help="OSV records of public bulletins.", no_args_is_help=True)
-cve_app = typer.Typer(
-    help="CVE JSON 5 records (CNA containers) of public CVEs.", no_args_is_help=True
-)
+ArticleId = Annotated[str, typer.Argument(help="The article id, e.g. CTX696397.")]
+CveArgument = Annotated[str, typer.Argument(help="The CVE id, e.g. CVE-2026-4397.")]
+OrgIdOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org-id",
+        help="The CNA's organisation UUID (providerMetadata.orgId); default: HERALD_CNA_ORG_ID.",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(osv_app, name="osv")
-    app.add_typer(cve_app, name="cve")
+    """One command group per machine-readable format, in the registry's order."""
+    own_groups = {"csaf": csaf.group()}
+    for fmt in MACHINE_FORMATS:
+        group = own_groups.get(fmt.name)
+        if group is None:
+            group = typer.Typer(help=fmt.summary, no_args_is_help=True)
+            group.command("export", help=fmt.export_help)(_export_command(fmt))
+        app.add_typer(group, name=fmt.name)
 
 
-@dataclass(frozen=True)
-class Exportable:
-    """A public bulletin with the catalog and publisher its documents are made from."""
+def _export_command(fmt: MachineFormat) -> Callable[..., None]:
+    if fmt.scope is Scope.BULLETIN:
 
-    bulletin: Bulletin
-    catalog: Catalog
-    publisher: Publisher
-    base_url: str
+        def export_bulletin(article_id: ArticleId) -> None:
+            with herald_app() as herald:
+                sources = public_sources(herald, article_id)
+            typer.echo(fmt.render(sources, sources.bulletin.article_id), nl=False)
+
+        return export_bulletin
+
+    def export_cve(cve: CveArgument, org_id: OrgIdOption = None) -> None:
+        with herald_app() as herald:
+            bulletin = bulletin_for_cve(herald, cve)
+            sources = public_sources(herald, bulletin.article_id, org_id=org_id)
+        typer.echo(fmt.render(sources, cve.strip()), nl=False)
+
+    return export_cve
 
 
-def public_bulletin(herald: Herald, article_id: str) -> Exportable:
-    """The public bulletin ``article_id``; a one-line error for a draft or unknown id."""
+def public_sources(
+    herald: Herald,
+    article_id: str,
+    *,
+    org_id: str | None = None,
+    csaf_version: CsafVersion = CsafVersion.V2_0,
+) -> Sources:
+    """What the documents of the public bulletin ``article_id`` are made from; a
+    one-line error for a draft or unknown id."""
     try:
         public = herald.publication.bulletin(article_id)
     except NotFound:
@@ -53,11 +92,13 @@ def public_bulletin(herald: Herald, article_id: str) -> Exportable:
             f"{stored.article_id} is {stored.status.label}; only published or withdrawn "
             "bulletins are exported",
         ) from None
-    return Exportable(
+    return Sources(
         public.bulletin,
         herald.publication.catalog(),
         herald.publication.publisher(),
         herald.settings.base_url,
+        cna_org_id=org_id or herald.settings.cna_org_id or PLACEHOLDER_ORG_ID,
+        csaf_version=csaf_version,
     )
 
 
@@ -66,38 +107,4 @@ def bulletin_for_cve(herald: Herald, cve: str) -> Bulletin:
     found = herald.publication.by_cve(parse_cve_id(cve, "cve"))
     if not found:
         raise NotFound(f"no public bulletin names {cve}")
-    current = [b for b in found if b.status is not Status.WITHDRAWN]
-    return (current or list(found))[0]
-
-
-@osv_app.command("export")
-def osv_export(
-    article_id: Annotated[str, typer.Argument(help="The article id, e.g. CTX696397.")],
-) -> None:
-    """Print the OSV record of a public bulletin (JSON, keys sorted)."""
-    with herald_app() as herald:
-        item = public_bulletin(herald, article_id)
-    typer.echo(render_osv(item.bulletin, item.catalog, item.publisher, item.base_url), nl=False)
-
-
-@cve_app.command("export")
-def cve_export(
-    cve: Annotated[str, typer.Argument(help="The CVE id, e.g. CVE-2026-4397.")],
-    org_id: Annotated[
-        str | None,
-        typer.Option(
-            "--org-id",
-            help="The CNA's organisation UUID (providerMetadata.orgId); "
-            "default: HERALD_CNA_ORG_ID.",
-        ),
-    ] = None,
-) -> None:
-    """Print the CVE JSON 5 CNA container of a CVE, from the public bulletin naming it."""
-    with herald_app() as herald:
-        bulletin = bulletin_for_cve(herald, cve)
-        item = public_bulletin(herald, bulletin.article_id)
-        chosen = org_id or herald.settings.cna_org_id or PLACEHOLDER_ORG_ID
-    text = render_cve(
-        item.bulletin, cve.strip(), item.catalog, item.publisher, item.base_url, org_id=chosen
-    )
-    typer.echo(text, nl=False)
+    return newest_naming(found)

@@ -7,7 +7,7 @@ import typer
 from herald import __version__
 from herald.adapters.cli import alerts as alerts_commands
 from herald.adapters.cli import audit as audit_commands
-from herald.adapters.cli import bulletins, csaf, data, formats, keys, serve, site, tokens, users
+from herald.adapters.cli import bulletins, data, formats, keys, serve, site, tokens, users
 from herald.adapters.cli import catalog as catalog_commands
 from herald.adapters.cli import worker as worker_command
 from herald.adapters.cli.errors import HeraldGroup
@@ -22,8 +22,7 @@ app = typer.Typer(
 data.register(app)
 bulletins.register(app)
 serve.register(app)
-csaf.register(app)
-formats.register(app)
+formats.register(app)  # csaf, osv, cve: the machine-readable formats
 site.register(app)
 users.register(app)
 alerts_commands.register(app)

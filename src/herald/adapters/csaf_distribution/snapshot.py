@@ -45,8 +45,9 @@ from herald.adapters.csaf_distribution.layout import (
     sha512,
 )
 from herald.adapters.csaf_distribution.provider_metadata import provider_metadata
-from herald.adapters.formats.csaf import csaf_document, csaf_filename
+from herald.adapters.formats.csaf import csaf_filename
 from herald.adapters.formats.csaf_common import dump_json, revision_instants
+from herald.adapters.formats.machine import CSAF, Sources
 from herald.domain.bulletin import Bulletin
 from herald.domain.catalog import Catalog
 from herald.domain.errors import NotFound
@@ -133,12 +134,13 @@ def distributed_document(
 
     The year is that of ``/document/tracking/initial_release_date`` (requirement 11),
     the file name follows section 5.1 (requirement 2), and the document's ``self``
-    reference is its URL in the distribution (optional test 6.2.11).
+    reference is its URL in the distribution (optional test 6.2.11). The bytes are the
+    ``CSAF`` machine format's, those ``/bulletins/{id}.csaf.json`` serves.
     """
     year = revision_instants(bulletin)[0].year
     path = f"{year:04d}/{csaf_filename(bulletin.article_id)}"
-    document = csaf_document(bulletin, catalog, publisher, urls.base, document_url=urls.of(path))
-    distributed = document_from_body(dump_json(document).encode("utf-8"), bulletin, catalog)
+    body = CSAF.body(Sources(bulletin, catalog, publisher, urls.base), bulletin.article_id)
+    distributed = document_from_body(body, bulletin, catalog)
     if distributed.path != path:
         raise ValueError(
             f"{bulletin.article_id}: rendered for {path}, belongs in {distributed.path}"

@@ -31,6 +31,7 @@ import httpx
 from herald.adapters.delivery.guarded_backend import GuardedNetworkBackend
 from herald.adapters.delivery.pool_transport import PoolTransport
 from herald.adapters.delivery.targets import WebhookTargetGuard
+from herald.adapters.formats.machine import CSAF
 from herald.domain.alerts import AlertEvent
 from herald.domain.document import BulletinDocument
 from herald.domain.errors import ValidationError
@@ -68,7 +69,7 @@ def payload(event: AlertEvent, document: BulletinDocument | None, base_url: str)
         data["title"] = document.title
         data["cves"] = list(document.cves)
     page = f"{base_url}/bulletins/{event.article_id}"
-    data["links"] = {"page": page, "csaf": f"{page}.csaf.json"}
+    data["links"] = {"page": page, "csaf": f"{page}{CSAF.suffix}"}
     body = {"type": event.kind.value, "timestamp": event.at.isoformat(), "data": data}
     return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
 

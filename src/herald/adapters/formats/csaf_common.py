@@ -17,6 +17,12 @@ from herald.domain.bulletin import Bulletin, Status
 from herald.domain.errors import RuleViolation
 
 JSON_MEDIA_TYPE = "application/json"
+CSAF_SUFFIX = ".csaf.json"
+"""``/bulletins/{id}.csaf.json``: a bulletin's CSAF advisory (``machine.CSAF``)."""
+OSV_SUFFIX = ".osv.json"
+"""``/bulletins/{id}.osv.json``: a bulletin's OSV record (``machine.OSV``)."""
+CVE_SUFFIX = ".json"
+"""``/cve/{CVE id}.json``: a CVE's CVE JSON 5 record (``machine.CVE5``)."""
 
 
 @dataclass(frozen=True)
@@ -33,13 +39,13 @@ class DocumentLinks:
         return f"{self.base}/bulletins/{_segment(article_id)}"
 
     def csaf(self, article_id: str) -> str:
-        return f"{self.bulletin_page(article_id)}.csaf.json"
+        return f"{self.bulletin_page(article_id)}{CSAF_SUFFIX}"
 
     def osv(self, article_id: str) -> str:
-        return f"{self.bulletin_page(article_id)}.osv.json"
+        return f"{self.bulletin_page(article_id)}{OSV_SUFFIX}"
 
     def cve(self, cve_id: str) -> str:
-        return f"{self.base}/cve/{_segment(cve_id)}.json"
+        return f"{self.base}/cve/{_segment(cve_id)}{CVE_SUFFIX}"
 
 
 def require_public(bulletin: Bulletin, form: str) -> None:

@@ -6,28 +6,33 @@
 ``/cve/{CVE-ID}.json``                     the CVE JSON 5 CNA container of one CVE
 =========================================  =========================================
 
-Every read goes through ``PublicationService`` (drafts and embargoed bulletins are a
-404, like unknown ids); responses carry a content-hash ETag and answer 304.
-This router is included before the site's, whose ``/bulletins/{name}`` would
-otherwise take these paths. ``docs/machine-readable.md`` describes the documents.
+One route per format of ``herald.adapters.formats.machine.MACHINE_FORMATS``, at its
+scope's folder and suffix. Every read goes through ``PublicationService`` (drafts and
+embargoed bulletins are a 404, like unknown ids); responses carry a content-hash ETag
+and answer 304. This router is included before the site's, whose ``/bulletins/{name}``
+would otherwise take these paths. ``docs/machine-readable.md`` describes the documents.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from herald.adapters.formats.csaf import render_csaf
-from herald.adapters.formats.csaf_common import JSON_MEDIA_TYPE
-from herald.adapters.formats.cve5 import PLACEHOLDER_ORG_ID, render_cve
-from herald.adapters.formats.osv import render_osv
+from herald.adapters.formats.cve5 import PLACEHOLDER_ORG_ID
+from herald.adapters.formats.machine import (
+    MACHINE_FORMATS,
+    MachineFormat,
+    Scope,
+    Sources,
+    newest_naming,
+)
 from herald.adapters.web import http_cache
 from herald.adapters.web.deps import HeraldDep
 from herald.bootstrap import Herald
-from herald.domain.bulletin import Bulletin, Status
+from herald.domain.bulletin import Bulletin
 from herald.domain.errors import NotFound, ValidationError
 from herald.domain.ids import parse_cve_id
 
@@ -36,41 +41,41 @@ router = APIRouter(include_in_schema=False)
 _GET = ["GET", "HEAD"]
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
-
-@router.api_route("/bulletins/{article_id}.csaf.json", methods=_GET)
-def csaf(article_id: str, request: Request, herald: HeraldDep) -> Response:
-    """The CSAF 2.0 advisory of a public bulletin."""
-    bulletin = _public(herald, article_id)
-    catalog, publisher = herald.publication.catalog(), herald.publication.publisher()
-    text = render_csaf(bulletin, catalog, publisher, herald.settings.base_url)
-    return _respond(request, text, bulletin.updated_at)
+Handler = Callable[[str, Request, Herald], Response]
 
 
-@router.api_route("/bulletins/{article_id}.osv.json", methods=_GET)
-def osv(article_id: str, request: Request, herald: HeraldDep) -> Response:
-    """The OSV record of a public bulletin."""
-    bulletin = _public(herald, article_id)
-    catalog, publisher = herald.publication.catalog(), herald.publication.publisher()
-    text = render_osv(bulletin, catalog, publisher, herald.settings.base_url)
-    return _respond(request, text, bulletin.updated_at)
+def _of_bulletin(fmt: MachineFormat) -> Handler:
+    def document(article_id: str, request: Request, herald: HeraldDep) -> Response:
+        bulletin = _public(herald, article_id)
+        return _respond(request, herald, fmt, bulletin, bulletin.article_id)
+
+    document.__doc__ = f"The {fmt.label} of a public bulletin."
+    return document
 
 
-@router.api_route("/cve/{cve_id}.json", methods=_GET)
-def cve(cve_id: str, request: Request, herald: HeraldDep) -> Response:
-    """The CVE JSON 5 CNA container of a CVE, from the newest public bulletin naming it."""
-    try:
-        parsed = parse_cve_id(cve_id, "cve")
-    except ValidationError:
-        raise NotFound(f"There is no CVE record {cve_id}.") from None
-    found = herald.publication.by_cve(parsed)
-    if not found:
-        raise NotFound(f"No public bulletin names {parsed}.")
-    current = [b for b in found if b.status is not Status.WITHDRAWN]
-    bulletin = (current or list(found))[0]
-    catalog, publisher = herald.publication.catalog(), herald.publication.publisher()
-    org_id = herald.settings.cna_org_id or PLACEHOLDER_ORG_ID
-    text = render_cve(bulletin, parsed, catalog, publisher, herald.settings.base_url, org_id=org_id)
-    return _respond(request, text, bulletin.updated_at)
+def _of_cve(fmt: MachineFormat) -> Handler:
+    def document(cve_id: str, request: Request, herald: HeraldDep) -> Response:
+        try:
+            parsed = parse_cve_id(cve_id, "cve")
+        except ValidationError:
+            raise NotFound(f"There is no CVE record {cve_id}.") from None
+        found = herald.publication.by_cve(parsed)
+        if not found:
+            raise NotFound(f"No public bulletin names {parsed}.")
+        return _respond(request, herald, fmt, newest_naming(found), parsed)
+
+    document.__doc__ = f"The {fmt.label} of a CVE, from the newest public bulletin naming it."
+    return document
+
+
+for _fmt in MACHINE_FORMATS:
+    _parameter = "article_id" if _fmt.scope is Scope.BULLETIN else "cve_id"
+    router.add_api_route(
+        f"{_fmt.scope.folder}{{{_parameter}}}{_fmt.suffix}",
+        (_of_bulletin if _fmt.scope is Scope.BULLETIN else _of_cve)(_fmt),
+        methods=_GET,
+        name=_fmt.name,
+    )
 
 
 def _public(herald: Herald, article_id: str) -> Bulletin:
@@ -79,5 +84,15 @@ def _public(herald: Herald, article_id: str) -> Bulletin:
     return herald.publication.bulletin(article_id).bulletin
 
 
-def _respond(request: Request, text: str, changed: datetime) -> Response:
-    return http_cache.respond(request, text.encode("utf-8"), JSON_MEDIA_TYPE, last_modified=changed)
+def _respond(
+    request: Request, herald: Herald, fmt: MachineFormat, bulletin: Bulletin, subject: str
+) -> Response:
+    sources = Sources(
+        bulletin,
+        herald.publication.catalog(),
+        herald.publication.publisher(),
+        herald.settings.base_url,
+        cna_org_id=herald.settings.cna_org_id or PLACEHOLDER_ORG_ID,
+    )
+    body = fmt.body(sources, subject)
+    return http_cache.respond(request, body, fmt.media_type, last_modified=bulletin.updated_at)

@@ -22,6 +22,7 @@ from herald.adapters.formats import RenderFormat, render
 from herald.adapters.formats import _layout as layout
 from herald.adapters.formats.html import inline_markdown_to_html, render_article
 from herald.adapters.formats.html import title_text as document_title_text
+from herald.adapters.formats.machine import MACHINE_FORMATS, Scope
 from herald.adapters.web.site.cache import Page
 from herald.adapters.web.site.query import PAGE_SIZE, ListFilters, parse_filters, parse_page
 from herald.bootstrap import Herald
@@ -193,6 +194,8 @@ class Pages:
             article=render_article(document),
             published_on=bulletin.published_at.date() if bulletin.published_at else None,
             alternates=_alternates(bulletin.article_id),
+            machine_alternates=_machine_alternates(bulletin),
+            machine_forms=_machine_forms(bulletin),
             products=list(products.values()),
             canonical=f"/bulletins/{bulletin.article_id}",
         )
@@ -305,6 +308,30 @@ def _alternates(article_id: str) -> list[tuple[str, str, str]]:
     ]
     forms.append(("JSON API", f"/api/v1/bulletins/{article_id}", "application/json"))
     return forms
+
+
+def _machine_alternates(bulletin: Bulletin) -> list[tuple[str, str, str]]:
+    """(title, URL, media type) of the bulletin's own machine-readable documents."""
+    return [
+        (fmt.title, fmt.path(subject), fmt.media_type)
+        for fmt in MACHINE_FORMATS
+        if fmt.scope is Scope.BULLETIN
+        for subject in fmt.subjects(bulletin)
+    ]
+
+
+def _machine_forms(bulletin: Bulletin) -> list[tuple[str, str, str]]:
+    """(label, URL, media type) of every machine-readable document of the bulletin,
+    its CVEs' included."""
+    return [
+        (
+            fmt.label if fmt.scope is Scope.BULLETIN else f"{subject}: {fmt.label}",
+            fmt.path(subject),
+            fmt.media_type,
+        )
+        for fmt in MACHINE_FORMATS
+        for subject in fmt.subjects(bulletin)
+    ]
 
 
 def _page_numbers(page: int, pages: int) -> list[int | None]:
