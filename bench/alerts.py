@@ -66,7 +66,7 @@ from herald.domain.alerts import (
     SubscriptionStatus,
 )
 from herald.domain.document import compose
-from herald.services.ports import AlertJob
+from herald.services.ports.common import AlertJob
 from herald.services.source import SourceItems
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -60,7 +60,7 @@ from herald.domain import (
     parse_cvss,
 )
 from herald.domain.workflow import new_draft, publish, withdraw
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 
 BATCH = 1000
 """Bulletins per INSERT round."""

@@ -51,7 +51,7 @@ from fastapi import FastAPI
 
 from herald.adapters.site_export_asgi import InProcessClient
 from herald.adapters.web.routes.site import for_static_export
-from herald.services.ports import MAX_HEADLINES, BulletinQuery
+from herald.services.ports.bulletins import MAX_HEADLINES, BulletinQuery
 from herald.services.publication import KEPT_BULLETINS, PublicationService
 
 ENTRY_POINTS = (

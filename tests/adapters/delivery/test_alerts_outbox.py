@@ -21,7 +21,7 @@ from herald.services.actors import Actor
 from herald.services.alerts import AlertPlanner
 from herald.services.authoring import AuthoringService
 from herald.services.delivery import DeliveryService
-from herald.services.ports import UnitOfWork
+from herald.services.ports.unit_of_work import UnitOfWork
 from tests.adapters.delivery.conftest import MovableClock, SmtpSink
 
 

@@ -34,7 +34,7 @@ from herald.adapters.delivery.targets import WebhookTargetGuard
 from herald.domain.alerts import AlertEvent
 from herald.domain.document import BulletinDocument
 from herald.domain.errors import ValidationError
-from herald.services.ports import AlertJob, SendResult
+from herald.services.ports.common import AlertJob, SendResult
 
 WEBHOOK_TIMEOUT = 15.0
 _RETRYABLE = frozenset({408, 425, 429})

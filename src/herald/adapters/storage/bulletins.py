@@ -21,7 +21,12 @@ from herald.adapters.storage.tables import BulletinRow
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.errors import Conflict, NotFound
 from herald.domain.workflow import check_changelog_extends
-from herald.services.ports import MAX_HEADLINES, BulletinHeadline, BulletinPage, BulletinQuery
+from herald.services.ports.bulletins import (
+    MAX_HEADLINES,
+    BulletinHeadline,
+    BulletinPage,
+    BulletinQuery,
+)
 
 _BULLETIN_LISTS: tuple[ExecutableOption, ...] = (
     selectinload(BulletinRow.cves),

@@ -623,6 +623,8 @@ PRIVATE_TABLES = frozenset(
         ReviewPolicyRow.__tablename__,
         ProposalRow.__tablename__,
         EmergencyStepRow.__tablename__,
+        "api_tokens",
+        "api_token_webhooks",
     }
 )
 """Tables no public surface shows; every other table's changes bump the site generation."""

@@ -26,7 +26,7 @@ from herald.adapters.web.deps import HeraldDep, TemplatesDep
 from herald.adapters.web.routes.api import newest_change
 from herald.bootstrap import Herald
 from herald.domain.catalog import Product
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 
