@@ -50,7 +50,7 @@ import herald.demo as demo
 from herald.adapters.delivery import EmailComposer, HmacTokenSigner, WebhookTargetGuard
 from herald.adapters.delivery.webhook import WebhookSender
 from herald.adapters.security import Argon2Hasher
-from herald.adapters.storage.tables import (
+from herald.adapters.storage.tables.alerts import (
     AlertDeliveryRow,
     AlertEventRow,
     AlertSubscriptionRow,

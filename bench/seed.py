@@ -27,17 +27,17 @@ from sqlalchemy import Connection, insert, select, update
 
 from herald import demo
 from herald.adapters.storage import Database
-from herald.adapters.storage.tables import (
+from herald.adapters.storage.tables.base import Base
+from herald.adapters.storage.tables.bulletins import (
     AffectedRow,
-    Base,
     BulletinRow,
     ChangeLogRow,
     CveRow,
     CvssRow,
     FixRow,
     NotCoveredRow,
-    SiteStateRow,
 )
+from herald.adapters.storage.tables.site import SiteStateRow
 from herald.domain import (
     ArticleId,
     Bulletin,

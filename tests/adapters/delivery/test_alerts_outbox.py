@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 import herald.demo as demo
 from herald.adapters.source import SourceTextSerializer
-from herald.adapters.storage.tables import AlertDeliveryRow, AlertEventRow
+from herald.adapters.storage.tables.alerts import AlertDeliveryRow, AlertEventRow
 from herald.bootstrap import Herald, delivery_service
 from herald.domain.alerts import AlertEvent, AlertFilter, SubscriberGroup
 from herald.domain.bulletin import Bulletin

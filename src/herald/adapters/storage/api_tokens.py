@@ -1,51 +1,17 @@
-"""API tokens in SQL: the ``api_tokens`` table, which token made which webhook
-(``api_token_webhooks``), and their store (``SqlUnitOfWork.tokens``)."""
+"""API tokens in SQL: their store (``SqlUnitOfWork.tokens``), over ``api_tokens`` and
+``api_token_webhooks`` (which token made which webhook; ``tables/api_tokens.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import translated
-from herald.adapters.storage.tables import Base
+from herald.adapters.storage.tables.api_tokens import ApiTokenRow, ApiTokenWebhookRow
 from herald.domain.api_tokens import LAST_USE_PRECISION, ApiToken, Scope
-
-
-class ApiTokenRow(Base):
-    """An issued API token: its name and the SHA-256 of the token, never the token; its
-    scopes, expiry, owner and last use."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(unique=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime]
-    created_by: Mapped[str]
-    revoked_at: Mapped[datetime | None]
-    scopes: Mapped[list[str]] = mapped_column(JSON)
-    """Scope names, sorted."""
-    expires_at: Mapped[datetime]
-    owner: Mapped[str | None] = mapped_column(ForeignKey("users.username"))
-    """The staff account it acts for; null for tokens made before owners existed."""
-    last_used_at: Mapped[datetime | None]
-
-
-class ApiTokenWebhookRow(Base):
-    """A webhook made through the API, and the token that made it (and alone manages it)."""
-
-    __tablename__ = "api_token_webhooks"
-
-    subscription_id: Mapped[int] = mapped_column(
-        ForeignKey("alert_subscriptions.id", ondelete="CASCADE"), primary_key=True
-    )
-    token_id: Mapped[int] = mapped_column(
-        ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True
-    )
-
 
 _SCOPES = frozenset(scope.value for scope in Scope)
 """Scope names this herald knows (a name it does not know grants nothing)."""

@@ -12,29 +12,18 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import (
-    Integer,
-    String,
-    Table,
-    Text,
-    bindparam,
-    insert,
-    literal,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import Integer, String, Table, Text, bindparam, insert, literal, or_, select, update
 from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import translated
 from herald.adapters.storage.subscriptions import SUBSCRIPTIONS, WORKER_COLUMNS, subscription_of
-from herald.adapters.storage.tables import (
+from herald.adapters.storage.tables.alerts import (
     AlertDeliveryRow,
     AlertEventRow,
     AlertSubscriptionRow,
-    UtcDateTime,
 )
+from herald.adapters.storage.tables.base import UtcDateTime
 from herald.domain.alerts import (
     AlertEvent,
     Channel,

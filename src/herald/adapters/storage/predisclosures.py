@@ -9,7 +9,8 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import translated
-from herald.adapters.storage.tables import AlertPredisclosureRow, BulletinRow
+from herald.adapters.storage.tables.alerts import AlertPredisclosureRow
+from herald.adapters.storage.tables.bulletins import BulletinRow
 from herald.domain.bulletin import Status
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from herald.adapters.storage.tables import AffectedRow, BulletinRow, CveRow
+from herald.adapters.storage.tables.bulletins import AffectedRow, BulletinRow, CveRow
 from herald.domain.bulletin import Status
 from herald.domain.errors import ValidationError
 from herald.services.ports.bulletins import BulletinQuery

@@ -11,7 +11,7 @@ from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import translated
-from herald.adapters.storage.tables import AlertGroupRow, AlertSubscriptionRow
+from herald.adapters.storage.tables.alerts import AlertGroupRow, AlertSubscriptionRow
 from herald.domain.alerts import (
     AlertFilter,
     Channel,

@@ -40,12 +40,17 @@ class SqlUnitOfWork:
             uow.bulletins.add(bulletin)
             uow.commit()
 
-    A commit of a unit of work that wrote through ``publisher``, ``catalog`` or
-    ``bulletins`` also bumps ``site`` (the site generation), in the same transaction: a
-    public change is never visible under the generation of the state before it. Writes
-    to ``users``, ``audit`` and ``sign_in`` are not public and do not bump it; neither
-    does a unit of work that only read. A service may still call ``site.bump()`` itself;
-    the commit then bumps again only for public writes made after that call.
+    It is the one unit of work: every repository and store of ``UnitOfWork`` is here,
+    on the same session (the API tokens too).
+
+    A commit of a unit of work that wrote to a public table (one declared
+    ``public=True`` in ``tables``: through ``publisher``, ``catalog`` or ``bulletins``)
+    also bumps ``site`` (the site generation), in the same transaction: a public change
+    is never visible under the generation of the state before it. Writes to the private
+    tables (``users``, ``audit``, ``sign_in``, the alert stores, ``review``, ``tokens``)
+    do not bump it; neither does a unit of work that only read. A service may still call
+    ``site.bump()`` itself; the commit then bumps again only for public writes made
+    after that call.
 
     ``on_public_commit`` hears the new generation after each commit that moved it (the
     ``Database`` keeps the newest one, so this process sees its own changes at once).
