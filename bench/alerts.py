@@ -50,7 +50,7 @@ import herald.demo as demo
 from herald.adapters.delivery import EmailComposer, HmacTokenSigner, WebhookTargetGuard
 from herald.adapters.delivery.webhook import WebhookSender
 from herald.adapters.security import Argon2Hasher
-from herald.adapters.storage.tables import (
+from herald.adapters.storage.tables.alerts import (
     AlertDeliveryRow,
     AlertEventRow,
     AlertSubscriptionRow,
@@ -66,7 +66,7 @@ from herald.domain.alerts import (
     SubscriptionStatus,
 )
 from herald.domain.document import compose
-from herald.services.ports import AlertJob
+from herald.services.ports.common import AlertJob
 from herald.services.source import SourceItems
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -27,17 +27,17 @@ from sqlalchemy import Connection, insert, select, update
 
 from herald import demo
 from herald.adapters.storage import Database
-from herald.adapters.storage.tables import (
+from herald.adapters.storage.tables.base import Base
+from herald.adapters.storage.tables.bulletins import (
     AffectedRow,
-    Base,
     BulletinRow,
     ChangeLogRow,
     CveRow,
     CvssRow,
     FixRow,
     NotCoveredRow,
-    SiteStateRow,
 )
+from herald.adapters.storage.tables.site import SiteStateRow
 from herald.domain import (
     ArticleId,
     Bulletin,
@@ -60,7 +60,7 @@ from herald.domain import (
     parse_cvss,
 )
 from herald.domain.workflow import new_draft, publish, withdraw
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 
 BATCH = 1000
 """Bulletins per INSERT round."""

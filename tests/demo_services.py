@@ -13,7 +13,8 @@ from herald.adapters.security import Argon2Hasher
 from herald.adapters.source import SourceTextSerializer
 from herald.bootstrap import Herald, SystemClock, build
 from herald.config import Settings
-from herald.services.ports import Clock, UnitOfWorkFactory
+from herald.services.ports.common import Clock
+from herald.services.ports.unit_of_work import UnitOfWorkFactory
 from herald.services.recording import Recorder
 from herald.services.source import SourceItems, SourceService
 

@@ -24,7 +24,6 @@ from herald.adapters.security import Argon2Hasher
 from herald.adapters.signing import OpenPgpSigner, SignatureCache
 from herald.adapters.source import SourceTextSerializer
 from herald.adapters.storage import Database
-from herald.adapters.storage.api_tokens import ApiTokenUnits
 from herald.config import Settings
 from herald.domain.alerts import Channel, RetryPolicy
 from herald.services.accounts import AccountService
@@ -35,7 +34,7 @@ from herald.services.authoring import AuthoringService
 from herald.services.catalog import CatalogService
 from herald.services.csaf_import import CsafImportService
 from herald.services.delivery import DeliveryService
-from herald.services.ports import Clock, PasswordHasher
+from herald.services.ports.common import Clock, PasswordHasher
 from herald.services.publication import GENERATION_MAX_AGE, EmbargoKeeper, PublicationService
 from herald.services.reading import ReadingService
 from herald.services.source import SourceService
@@ -135,7 +134,7 @@ def build(
         alerts=AlertService(
             database.unit_of_work, clock, timedelta(hours=settings.predisclosure_lead_hours)
         ),
-        api_tokens=ApiTokenService(ApiTokenUnits(database), clock),
+        api_tokens=ApiTokenService(database.unit_of_work, clock),
         publication=publication,
         signatures=signatures,
         csaf_distribution=DistributionKeeper(

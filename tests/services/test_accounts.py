@@ -16,7 +16,7 @@ from herald.domain.audit import AuditEntry
 from herald.domain.errors import Forbidden, NotFound, TooManyAttempts, ValidationError
 from herald.services.accounts import AccountService, SignInFailed
 from herald.services.actors import Actor
-from herald.services.ports import UnitOfWorkFactory
+from herald.services.ports.unit_of_work import UnitOfWorkFactory
 
 PASSWORD = "correct horse battery staple"
 CLIENT = "192.0.2.7"

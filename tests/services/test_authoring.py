@@ -19,7 +19,7 @@ from herald.domain import (
     ValidationError,
 )
 from herald.services.authoring import AuthoringService
-from herald.services.ports import UnitOfWorkFactory
+from herald.services.ports.unit_of_work import UnitOfWorkFactory
 from herald.services.reading import ReadingService
 from tests.demo_services import demo_items, source_service
 

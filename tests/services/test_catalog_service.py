@@ -19,7 +19,7 @@ from herald.domain.catalog import Catalog, Component, Lifecycle, with_channel
 from herald.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from herald.services.actors import Actor
 from herald.services.catalog import CatalogService
-from herald.services.ports import UnitOfWorkFactory
+from herald.services.ports.unit_of_work import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
 CAROL = Actor.staff(User("carol", "Carol Publisher", frozenset({Role.PUBLISHER}), ""))

@@ -20,7 +20,7 @@ from herald.adapters.storage import Database, SqlUnitOfWork
 from herald.domain import NotFound, Status
 from herald.services.actors import Actor
 from herald.services.authoring import AuthoringService
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 from herald.services.publication import EmbargoKeeper, PublicationService
 from tests.demo_services import demo_items, source_service
 

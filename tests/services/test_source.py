@@ -16,7 +16,7 @@ from herald.domain.catalog import ChannelRef
 from herald.domain.errors import Forbidden, InvalidTransition
 from herald.domain.ids import ArticleId
 from herald.services.actors import Actor
-from herald.services.ports import UnitOfWorkFactory
+from herald.services.ports.unit_of_work import UnitOfWorkFactory
 from herald.services.reading import ReadingService
 from herald.services.source import ImportOptions, SourceService
 from tests.demo_services import demo_items, source_service

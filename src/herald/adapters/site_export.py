@@ -52,7 +52,7 @@ from fastapi import FastAPI
 from herald.adapters.formats.machine import MACHINE_FORMATS
 from herald.adapters.site_export_asgi import InProcessClient
 from herald.adapters.web.site.routes import for_static_export
-from herald.services.ports import MAX_HEADLINES, BulletinQuery
+from herald.services.ports.bulletins import MAX_HEADLINES, BulletinQuery
 from herald.services.publication import KEPT_BULLETINS, PublicationService
 
 ENTRY_POINTS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from herald.domain.bulletin import Bulletin
 from herald.domain.errors import NotFound
 from herald.domain.publisher import Publisher
-from herald.services.ports import UnitOfWork
+from herald.services.ports.unit_of_work import UnitOfWork
 
 
 def require_publisher(uow: UnitOfWork) -> Publisher:

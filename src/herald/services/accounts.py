@@ -27,7 +27,8 @@ from herald.domain.errors import (
     ValidationError,
 )
 from herald.services.actors import OPERATOR, Actor
-from herald.services.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+from herald.services.ports.common import Clock, PasswordHasher
+from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256

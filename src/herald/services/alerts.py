@@ -25,7 +25,9 @@ from herald.domain.errors import NotFound, RuleViolation
 from herald.services._context import require_bulletin, require_publisher
 from herald.services.actors import OPERATOR, Actor
 from herald.services.alerts_audit import record
-from herald.services.ports import Clock, DeliveryView, UnitOfWork, UnitOfWorkFactory
+from herald.services.ports.alerts import DeliveryView
+from herald.services.ports.common import Clock
+from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 def new_event_id() -> str:
@@ -43,20 +45,20 @@ class AlertPlanner:
         if event is None:
             return None
         severities = require_publisher(uow).severities
-        uow.alerts.add_event(event)
+        uow.outbox.add_event(event)
         # Most subscribers filter at most by severity: one INSERT ... SELECT serves them.
         # Those naming products or versions are matched here, by the domain's own rule.
         minimums = None
         if event.severity is not None and event.severity in severities:
             minimums = severities[severities.index(event.severity) :]
         editorial_only = event.kind is EventKind.MODIFIED and not event.material
-        uow.alerts.fan_out(event.id, now, minimums, severities, editorial_only)
+        uow.outbox.fan_out(event.id, now, minimums, severities, editorial_only)
         narrowed = [
             (subscription.id, subscription.channel)
-            for subscription in uow.alerts.filtered_subscriptions()
+            for subscription in uow.subscriptions.filtered_subscriptions()
             if subscription.filter.matches(event, severities)
         ]
-        uow.alerts.add_deliveries(event.id, narrowed, now)
+        uow.outbox.add_deliveries(event.id, narrowed, now)
         return event
 
 
@@ -82,7 +84,7 @@ class AlertService:
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
             require_bulletin(uow, article_id)
-            return uow.alerts.deliveries(article_id)
+            return uow.outbox.deliveries(article_id)
 
     def counts(self, article_id: str, actor: Actor = OPERATOR) -> DeliveryCounts:
         views = self.deliveries(article_id, actor)
@@ -98,7 +100,7 @@ class AlertService:
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
             now = self._clock.now()
-            if uow.alerts.resend([delivery_id], now) != 1:
+            if uow.outbox.resend([delivery_id], now) != 1:
                 raise NotFound(f"no failed delivery {delivery_id}")
             record(uow, actor, now, "delivery.resend", f"delivery:{delivery_id}")
             uow.commit()
@@ -109,7 +111,7 @@ class AlertService:
         with self._unit_of_work() as uow:
             require_bulletin(uow, article_id)
             now = self._clock.now()
-            count = uow.alerts.resend(uow.alerts.failed_ids(article_id), now)
+            count = uow.outbox.resend(uow.outbox.failed_ids(article_id), now)
             if count:
                 record(
                     uow,
@@ -127,7 +129,7 @@ class AlertService:
     def predisclosure(self, article_id: str) -> str | None:
         with self._unit_of_work() as uow:
             require_bulletin(uow, article_id)
-            return uow.alerts.predisclosure(article_id)
+            return uow.predisclosures.predisclosure(article_id)
 
     def set_predisclosure(
         self, article_id: str, group: str | None, actor: Actor = OPERATOR
@@ -138,10 +140,10 @@ class AlertService:
             bulletin = require_bulletin(uow, article_id)
             if bulletin.status.public:
                 raise RuleViolation("predisclosure", f"{article_id} is public already")
-            if group is not None and uow.alerts.find_group(group) is None:
+            if group is not None and uow.subscriptions.find_group(group) is None:
                 raise NotFound(f"no subscriber group {group}")
-            before = uow.alerts.predisclosure(article_id)
-            uow.alerts.set_predisclosure(article_id, group)
+            before = uow.predisclosures.predisclosure(article_id)
+            uow.predisclosures.set_predisclosure(article_id, group)
             record(
                 uow,
                 actor,
@@ -161,16 +163,18 @@ class AlertService:
         now = self._clock.now()
         emitted = 0
         with self._unit_of_work() as uow:
-            for article_id in uow.alerts.due_predisclosures(now + self._lead):
+            for article_id in uow.predisclosures.due_predisclosures(now + self._lead):
                 bulletin = uow.bulletins.find(article_id)
-                group = uow.alerts.predisclosure(article_id)
+                group = uow.predisclosures.predisclosure(article_id)
                 if bulletin is None or group is None:
                     continue
                 event = predisclosure_event(bulletin, group, new_event_id(), now)
-                members = uow.alerts.subscriptions(group=group, status=SubscriptionStatus.ACTIVE)
-                uow.alerts.add_event(event)
-                uow.alerts.add_deliveries(event.id, [(m.id, m.channel) for m in members], now)
-                uow.alerts.mark_predisclosed(article_id, event.id)
+                members = uow.subscriptions.subscriptions(
+                    group=group, status=SubscriptionStatus.ACTIVE
+                )
+                uow.outbox.add_event(event)
+                uow.outbox.add_deliveries(event.id, [(m.id, m.channel) for m in members], now)
+                uow.predisclosures.mark_predisclosed(article_id, event.id)
                 emitted += 1
             uow.commit()
         return emitted

@@ -8,7 +8,7 @@ from datetime import datetime
 from herald.domain.alerts import SubscriberGroup, Subscription
 from herald.domain.audit import AuditEntry
 from herald.services.actors import Actor
-from herald.services.ports import UnitOfWork
+from herald.services.ports.unit_of_work import UnitOfWork
 
 
 def describe_subscription(subscription: Subscription) -> str:

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
 
 from herald.domain.accounts import Action, parse_username
 from herald.domain.api_tokens import (
@@ -31,66 +29,12 @@ from herald.domain.api_tokens import (
 from herald.domain.audit import AuditEntry
 from herald.domain.errors import Conflict, NotFound, ValidationError
 from herald.services.actors import OPERATOR, Actor
-from herald.services.ports import AuditLog, Clock, UserRepository
+from herald.services.ports.accounts import UserRepository
+from herald.services.ports.common import Clock
+from herald.services.ports.unit_of_work import UnitOfWorkFactory
 
 MAX_TOKEN_LENGTH = 200
 """Longer presented tokens are refused without hashing."""
-
-
-class ApiTokenStore(Protocol):
-    """Where issued tokens are kept (by the hash of the token)."""
-
-    def add(
-        self,
-        name: str,
-        token_hash: str,
-        created_at: datetime,
-        created_by: str,
-        scopes: frozenset[Scope],
-        expires_at: datetime,
-        owner: str | None,
-    ) -> ApiToken:
-        """Store a new token; ``Conflict`` when the name is taken."""
-        ...
-
-    def all(self) -> Sequence[ApiToken]:
-        """Every token, revoked and expired ones too, oldest first."""
-        ...
-
-    def find(self, name: str) -> ApiToken | None: ...
-
-    def by_hash(self, token_hash: str) -> ApiToken | None: ...
-
-    def revoke(self, token_id: int, at: datetime) -> None: ...
-
-    def record_use(self, token_id: int, at: datetime) -> None:
-        """Set the last use to ``at`` unless one was written less than a minute before."""
-        ...
-
-    def own_webhook(self, token_id: int, subscription_id: int) -> None:
-        """Record that the token made the webhook (it alone manages it through the API)."""
-        ...
-
-    def webhooks_of(self, token_id: int) -> frozenset[int]: ...
-
-
-class ApiTokenUnit(Protocol):
-    """One transaction over the tokens, the staff accounts (owners) and the audit log."""
-
-    tokens: ApiTokenStore
-    users: UserRepository
-    audit: AuditLog
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -110,7 +54,7 @@ def token_hash(token: str) -> str:
 class ApiTokenService:
     """Issue, list, revoke and check API tokens."""
 
-    def __init__(self, units: Callable[[], ApiTokenUnit], clock: Clock) -> None:
+    def __init__(self, units: UnitOfWorkFactory, clock: Clock) -> None:
         self._units = units
         self._clock = clock
 
@@ -244,4 +188,4 @@ def _check_owner(users: UserRepository, owner: str, scopes: frozenset[Scope]) ->
             )
 
 
-__all__ = ["ApiTokenService", "ApiTokenStore", "ApiTokenUnit", "Bearer", "token_hash"]
+__all__ = ["ApiTokenService", "Bearer", "token_hash"]

@@ -9,7 +9,7 @@ from herald.domain.accounts import Action
 from herald.domain.audit import AuditEntry
 from herald.domain.audit_chain import ChainedEntry, ChainReport, verify_chain
 from herald.services.actors import OPERATOR, Actor
-from herald.services.ports import UnitOfWorkFactory
+from herald.services.ports.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True)

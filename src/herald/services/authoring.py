@@ -36,7 +36,8 @@ from herald.domain.review_policy import (
 from herald.services._context import require_bulletin, require_publisher
 from herald.services.actors import OPERATOR, SYSTEM, Actor
 from herald.services.alerts import AlertPlanner
-from herald.services.ports import Clock, SourceSerializer, UnitOfWork, UnitOfWorkFactory
+from herald.services.ports.common import Clock, SourceSerializer
+from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from herald.services.recording import (
     OPERATOR_REASON,
     ChangeOutcome,

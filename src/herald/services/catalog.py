@@ -38,7 +38,8 @@ from herald.domain.errors import Conflict, NotFound
 from herald.domain.ids import parse_product_id
 from herald.services.actors import OPERATOR, Actor
 from herald.services.catalog_audit import audit_product
-from herald.services.ports import Clock, SourceSerializer, UnitOfWorkFactory
+from herald.services.ports.common import Clock, SourceSerializer
+from herald.services.ports.unit_of_work import UnitOfWorkFactory
 
 Edit = Callable[[Product], Product]
 

@@ -13,7 +13,8 @@ from datetime import datetime
 from herald.domain.audit import AuditEntry
 from herald.domain.catalog import Product
 from herald.domain.publisher import Publisher
-from herald.services.ports import SourceSerializer, UnitOfWork
+from herald.services.ports.common import SourceSerializer
+from herald.services.ports.unit_of_work import UnitOfWork
 
 
 def audit_product(

@@ -21,7 +21,8 @@ from herald.domain.publisher import Publisher
 from herald.services._context import require_publisher
 from herald.services.actors import OPERATOR, Actor
 from herald.services.catalog_audit import audit_product
-from herald.services.ports import Clock, UnitOfWorkFactory
+from herald.services.ports.common import Clock
+from herald.services.ports.unit_of_work import UnitOfWorkFactory
 from herald.services.recording import Recorder
 
 

@@ -26,16 +26,9 @@ from herald.domain.alerts import (
 )
 from herald.domain.document import BulletinDocument, compose
 from herald.services._context import require_publisher
-from herald.services.ports import (
-    AlertJob,
-    Clock,
-    DeliveryFailure,
-    Sender,
-    SendResult,
-    TokenSigner,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from herald.services.ports.alerts import DeliveryFailure
+from herald.services.ports.common import AlertJob, Clock, Sender, SendResult, TokenSigner
+from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from herald.services.subscriptions import confirmation_value
 
 DEFAULT_LEASE = timedelta(minutes=2)
@@ -73,7 +66,7 @@ class DeliveryService:
         token = secrets.token_hex(16)
         with self._unit_of_work() as uow:
             now = self._clock.now()
-            claimed = uow.alerts.claim(limit, now, now + self._lease, token)
+            claimed = uow.outbox.claim(limit, now, now + self._lease, token)
             if not claimed:
                 return 0
             jobs = self._jobs(uow, claimed, token)
@@ -106,10 +99,10 @@ class DeliveryService:
             if missing:
                 self._load_events(uow, sorted(set(missing)))
             events = {d.event_id: self._events[d.event_id] for d in claimed}
-        subscriptions = uow.alerts.claimed_subscriptions(token)
+        subscriptions = uow.outbox.claimed_subscriptions(token)
         group_names = {s.group for s in subscriptions.values() if s.group is not None}
         if group_names - self._groups.keys():
-            self._groups = {group.name: group for group in uow.alerts.groups()}
+            self._groups = {group.name: group for group in uow.subscriptions.groups()}
         jobs = []
         for delivery in claimed:
             event, document = events[delivery.event_id]
@@ -129,7 +122,7 @@ class DeliveryService:
     def _load_events(self, uow: UnitOfWork, event_ids: Sequence[str]) -> None:
         if len(self._events) > _CACHE_LIMIT:
             self._events = {}
-        events = uow.alerts.events(event_ids)
+        events = uow.outbox.events(event_ids)
         catalog = publisher = None
         for event_id, event in events.items():
             document = None
@@ -150,7 +143,7 @@ class DeliveryService:
     ) -> str | None:
         if event.kind is not EventKind.CONFIRM:
             return None
-        nonce = uow.alerts.confirmation(subscription.id).nonce
+        nonce = uow.subscriptions.confirmation(subscription.id).nonce
         if nonce is None:
             return None
         return self._signer.sign("confirm", confirmation_value(subscription.id, nonce))
@@ -188,7 +181,7 @@ class DeliveryService:
                     )
                 )
         with self._unit_of_work() as uow:
-            uow.alerts.record(token, failures, now)
+            uow.outbox.record(token, failures, now)
             uow.commit()
 
 

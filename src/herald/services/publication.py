@@ -20,14 +20,9 @@ from herald.domain.errors import NotFound
 from herald.domain.ids import parse_cve_id
 from herald.domain.publisher import Publisher
 from herald.services._context import require_publisher
-from herald.services.ports import (
-    BulletinHeadline,
-    BulletinPage,
-    BulletinQuery,
-    Clock,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from herald.services.ports.bulletins import BulletinHeadline, BulletinPage, BulletinQuery
+from herald.services.ports.common import Clock
+from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -165,7 +160,7 @@ class PublicationService:
 
     def headlines(self, query: BulletinQuery) -> Sequence[BulletinHeadline]:
         """Links to the public bulletins ``query`` selects (``public_only`` forced on);
-        one light statement, for long lists (``limit`` up to ``ports.MAX_HEADLINES``)."""
+        one light statement, for long lists (``limit`` up to ``ports.bulletins.MAX_HEADLINES``)."""
         self._embargo.catch_up()
         with self._read() as uow:
             return uow.bulletins.headlines(_public(query))

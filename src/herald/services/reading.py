@@ -9,7 +9,7 @@ from herald.domain.catalog import Catalog
 from herald.domain.document import BulletinDocument, compose
 from herald.domain.publisher import Publisher
 from herald.services._context import require_bulletin, require_publisher
-from herald.services.ports import UnitOfWorkFactory
+from herald.services.ports.unit_of_work import UnitOfWorkFactory
 
 
 class ReadingService:

@@ -27,7 +27,8 @@ from herald.domain.review_policy import (
 )
 from herald.services.actors import Actor
 from herald.services.alerts import AlertPlanner
-from herald.services.ports import SourceSerializer, UnitOfWork
+from herald.services.ports.common import SourceSerializer
+from herald.services.ports.unit_of_work import UnitOfWork
 
 OPERATOR_REASON = "by the operator at the command line, without a named account"
 """The reason recorded when the operator takes a step that needs a second person."""

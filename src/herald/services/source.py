@@ -38,7 +38,8 @@ from herald.domain.review_policy import ProposalKind
 from herald.services._context import require_publisher
 from herald.services.actors import OPERATOR, Actor
 from herald.services.catalog_audit import audit_product, audit_publisher
-from herald.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from herald.services.ports.common import Clock
+from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from herald.services.recording import ChangeOutcome, PublishedChange, Recorder
 
 Locate = Callable[[str, str], str | None]

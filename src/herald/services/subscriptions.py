@@ -32,7 +32,9 @@ from herald.services._context import require_publisher
 from herald.services.actors import OPERATOR, Actor
 from herald.services.alerts import new_event_id
 from herald.services.alerts_audit import describe_group, describe_subscription, record
-from herald.services.ports import Clock, Confirmation, TokenSigner, UnitOfWork, UnitOfWorkFactory
+from herald.services.ports.alerts import Confirmation
+from herald.services.ports.common import Clock, TokenSigner
+from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 CONFIRMATION_LIFETIME = timedelta(hours=48)
 """How long a confirmation link works."""
@@ -91,11 +93,11 @@ class SubscriptionService:
         with self._unit_of_work() as uow:
             self._check_filter(uow, alert_filter)
             now = self._clock.now()
-            existing = uow.alerts.find_by_target(Channel.EMAIL, address)
+            existing = uow.subscriptions.find_by_target(Channel.EMAIL, address)
             if existing is not None and existing.status is SubscriptionStatus.ACTIVE:
                 return
             if existing is None:
-                subscription = uow.alerts.add_subscription(
+                subscription = uow.subscriptions.add_subscription(
                     Subscription(
                         id=0,
                         channel=Channel.EMAIL,
@@ -106,13 +108,13 @@ class SubscriptionService:
                     )
                 )
             else:
-                sent_at = uow.alerts.confirmation(existing.id).sent_at
+                sent_at = uow.subscriptions.confirmation(existing.id).sent_at
                 if sent_at is not None and now - sent_at < CONFIRMATION_INTERVAL:
                     return
                 subscription = replace(
                     existing, status=SubscriptionStatus.PENDING, filter=alert_filter
                 )
-                uow.alerts.update_subscription(subscription)
+                uow.subscriptions.update_subscription(subscription)
             self._queue_confirmation(uow, subscription.id, now)
             uow.commit()
 
@@ -123,10 +125,10 @@ class SubscriptionService:
             raise InvalidToken
         raw_id, _, nonce = value.partition(".")
         with self._unit_of_work() as uow:
-            subscription = uow.alerts.find_subscription(int(raw_id))
+            subscription = uow.subscriptions.find_subscription(int(raw_id))
             if subscription is None:
                 raise InvalidToken
-            pending = uow.alerts.confirmation(subscription.id)
+            pending = uow.subscriptions.confirmation(subscription.id)
             now = self._clock.now()
             if (
                 pending.nonce is None
@@ -135,10 +137,12 @@ class SubscriptionService:
                 or pending.expires_at <= now
             ):
                 raise InvalidToken
-            uow.alerts.update_subscription(
+            uow.subscriptions.update_subscription(
                 replace(subscription, status=SubscriptionStatus.ACTIVE, confirmed_at=now)
             )
-            uow.alerts.set_confirmation(subscription.id, Confirmation(None, None, pending.sent_at))
+            uow.subscriptions.set_confirmation(
+                subscription.id, Confirmation(None, None, pending.sent_at)
+            )
             uow.commit()
 
     def preferences(self, token: str) -> Subscription:
@@ -151,7 +155,7 @@ class SubscriptionService:
             subscription = self._by_token(uow, "preferences", token)
             self._check_filter(uow, alert_filter)
             changed = replace(subscription, filter=alert_filter)
-            uow.alerts.update_subscription(changed)
+            uow.subscriptions.update_subscription(changed)
             uow.commit()
             return changed
 
@@ -160,7 +164,7 @@ class SubscriptionService:
         with self._unit_of_work() as uow:
             subscription = self._by_token(uow, "unsubscribe", token)
             if subscription.status is not SubscriptionStatus.UNSUBSCRIBED:
-                uow.alerts.update_subscription(
+                uow.subscriptions.update_subscription(
                     replace(subscription, status=SubscriptionStatus.UNSUBSCRIBED)
                 )
                 uow.commit()
@@ -181,7 +185,7 @@ class SubscriptionService:
     ) -> Sequence[Subscription]:
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
-            return uow.alerts.subscriptions(channel=channel, group=group)
+            return uow.subscriptions.subscriptions(channel=channel, group=group)
 
     def add_email(
         self,
@@ -207,12 +211,12 @@ class SubscriptionService:
                 created_at=now,
                 confirmed_at=now,
             )
-            existing = uow.alerts.find_by_target(Channel.EMAIL, address)
+            existing = uow.subscriptions.find_by_target(Channel.EMAIL, address)
             if existing is None:
-                subscription = uow.alerts.add_subscription(subscription)
+                subscription = uow.subscriptions.add_subscription(subscription)
             else:
                 subscription = replace(subscription, id=existing.id)
-                uow.alerts.update_subscription(subscription)
+                uow.subscriptions.update_subscription(subscription)
             record(
                 uow,
                 actor,
@@ -239,7 +243,7 @@ class SubscriptionService:
             self._check_filter(uow, alert_filter)
             self._check_group(uow, group)
             now = self._clock.now()
-            subscription = uow.alerts.add_subscription(
+            subscription = uow.subscriptions.add_subscription(
                 Subscription(
                     id=0,
                     channel=Channel.WEBHOOK,
@@ -281,7 +285,7 @@ class SubscriptionService:
                 target=target or subscription.target,
                 filter=alert_filter or subscription.filter,
             )
-            uow.alerts.update_subscription(changed)
+            uow.subscriptions.update_subscription(changed)
             record(
                 uow,
                 actor,
@@ -306,7 +310,7 @@ class SubscriptionService:
             now = self._clock.now()
             webhook = self._webhook(uow, subscription_id)
             changed = webhook.rotated(new_webhook_secret(), now, overlap)
-            uow.alerts.update_subscription(changed)
+            uow.subscriptions.update_subscription(changed)
             until = changed.previous_until.isoformat() if changed.previous_until else "now"
             record(
                 uow,
@@ -326,7 +330,7 @@ class SubscriptionService:
         with self._unit_of_work() as uow:
             subscription = self._webhook(uow, subscription_id)
             stopped = replace(subscription, status=SubscriptionStatus.UNSUBSCRIBED)
-            uow.alerts.update_subscription(stopped)
+            uow.subscriptions.update_subscription(stopped)
             record(
                 uow,
                 actor,
@@ -340,13 +344,13 @@ class SubscriptionService:
 
     def groups(self) -> Sequence[SubscriberGroup]:
         with self._unit_of_work() as uow:
-            return uow.alerts.groups()
+            return uow.subscriptions.groups()
 
     def save_group(self, group: SubscriberGroup, actor: Actor = OPERATOR) -> None:
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
-            existing = uow.alerts.find_group(group.name)
-            uow.alerts.save_group(group)
+            existing = uow.subscriptions.find_group(group.name)
+            uow.subscriptions.save_group(group)
             record(
                 uow,
                 actor,
@@ -361,8 +365,8 @@ class SubscriptionService:
     def delete_group(self, name: str, actor: Actor = OPERATOR) -> None:
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
-            existing = uow.alerts.find_group(name)
-            uow.alerts.delete_group(name)
+            existing = uow.subscriptions.find_group(name)
+            uow.subscriptions.delete_group(name)
             record(
                 uow,
                 actor,
@@ -379,12 +383,12 @@ class SubscriptionService:
         """Put a subscription in a group (None: take it out)."""
         actor.require(Action.PUBLISH)
         with self._unit_of_work() as uow:
-            subscription = uow.alerts.find_subscription(subscription_id)
+            subscription = uow.subscriptions.find_subscription(subscription_id)
             if subscription is None:
                 raise NotFound(f"no subscription {subscription_id}")
             self._check_group(uow, group)
             changed = replace(subscription, group=group)
-            uow.alerts.update_subscription(changed)
+            uow.subscriptions.update_subscription(changed)
             record(
                 uow,
                 actor,
@@ -401,26 +405,26 @@ class SubscriptionService:
 
     def _queue_confirmation(self, uow: UnitOfWork, subscription_id: int, now: datetime) -> None:
         nonce = secrets.token_urlsafe(16)
-        uow.alerts.set_confirmation(
+        uow.subscriptions.set_confirmation(
             subscription_id, Confirmation(nonce, now + CONFIRMATION_LIFETIME, now)
         )
         event = AlertEvent(
             id=new_event_id(), kind=EventKind.CONFIRM, at=now, subscription_id=subscription_id
         )
-        uow.alerts.add_event(event)
-        uow.alerts.add_deliveries(event.id, [(subscription_id, Channel.EMAIL)], now)
+        uow.outbox.add_event(event)
+        uow.outbox.add_deliveries(event.id, [(subscription_id, Channel.EMAIL)], now)
 
     def _by_token(self, uow: UnitOfWork, purpose: str, token: str) -> Subscription:
         value = self._signer.verify(purpose, token)
         if value is None or not value.isdigit():
             raise InvalidToken
-        subscription = uow.alerts.find_subscription(int(value))
+        subscription = uow.subscriptions.find_subscription(int(value))
         if subscription is None:
             raise InvalidToken
         return subscription
 
     def _webhook(self, uow: UnitOfWork, subscription_id: int) -> Subscription:
-        subscription = uow.alerts.find_subscription(subscription_id)
+        subscription = uow.subscriptions.find_subscription(subscription_id)
         if subscription is None or subscription.channel is not Channel.WEBHOOK:
             raise NotFound(f"no webhook {subscription_id}")
         return subscription
@@ -434,7 +438,7 @@ class SubscriptionService:
 
     @staticmethod
     def _check_group(uow: UnitOfWork, group: str | None) -> None:
-        if group is not None and uow.alerts.find_group(group) is None:
+        if group is not None and uow.subscriptions.find_group(group) is None:
             raise NotFound(f"no subscriber group {group}")
 
     @staticmethod

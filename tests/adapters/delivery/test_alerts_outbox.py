@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 import herald.demo as demo
 from herald.adapters.source import SourceTextSerializer
-from herald.adapters.storage.tables import AlertDeliveryRow, AlertEventRow
+from herald.adapters.storage.tables.alerts import AlertDeliveryRow, AlertEventRow
 from herald.bootstrap import Herald, delivery_service
 from herald.domain.alerts import AlertEvent, AlertFilter, SubscriberGroup
 from herald.domain.bulletin import Bulletin
@@ -21,7 +21,7 @@ from herald.services.actors import Actor
 from herald.services.alerts import AlertPlanner
 from herald.services.authoring import AuthoringService
 from herald.services.delivery import DeliveryService
-from herald.services.ports import UnitOfWork
+from herald.services.ports.unit_of_work import UnitOfWork
 from tests.adapters.delivery.conftest import MovableClock, SmtpSink
 
 

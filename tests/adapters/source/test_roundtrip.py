@@ -24,7 +24,7 @@ from herald.adapters.source import (
     write_bundle,
 )
 from herald.domain import Bulletin, Product, Publisher, Status
-from herald.services.ports import SourceSerializer
+from herald.services.ports.common import SourceSerializer
 from tests import strategies
 from tests.demo_services import demo_items
 

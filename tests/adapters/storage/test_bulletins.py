@@ -13,7 +13,7 @@ from sqlalchemy import event, insert
 from herald import demo
 from herald.adapters.storage import Database, SqlUnitOfWork
 from herald.adapters.storage.errors import storage_errors
-from herald.adapters.storage.tables import BulletinRow
+from herald.adapters.storage.tables.bulletins import BulletinRow
 from herald.domain import (
     Bulletin,
     Catalog,

@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from herald import demo
 from herald.adapters.storage import Database, StorageError, normalize_url
 from herald.adapters.storage.database import alembic_config
-from herald.adapters.storage.tables import Base
+from herald.adapters.storage.tables.base import Base
 from herald.domain import HeraldError, Status
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 
 from .samples import draft, hypervisor, rich_bulletin, xenserver
 

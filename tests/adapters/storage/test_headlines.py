@@ -13,7 +13,7 @@ from sqlalchemy import event
 from herald import demo
 from herald.adapters.storage import Database
 from herald.domain import Bulletin, ValidationError
-from herald.services.ports import MAX_HEADLINES, BulletinHeadline, BulletinQuery
+from herald.services.ports.bulletins import MAX_HEADLINES, BulletinHeadline, BulletinQuery
 
 from .test_queries import EVERY, UowFactory, ask, stored  # noqa: F401  (the fixture)
 

@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from herald.adapters.storage import Database, SqlUnitOfWork
 from herald.domain import Bulletin, Status, ValidationError, VersionRef
-from herald.services.ports import BulletinPage, BulletinQuery
+from herald.services.ports.bulletins import BulletinPage, BulletinQuery
 
 from .samples import (
     CITRIX_HYPERVISOR,

@@ -11,7 +11,7 @@ from herald import demo
 from herald.adapters.storage import Database
 from herald.domain import Status
 from herald.domain.workflow import check_consistent
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 
 
 def test_seeded_bulletins_are_consistent_and_queryable(database: Database) -> None:

@@ -1,16 +1,20 @@
-"""The site generation: it moves with every public change, and only then."""
+"""The site generation: it moves with every public change, and only then; which tables
+are public is declared on each table."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from herald import demo
 from herald.adapters.storage import Database, SqlUnitOfWork
+from herald.adapters.storage.tables import Base
+from herald.adapters.storage.tables.base import PUBLIC, is_public
 from herald.domain import Status
 from herald.domain.accounts import Role, User
+from herald.domain.api_tokens import Scope
 from herald.domain.audit import AuditEntry
 
 from .samples import hypervisor, listed, seed, xenserver
@@ -22,6 +26,39 @@ AT = datetime(2026, 5, 1, tzinfo=UTC)
 def generation(database: Database) -> int:
     with database.unit_of_work(read_only=True) as uow:
         return uow.site.generation()
+
+
+PUBLIC_TABLES = {
+    "publisher",
+    "products",
+    "product_versions",
+    "update_channels",
+    "releases",
+    "release_components",
+    "bulletins",
+    "bulletin_cves",
+    "bulletin_cvss",
+    "bulletin_affected",
+    "bulletin_fixes",
+    "bulletin_section_overrides",
+    "bulletin_not_covered",
+    "changelog_entries",
+}
+"""What readers can see: the publisher, the catalog, bulletins and their lists."""
+
+
+def test_every_table_declares_whether_it_is_public() -> None:
+    undeclared = sorted(
+        name
+        for name, table in Base.metadata.tables.items()
+        if not isinstance(table.info.get(PUBLIC), bool)
+    )
+    assert undeclared == [], f"declare class ...Row(Base, public=True or False): {undeclared}"
+
+
+def test_the_public_tables_are_the_publisher_the_catalog_and_bulletins() -> None:
+    public = {name for name, table in Base.metadata.tables.items() if is_public(table)}
+    assert public == PUBLIC_TABLES
 
 
 def test_a_new_database_starts_at_zero(database: Database) -> None:
@@ -82,6 +119,13 @@ def test_reads_and_private_writes_do_not_bump(database: Database) -> None:
         uow.audit.append(AuditEntry(AT, "alice", "user.add", "user:alice"))
         uow.sign_in.record_failure("user:bob", AT)
         uow.sign_in.clear("user:bob")
+        uow.commit()
+    with database.unit_of_work() as uow:
+        token = uow.tokens.add(
+            "ci", "0" * 64, AT, "alice", frozenset({Scope.WEBHOOKS_OWN}), AT + timedelta(30), None
+        )
+        uow.tokens.record_use(token.id, AT)
+        uow.tokens.revoke(token.id, AT)
         uow.commit()
     with database.unit_of_work() as uow:
         uow.catalog.save_product(xenserver())  # the same product again: nothing changes

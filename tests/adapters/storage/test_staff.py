@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from herald.adapters.storage import Database, SqlUnitOfWork
 from herald.adapters.storage.accounts import SqlSignInThrottle
-from herald.adapters.storage.tables import UserRow
+from herald.adapters.storage.tables.accounts import UserRow
 from herald.domain import Conflict, NotFound, ValidationError
 from herald.domain.accounts import Role, User
 from herald.domain.audit import SYSTEM_ACTOR, AuditEntry

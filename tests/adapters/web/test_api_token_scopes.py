@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 
 from herald.adapters.storage import Database
-from herald.adapters.storage.api_tokens import ApiTokenRow
 from herald.adapters.storage.database import alembic_config
+from herald.adapters.storage.tables.api_tokens import ApiTokenRow
 from herald.bootstrap import Herald
 from herald.domain.accounts import Role
 from herald.domain.alerts import Channel

@@ -38,7 +38,7 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
 import herald.demo as demo
-from herald.adapters.storage.tables import Base
+from herald.adapters.storage.tables.base import Base
 from herald.bootstrap import Herald
 from herald.domain import totp
 from herald.domain.accounts import Action, Role, User

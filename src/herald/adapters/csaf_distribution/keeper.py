@@ -44,7 +44,7 @@ from herald.domain.bulletin import Bulletin
 from herald.domain.catalog import Catalog
 from herald.domain.errors import NotFound
 from herald.domain.publisher import Publisher
-from herald.services.ports import MAX_HEADLINES, BulletinHeadline, BulletinQuery
+from herald.services.ports.bulletins import MAX_HEADLINES, BulletinHeadline, BulletinQuery
 from herald.services.publication import PublicationService
 
 log = logging.getLogger("herald.csaf")

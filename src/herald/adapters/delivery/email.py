@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from herald.adapters.delivery.email_message import EmailComposer
 from herald.domain.errors import ValidationError
-from herald.services.ports import AlertJob, SendResult
+from herald.services.ports.common import AlertJob, SendResult
 
 SMTP_TIMEOUT = 30.0
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from herald.adapters.formats.html import render_html, title_text
 from herald.adapters.formats.text import render_text
 from herald.domain.alerts import AlertEvent, EventKind
-from herald.services.ports import AlertJob, TokenSigner
+from herald.services.ports.common import AlertJob, TokenSigner
 
 _BASE64_LINE = re.compile(".{1,76}")
 _UNSUBSCRIBE = "\x00UNSUBSCRIBE\x00"

@@ -35,7 +35,7 @@ from herald.adapters.formats.machine import CSAF
 from herald.domain.alerts import AlertEvent
 from herald.domain.document import BulletinDocument
 from herald.domain.errors import ValidationError
-from herald.services.ports import AlertJob, SendResult
+from herald.services.ports.common import AlertJob, SendResult
 
 WEBHOOK_TIMEOUT = 15.0
 _RETRYABLE = frozenset({408, 425, 429})

@@ -1,6 +1,5 @@
 """Storage on SQLite and PostgreSQL: the database, its units of work and repositories."""
 
-from herald.adapters.storage import api_tokens as _api_tokens  # noqa: F401 - puts its table on Base.metadata
 from herald.adapters.storage.database import Database, normalize_url
 from herald.adapters.storage.errors import StorageError
 from herald.adapters.storage.unit_of_work import SqlUnitOfWork

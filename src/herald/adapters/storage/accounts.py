@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import translated
 from herald.adapters.storage.mapping import user_from_row, user_to_row
-from herald.adapters.storage.tables import AccountPolicyRow, SignInFailureRow, UserRow
+from herald.adapters.storage.tables.accounts import AccountPolicyRow, SignInFailureRow, UserRow
 from herald.domain.accounts import User
 from herald.domain.errors import Conflict, NotFound
 

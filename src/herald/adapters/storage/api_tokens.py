@@ -1,62 +1,17 @@
-"""API tokens in SQL: the ``api_tokens`` table, which token made which webhook
-(``api_token_webhooks``), their store, and a unit of work that keeps the tokens, the
-staff accounts (their owners) and the audit log in one transaction
-(``ApiTokenUnitOfWork``)."""
+"""API tokens in SQL: their store (``SqlUnitOfWork.tokens``), over ``api_tokens`` and
+``api_token_webhooks`` (which token made which webhook; ``tables/api_tokens.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import suppress
 from datetime import datetime, timedelta
-from types import TracebackType
-from typing import Self
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, or_, select, update
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
-from herald.adapters.storage.accounts import SqlUserRepository
-from herald.adapters.storage.audit import SqlAuditLog
-from herald.adapters.storage.database import Database
-from herald.adapters.storage.errors import storage_errors, translated
-from herald.adapters.storage.tables import Base
+from herald.adapters.storage.errors import translated
+from herald.adapters.storage.tables.api_tokens import ApiTokenRow, ApiTokenWebhookRow
 from herald.domain.api_tokens import LAST_USE_PRECISION, ApiToken, Scope
-from herald.services.api_tokens import ApiTokenStore
-from herald.services.ports import AuditLog, UserRepository
-
-
-class ApiTokenRow(Base):
-    """An issued API token: its name and the SHA-256 of the token, never the token; its
-    scopes, expiry, owner and last use."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(unique=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime]
-    created_by: Mapped[str]
-    revoked_at: Mapped[datetime | None]
-    scopes: Mapped[list[str]] = mapped_column(JSON)
-    """Scope names, sorted."""
-    expires_at: Mapped[datetime]
-    owner: Mapped[str | None] = mapped_column(ForeignKey("users.username"))
-    """The staff account it acts for; null for tokens made before owners existed."""
-    last_used_at: Mapped[datetime | None]
-
-
-class ApiTokenWebhookRow(Base):
-    """A webhook made through the API, and the token that made it (and alone manages it)."""
-
-    __tablename__ = "api_token_webhooks"
-
-    subscription_id: Mapped[int] = mapped_column(
-        ForeignKey("alert_subscriptions.id", ondelete="CASCADE"), primary_key=True
-    )
-    token_id: Mapped[int] = mapped_column(
-        ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True
-    )
-
 
 _SCOPES = frozenset(scope.value for scope in Scope)
 """Scope names this herald knows (a name it does not know grants nothing)."""
@@ -154,49 +109,3 @@ class SqlApiTokenStore:
             )
         )
         return frozenset(ids)
-
-
-class ApiTokenUnitOfWork:
-    """One session over ``api_tokens``, ``users`` and ``audit_log``; leave without commit
-    to roll back."""
-
-    tokens: ApiTokenStore
-    users: UserRepository
-    audit: AuditLog
-
-    def __init__(self, session: Session, where: str) -> None:
-        self._session = session
-        self._where = where
-        self.tokens = SqlApiTokenStore(session, where)
-        self.users = SqlUserRepository(session, where)
-        self.audit = SqlAuditLog(session, where)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        try:
-            with suppress(SQLAlchemyError):
-                self._session.rollback()
-        finally:
-            self._session.close()
-
-    def commit(self) -> None:
-        with storage_errors(self._where):
-            self._session.commit()
-
-
-class ApiTokenUnits:
-    """Makes ``ApiTokenUnitOfWork``s on a database (the service's factory)."""
-
-    def __init__(self, database: Database) -> None:
-        self._sessions = sessionmaker(database.engine)
-        self._where = database.describe()
-
-    def __call__(self) -> ApiTokenUnitOfWork:
-        return ApiTokenUnitOfWork(self._sessions(), self._where)

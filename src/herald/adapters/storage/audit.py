@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import storage_errors, translated
 from herald.adapters.storage.mapping import audit_from_row, audit_row, chained_from_row
-from herald.adapters.storage.tables import AuditRow
+from herald.adapters.storage.tables.audit import AuditRow
 from herald.domain.audit import AuditEntry
 from herald.domain.audit_chain import GENESIS_HASH, ChainedEntry, chain_hash
 from herald.domain.errors import ValidationError

@@ -17,11 +17,16 @@ from sqlalchemy.sql.base import ExecutableOption
 from herald.adapters.storage import queries
 from herald.adapters.storage.errors import translated
 from herald.adapters.storage.mapping import bulletin_from_row, bulletin_to_row, changelog_row
-from herald.adapters.storage.tables import BulletinRow
+from herald.adapters.storage.tables.bulletins import BulletinRow
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.errors import Conflict, NotFound
 from herald.domain.workflow import check_changelog_extends
-from herald.services.ports import MAX_HEADLINES, BulletinHeadline, BulletinPage, BulletinQuery
+from herald.services.ports.bulletins import (
+    MAX_HEADLINES,
+    BulletinHeadline,
+    BulletinPage,
+    BulletinQuery,
+)
 
 _BULLETIN_LISTS: tuple[ExecutableOption, ...] = (
     selectinload(BulletinRow.cves),

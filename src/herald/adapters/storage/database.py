@@ -19,7 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from herald.adapters.storage.errors import SETTING, StorageError, storage_errors
-from herald.adapters.storage.tables import PublisherRow
+from herald.adapters.storage.tables.catalog import PublisherRow
 from herald.adapters.storage.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"

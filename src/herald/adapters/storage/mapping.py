@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from herald.adapters.storage.tables import (
+from herald.adapters.storage.tables.accounts import UserRow
+from herald.adapters.storage.tables.audit import AuditRow
+from herald.adapters.storage.tables.bulletins import (
     AffectedRow,
-    AuditRow,
     BulletinRow,
     ChangeLogRow,
-    ChannelRow,
-    ComponentRow,
     CveRow,
     CvssRow,
     FixRow,
     NotCoveredRow,
+    SectionOverrideRow,
+)
+from herald.adapters.storage.tables.catalog import (
+    ChannelRow,
+    ComponentRow,
     ProductRow,
     PublisherRow,
     ReleaseRow,
-    SectionOverrideRow,
-    UserRow,
     VersionRow,
 )
 from herald.domain.accounts import Role, User

@@ -23,10 +23,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from herald.adapters.storage.tables import AffectedRow, BulletinRow, CveRow
+from herald.adapters.storage.tables.bulletins import AffectedRow, BulletinRow, CveRow
 from herald.domain.bulletin import Status
 from herald.domain.errors import ValidationError
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 
 MAX_LIMIT = 1000
 """The largest page a query returns."""

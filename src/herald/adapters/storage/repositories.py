@@ -21,11 +21,9 @@ from herald.adapters.storage.mapping import (
     release_to_row,
     version_to_row,
 )
-from herald.adapters.storage.tables import (
-    AffectedRow,
+from herald.adapters.storage.tables.bulletins import AffectedRow, FixRow, NotCoveredRow
+from herald.adapters.storage.tables.catalog import (
     ChannelRow,
-    FixRow,
-    NotCoveredRow,
     ProductRow,
     PublisherRow,
     ReleaseRow,

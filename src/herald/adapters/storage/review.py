@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import translated
-from herald.adapters.storage.tables import EmergencyStepRow, ProposalRow, ReviewPolicyRow
+from herald.adapters.storage.tables.review import EmergencyStepRow, ProposalRow, ReviewPolicyRow
 from herald.domain.bulletin import BulletinContent, Fix
 from herald.domain.catalog import ChannelRef, VersionRef
 from herald.domain.errors import Conflict, NotFound

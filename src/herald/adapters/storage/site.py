@@ -2,9 +2,11 @@
 
 Caches and ETags of public pages key on the generation, so it must move with every
 change a reader could see. Rather than trusting each service to remember, a unit of
-work watches its own session: any row of a public table written (the publisher, the
-catalog, bulletins and their lists, anything not in ``tables.PRIVATE_TABLES``) marks
-the unit of work, and its ``commit`` bumps the generation in the same transaction.
+work watches its own session: any row of a public table written marks the unit of work,
+and its ``commit`` bumps the generation in the same transaction. Each table says whether
+it is public where it is declared (``class BulletinRow(Base, public=True)``, read by
+``tables.base.is_public``): today the publisher, the catalog, and bulletins with their
+lists and change log.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from herald.adapters.storage.errors import StorageError, translated
-from herald.adapters.storage.tables import PRIVATE_TABLES, Base, SiteStateRow
+from herald.adapters.storage.tables.base import Base, is_public
+from herald.adapters.storage.tables.site import SiteStateRow
 
 _ROW = 1
 
@@ -55,7 +58,8 @@ def _public(row: object) -> bool:
 
 
 def _public_class(cls: type[Any]) -> bool:
-    return getattr(cls, "__tablename__", None) not in PRIVATE_TABLES
+    table = getattr(cls, "__table__", None)
+    return table is None or is_public(table)
 
 
 class SqlSiteState:

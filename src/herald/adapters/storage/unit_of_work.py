@@ -11,24 +11,24 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from herald.adapters.storage.accounts import SqlSignInThrottle, SqlUserRepository
-from herald.adapters.storage.alerts import SqlAlertStore
+from herald.adapters.storage.api_tokens import SqlApiTokenStore
 from herald.adapters.storage.audit import SqlAuditLog
 from herald.adapters.storage.bulletins import SqlBulletinRepository
 from herald.adapters.storage.errors import storage_errors
+from herald.adapters.storage.outbox import SqlOutbox
+from herald.adapters.storage.predisclosures import SqlPredisclosureStore
 from herald.adapters.storage.repositories import SqlCatalogRepository, SqlPublisherRepository
 from herald.adapters.storage.review import SqlReviewStore
 from herald.adapters.storage.site import PublicChanges, SqlSiteState
-from herald.services.ports import (
-    AlertStore,
-    AuditLog,
-    BulletinRepository,
-    CatalogRepository,
-    PublisherRepository,
-    ReviewStore,
-    SignInThrottle,
-    SiteState,
-    UserRepository,
-)
+from herald.adapters.storage.subscriptions import SqlSubscriptionStore
+from herald.services.ports.accounts import SignInThrottle, UserRepository
+from herald.services.ports.alerts import Outbox, PredisclosureStore, SubscriptionStore
+from herald.services.ports.api_tokens import ApiTokenStore
+from herald.services.ports.audit import AuditLog
+from herald.services.ports.bulletins import BulletinRepository
+from herald.services.ports.catalog import CatalogRepository, PublisherRepository
+from herald.services.ports.review import ReviewStore
+from herald.services.ports.site import SiteState
 
 
 class SqlUnitOfWork:
@@ -40,12 +40,17 @@ class SqlUnitOfWork:
             uow.bulletins.add(bulletin)
             uow.commit()
 
-    A commit of a unit of work that wrote through ``publisher``, ``catalog`` or
-    ``bulletins`` also bumps ``site`` (the site generation), in the same transaction: a
-    public change is never visible under the generation of the state before it. Writes
-    to ``users``, ``audit`` and ``sign_in`` are not public and do not bump it; neither
-    does a unit of work that only read. A service may still call ``site.bump()`` itself;
-    the commit then bumps again only for public writes made after that call.
+    It is the one unit of work: every repository and store of ``UnitOfWork`` is here,
+    on the same session (the API tokens too).
+
+    A commit of a unit of work that wrote to a public table (one declared
+    ``public=True`` in ``tables``: through ``publisher``, ``catalog`` or ``bulletins``)
+    also bumps ``site`` (the site generation), in the same transaction: a public change
+    is never visible under the generation of the state before it. Writes to the private
+    tables (``users``, ``audit``, ``sign_in``, the alert stores, ``review``, ``tokens``)
+    do not bump it; neither does a unit of work that only read. A service may still call
+    ``site.bump()`` itself; the commit then bumps again only for public writes made
+    after that call.
 
     ``on_public_commit`` hears the new generation after each commit that moved it (the
     ``Database`` keeps the newest one, so this process sees its own changes at once).
@@ -58,8 +63,11 @@ class SqlUnitOfWork:
     audit: AuditLog
     sign_in: SignInThrottle
     site: SiteState
-    alerts: AlertStore
+    subscriptions: SubscriptionStore
+    outbox: Outbox
+    predisclosures: PredisclosureStore
     review: ReviewStore
+    tokens: ApiTokenStore
 
     def __init__(
         self,
@@ -79,8 +87,11 @@ class SqlUnitOfWork:
         self.sign_in = SqlSignInThrottle(session, where)
         self._site = SqlSiteState(session, where, self._changes)
         self.site = self._site
-        self.alerts = SqlAlertStore(session, where)
+        self.subscriptions = SqlSubscriptionStore(session, where)
+        self.outbox = SqlOutbox(session, where)
+        self.predisclosures = SqlPredisclosureStore(session, where)
         self.review = SqlReviewStore(session, where)
+        self.tokens = SqlApiTokenStore(session, where)
 
     def __enter__(self) -> Self:
         return self

@@ -30,7 +30,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 from herald.services.publication import PublicationService
 
 MAX_AGE = 60

@@ -44,7 +44,7 @@ from herald.domain.bulletin import Bulletin
 from herald.domain.catalog import Catalog, Product
 from herald.domain.errors import NotFound, ValidationError
 from herald.domain.ids import parse_cve_id
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 
 _CACHE_HEADERS: dict[str, Any] = {
     "ETag": {

@@ -25,7 +25,7 @@ from herald.adapters.web.deps import HeraldDep, TemplatesDep
 from herald.adapters.web.urls import PublicUrls
 from herald.bootstrap import Herald
 from herald.domain.catalog import Product
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 

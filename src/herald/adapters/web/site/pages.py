@@ -30,7 +30,7 @@ from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog, Product, ProductVersion
 from herald.domain.errors import NotFound
 from herald.domain.publisher import Publisher
-from herald.services.ports import BulletinHeadline, BulletinQuery
+from herald.services.ports.bulletins import BulletinHeadline, BulletinQuery
 from herald.services.publication import PublicBulletin
 
 HTML = "text/html; charset=utf-8"

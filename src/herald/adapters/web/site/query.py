@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from herald.domain.errors import ValidationError
-from herald.services.ports import BulletinQuery
+from herald.services.ports.bulletins import BulletinQuery
 
 PAGE_SIZE = 20
 """Bulletins per list page."""
