@@ -14,8 +14,8 @@ from typing import Annotated
 
 import typer
 
-from herald.bootstrap import Herald
 from herald.domain.errors import ValidationError
+from herald.services.accounts import AccountService
 from herald.services.actors import OPERATOR, Actor
 
 AsOption = Annotated[
@@ -30,7 +30,7 @@ AsOption = Annotated[
 ]
 
 
-def acting(herald: Herald, username: str | None, *, required: bool = True) -> Actor:
+def acting(accounts: AccountService, username: str | None, *, required: bool = True) -> Actor:
     """The actor ``--as`` names: an active staff account; the operator when it is
     optional and not given. ``ValidationError`` naming ``--as`` otherwise."""
     if username is None or not username.strip():
@@ -39,7 +39,7 @@ def acting(herald: Herald, username: str | None, *, required: bool = True) -> Ac
                 "--as", "name the staff account acting, e.g. --as alice (or set HERALD_ACTOR)"
             )
         return OPERATOR
-    user = herald.accounts.user(username.strip().lower())
+    user = accounts.user(username.strip().lower())
     if user is None:
         raise ValidationError("--as", f"no active staff account {username.strip()[:64]!r}")
     return Actor.staff(user)

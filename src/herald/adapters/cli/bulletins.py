@@ -97,7 +97,7 @@ def policy(
             current = herald.authoring.review_policy()
         else:
             choice = parse_amendment_review(amendments, "--amendments")
-            actor = acting(herald, as_user, required=False)
+            actor = acting(herald.accounts, as_user, required=False)
             current = herald.authoring.set_review_policy(ReviewPolicy(choice), actor)
     typer.echo(f"amendments: {current.amendments.value} ({current.amendments.description})")
 

@@ -77,7 +77,7 @@ def add_product(
         herald_app() as herald,
     ):
         added = herald.catalog.add_product(
-            product, name, url, acting(herald, as_user, required=False)
+            product, name, url, acting(herald.accounts, as_user, required=False)
         )
     typer.echo(f"product {added.id} added")
 
@@ -98,7 +98,7 @@ def add_version(
         herald_app() as herald,
     ):
         herald.catalog.add_version(
-            product, version, lifecycle, label, acting(herald, as_user, required=False)
+            product, version, lifecycle, label, acting(herald.accounts, as_user, required=False)
         )
     typer.echo(f"version {product} {version} added")
 
@@ -114,7 +114,7 @@ def lifecycle(
     """Set a version's lifecycle state (and label)."""
     with _named(lifecycle="STATE", lifecycle_label="--label"), herald_app() as herald:
         changed = herald.catalog.change_version(
-            product, version, state, label, acting(herald, as_user, required=False)
+            product, version, state, label, acting(herald.accounts, as_user, required=False)
         )
     typer.echo(f"version {product} {version} is now {changed.version(version).state_label}")
 
@@ -129,7 +129,7 @@ def add_channel(
     """Add an update channel to a version."""
     with _named(name="CHANNEL"), herald_app() as herald:
         herald.catalog.add_channel(
-            product, version, channel, acting(herald, as_user, required=False)
+            product, version, channel, acting(herald.accounts, as_user, required=False)
         )
     typer.echo(f"channel {product} {version} / {channel} added")
 
@@ -159,6 +159,6 @@ def add_release(
             release,
             on,
             "\n".join(component or []),
-            acting(herald, as_user, required=False),
+            acting(herald.accounts, as_user, required=False),
         )
     typer.echo(f"release {release} added to {product} {version} / {channel}")

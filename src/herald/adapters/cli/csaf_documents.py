@@ -39,7 +39,9 @@ def export(
 ) -> None:
     """Print the CSAF advisory of a public bulletin (``CSAF.export_help``)."""
     with herald_app() as herald:
-        sources = public_sources(herald, article_id, csaf_version=version)
+        sources = public_sources(
+            herald.publication, herald.reading, herald.settings, article_id, csaf_version=version
+        )
     text = CSAF.render(sources, sources.bulletin.article_id)
     if output is None:
         typer.echo(text, nl=False)
@@ -75,7 +77,7 @@ def import_(
             lambda catalog, publisher: plan_import(
                 source.document, catalog, publisher, validation=source.report_lines()
             ),
-            acting(herald, as_user, required=False),
+            acting(herald.accounts, as_user, required=False),
         )
     draft = result.draft
     typer.echo(

@@ -85,7 +85,7 @@ def import_(
     bundle = load_paths(paths)
     options = ImportOptions(amend=amend, summary=summary, emergency=emergency, dry_run=dry_run)
     with herald_app() as herald:
-        actor = acting(herald, as_user, required=False)
+        actor = acting(herald.accounts, as_user, required=False)
         report = herald.source.import_items(
             bundle.items, bundle.locate, actor=actor, options=options
         )

@@ -28,10 +28,12 @@ from herald.adapters.formats.machine import (
     Sources,
     newest_naming,
 )
-from herald.bootstrap import Herald
+from herald.config import Settings
 from herald.domain.bulletin import Bulletin
 from herald.domain.errors import NotFound, RuleViolation
 from herald.domain.ids import parse_cve_id
+from herald.services.publication import PublicationService
+from herald.services.reading import ReadingService
 
 ArticleId = Annotated[str, typer.Argument(help="The article id, e.g. CTX696397.")]
 CveArgument = Annotated[str, typer.Argument(help="The CVE id, e.g. CVE-2026-4397.")]
@@ -60,22 +62,32 @@ def _export_command(fmt: MachineFormat) -> Callable[..., None]:
 
         def export_bulletin(article_id: ArticleId) -> None:
             with herald_app() as herald:
-                sources = public_sources(herald, article_id)
+                sources = public_sources(
+                    herald.publication, herald.reading, herald.settings, article_id
+                )
             typer.echo(fmt.render(sources, sources.bulletin.article_id), nl=False)
 
         return export_bulletin
 
     def export_cve(cve: CveArgument, org_id: OrgIdOption = None) -> None:
         with herald_app() as herald:
-            bulletin = bulletin_for_cve(herald, cve)
-            sources = public_sources(herald, bulletin.article_id, org_id=org_id)
+            bulletin = bulletin_for_cve(herald.publication, cve)
+            sources = public_sources(
+                herald.publication,
+                herald.reading,
+                herald.settings,
+                bulletin.article_id,
+                org_id=org_id,
+            )
         typer.echo(fmt.render(sources, cve.strip()), nl=False)
 
     return export_cve
 
 
 def public_sources(
-    herald: Herald,
+    publication: PublicationService,
+    reading: ReadingService,
+    settings: Settings,
     article_id: str,
     *,
     org_id: str | None = None,
@@ -84,9 +96,9 @@ def public_sources(
     """What the documents of the public bulletin ``article_id`` are made from; a
     one-line error for a draft or unknown id."""
     try:
-        public = herald.publication.bulletin(article_id)
+        public = publication.bulletin(article_id)
     except NotFound:
-        stored = herald.reading.bulletin(article_id)  # NotFound (exit 3) when unknown
+        stored = reading.bulletin(article_id)  # NotFound (exit 3) when unknown
         raise RuleViolation(
             "status",
             f"{stored.article_id} is {stored.status.label}; only published or withdrawn "
@@ -94,17 +106,17 @@ def public_sources(
         ) from None
     return Sources(
         public.bulletin,
-        herald.publication.catalog(),
-        herald.publication.publisher(),
-        herald.settings.base_url,
-        cna_org_id=org_id or herald.settings.cna_org_id or PLACEHOLDER_ORG_ID,
+        publication.catalog(),
+        publication.publisher(),
+        settings.base_url,
+        cna_org_id=org_id or settings.cna_org_id or PLACEHOLDER_ORG_ID,
         csaf_version=csaf_version,
     )
 
 
-def bulletin_for_cve(herald: Herald, cve: str) -> Bulletin:
+def bulletin_for_cve(publication: PublicationService, cve: str) -> Bulletin:
     """The newest public bulletin naming ``cve`` (a withdrawn one only when no other is)."""
-    found = herald.publication.by_cve(parse_cve_id(cve, "cve"))
+    found = publication.by_cve(parse_cve_id(cve, "cve"))
     if not found:
         raise NotFound(f"no public bulletin names {cve}")
     return newest_naming(found)

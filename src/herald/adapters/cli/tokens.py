@@ -72,7 +72,7 @@ def add(
     """Issue a token and print it once (herald keeps only its hash)."""
     scopes = parse_scopes(scope or [], "--scope")
     with herald_app() as herald:
-        actor = acting(herald, as_user, required=False)
+        actor = acting(herald.accounts, as_user, required=False)
         expires_at = parse_expiry(expires, herald.clock.now(), "--expires")
         if owner is None and actor.user is None:
             raise ValidationError(
@@ -124,5 +124,5 @@ def revoke(
 ) -> None:
     """Revoke a token: it never works again."""
     with herald_app() as herald:
-        revoked = herald.api_tokens.revoke(name, acting(herald, as_user, required=False))
+        revoked = herald.api_tokens.revoke(name, acting(herald.accounts, as_user, required=False))
     typer.echo(f"token {revoked.name} revoked")

@@ -88,7 +88,9 @@ UsernameArgument = Annotated[str, typer.Argument(help="The account's sign-in nam
 def deactivate(username: UsernameArgument, as_user: AsOption = None) -> None:
     """Deactivate an account: it cannot sign in, its sessions and API tokens stop working."""
     with herald_app() as herald:
-        user = herald.accounts.deactivate(username, acting(herald, as_user, required=False))
+        user = herald.accounts.deactivate(
+            username, acting(herald.accounts, as_user, required=False)
+        )
     typer.echo(f"user {user.username} deactivated")
 
 
@@ -96,7 +98,9 @@ def deactivate(username: UsernameArgument, as_user: AsOption = None) -> None:
 def reactivate(username: UsernameArgument, as_user: AsOption = None) -> None:
     """Let a deactivated account sign in again (with its old password)."""
     with herald_app() as herald:
-        user = herald.accounts.reactivate(username, acting(herald, as_user, required=False))
+        user = herald.accounts.reactivate(
+            username, acting(herald.accounts, as_user, required=False)
+        )
     typer.echo(f"user {user.username} reactivated")
 
 
@@ -116,7 +120,9 @@ def roles(
     """Replace an account's roles."""
     wanted = [r.value for r in parse_roles(role or [], "--role")]
     with herald_app() as herald:
-        user = herald.accounts.set_roles(username, wanted, acting(herald, as_user, required=False))
+        user = herald.accounts.set_roles(
+            username, wanted, acting(herald.accounts, as_user, required=False)
+        )
     typer.echo(f"user {user.username}: {', '.join(sorted(r.value for r in user.roles))}")
 
 
@@ -125,7 +131,7 @@ def reset_password(username: UsernameArgument, as_user: AsOption = None) -> None
     """Give an account a temporary password, printed once; it must be changed at sign-in."""
     with herald_app() as herald:
         user, temporary = herald.accounts.reset_password(
-            username, acting(herald, as_user, required=False)
+            username, acting(herald.accounts, as_user, required=False)
         )
     typer.echo(f"temporary password for {user.username} (shown once): {temporary}")
     typer.echo("it must be changed at the next sign-in; every session of the account ended")
@@ -136,7 +142,7 @@ def sign_out_everywhere(username: UsernameArgument, as_user: AsOption = None) ->
     """End every session of an account, in every browser."""
     with herald_app() as herald:
         user = herald.accounts.sign_out_everywhere(
-            username, acting(herald, as_user, required=False)
+            username, acting(herald.accounts, as_user, required=False)
         )
     typer.echo(f"every session of {user.username} ended")
 
@@ -146,7 +152,7 @@ def reset_second_factor(username: UsernameArgument, as_user: AsOption = None) ->
     """Remove an account's second factor and recovery codes (a lost device)."""
     with herald_app() as herald:
         user = herald.accounts.reset_second_factor(
-            username, acting(herald, as_user, required=False)
+            username, acting(herald.accounts, as_user, required=False)
         )
     typer.echo(f"second factor of {user.username} removed")
 
@@ -161,7 +167,9 @@ def require_second_factor(
     """Require a second factor of every staff account: members without one set it up at
     their next sign-in before anything else."""
     with herald_app() as herald:
-        herald.accounts.require_second_factor(not off, acting(herald, as_user, required=False))
+        herald.accounts.require_second_factor(
+            not off, acting(herald.accounts, as_user, required=False)
+        )
     typer.echo(f"second factor required: {_yes(not off)}")
 
 

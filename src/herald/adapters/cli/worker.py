@@ -10,9 +10,7 @@ from typing import Annotated
 
 import typer
 
-from herald.adapters.delivery.worker import WorkerLoop
-from herald.bootstrap import build, delivery_service
-from herald.config import Settings
+from herald.adapters.cli.context import delivery_loop
 from herald.domain.errors import ValidationError
 
 
@@ -55,21 +53,14 @@ def worker(
         raise ValidationError("--lease", "give 1 to 86400 seconds")
     if not 0.01 <= poll <= 3600:
         raise ValidationError("--poll", "give 0.01 to 3600 seconds")
-    herald = build(Settings.from_environment())
-    try:
-        loop = WorkerLoop(
-            delivery_service(
-                herald,
-                email_concurrency=concurrency,
-                webhook_concurrency=webhook_concurrency,
-                lease_seconds=lease,
-            ),
-            herald.authoring.release_due,
-            herald.alerts.predisclose_due,
-            batch=batch,
-            poll=poll,
-            lanes=lanes,
-        )
+    with delivery_loop(
+        email_concurrency=concurrency,
+        webhook_concurrency=webhook_concurrency,
+        lease_seconds=lease,
+        batch=batch,
+        poll=poll,
+        lanes=lanes,
+    ) as loop:
 
         def _stop(signum: int, _: FrameType | None) -> None:
             loop.stop()
@@ -82,9 +73,6 @@ def worker(
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
-            loop.service.close()
-    finally:
-        herald.close()
     peak_mb = _peak_rss_mb()
     typer.echo(f"herald worker: {handled} deliveries handled; peak RSS {peak_mb:.0f} MB", err=True)
 

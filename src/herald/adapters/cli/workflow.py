@@ -64,21 +64,21 @@ def register(bulletin_app: typer.Typer) -> None:
 def submit(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Submit a draft for review."""
     with herald_app() as herald:
-        done = herald.authoring.submit(article_id, acting(herald, as_user))
+        done = herald.authoring.submit(article_id, acting(herald.accounts, as_user))
     typer.echo(f"{done.article_id} submitted for review")
 
 
 def approve(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Approve a bulletin in review (not one you wrote or submitted)."""
     with herald_app() as herald:
-        done = herald.authoring.approve(article_id, acting(herald, as_user))
+        done = herald.authoring.approve(article_id, acting(herald.accounts, as_user))
     typer.echo(f"{done.article_id} approved by {done.approved_by}")
 
 
 def request_changes(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Send a bulletin in review back to draft."""
     with herald_app() as herald:
-        done = herald.authoring.request_changes(article_id, acting(herald, as_user))
+        done = herald.authoring.request_changes(article_id, acting(herald.accounts, as_user))
     typer.echo(f"{done.article_id} sent back to draft")
 
 
@@ -90,7 +90,7 @@ def publish(
 ) -> None:
     """Publish an approved bulletin now; its change log starts with "Initial Publication"."""
     with herald_app() as herald:
-        actor = acting(herald, as_user)
+        actor = acting(herald.accounts, as_user)
         published = herald.authoring.publish(article_id, _day(when), actor, emergency=emergency)
     note = " on the emergency path; it waits for a review after the fact" if emergency else ""
     typer.echo(f"{published.article_id} published (revision {published.revision}){note}")
@@ -109,7 +109,9 @@ def schedule(
     """Hold an approved bulletin under embargo; it publishes itself at that instant."""
     release_at = _instant(at, "--at")
     with herald_app() as herald:
-        scheduled = herald.authoring.schedule(article_id, release_at, acting(herald, as_user))
+        scheduled = herald.authoring.schedule(
+            article_id, release_at, acting(herald.accounts, as_user)
+        )
     assert scheduled.release_at is not None
     typer.echo(f"{scheduled.article_id} scheduled for {scheduled.release_at.isoformat()}")
 
@@ -117,7 +119,7 @@ def schedule(
 def unschedule(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Lift a bulletin's schedule; it stays approved."""
     with herald_app() as herald:
-        done = herald.authoring.unschedule(article_id, acting(herald, as_user))
+        done = herald.authoring.unschedule(article_id, acting(herald.accounts, as_user))
     typer.echo(f"{done.article_id} unscheduled (approved, not published)")
 
 
@@ -145,7 +147,7 @@ def amend(
     """Change a published bulletin: a change-log entry and a new revision, or, when the
     review policy wants a second person, a proposal waiting for one."""
     with herald_app() as herald:
-        actor = acting(herald, as_user)
+        actor = acting(herald.accounts, as_user)
         current = herald.reading.bulletin(article_id)
         content = _content_from_file(from_file, article_id) if from_file else current.content()
         content = _apply_options(content, title, severity, problem, add_cve, remove_cve, cvss)
@@ -166,7 +168,7 @@ def withdraw(
 ) -> None:
     """Withdraw a published bulletin; it stays readable, marked as withdrawn."""
     with herald_app() as herald:
-        actor = acting(herald, as_user)
+        actor = acting(herald.accounts, as_user)
         outcome = herald.authoring.withdraw(
             article_id, summary, _day(when), actor, emergency=emergency
         )
@@ -176,21 +178,21 @@ def withdraw(
 def approve_change(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Approve the change proposed to a published bulletin (not your own): it goes live."""
     with herald_app() as herald:
-        done = herald.authoring.approve_change(article_id, acting(herald, as_user))
+        done = herald.authoring.approve_change(article_id, acting(herald.accounts, as_user))
     typer.echo(f"{done.article_id} changed (revision {done.revision})")
 
 
 def discard_change(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Discard the change proposed to a published bulletin; it stays as it is."""
     with herald_app() as herald:
-        proposal = herald.authoring.discard_change(article_id, acting(herald, as_user))
+        proposal = herald.authoring.discard_change(article_id, acting(herald.accounts, as_user))
     typer.echo(f"{article_id}: discarded the {proposal.describe()}")
 
 
 def review_emergency(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Review after the fact the emergency steps taken on a bulletin (not your own)."""
     with herald_app() as herald:
-        steps = herald.authoring.review_emergency(article_id, acting(herald, as_user))
+        steps = herald.authoring.review_emergency(article_id, acting(herald.accounts, as_user))
     for step in steps:
         typer.echo(f"{article_id}: reviewed the emergency {step.kind.value} by {step.taken_by}")
 

@@ -27,10 +27,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from herald.adapters.web.api.models import ErrorResponse
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import ApiTokensDep, SubscriptionsDep
 from herald.adapters.web.site.alerts_forms import checked_url
 from herald.adapters.web.urls import API_PREFIX
-from herald.bootstrap import Herald
 from herald.domain.alerts import (
     MAX_FILTER_ITEMS,
     MAX_SECRET_OVERLAP,
@@ -41,7 +40,8 @@ from herald.domain.alerts import (
 )
 from herald.domain.api_tokens import Scope
 from herald.domain.errors import NotFound
-from herald.services.api_tokens import Bearer
+from herald.services.api_tokens import ApiTokenService, Bearer
+from herald.services.subscriptions import SubscriptionService
 
 _TEXT = r"^[^\x00-\x1f\x7f]*$"
 """One line of text without control characters."""
@@ -208,25 +208,24 @@ def _unauthorized(message: str, error: str | None = None) -> HTTPException:
     return HTTPException(401, message, headers={"WWW-Authenticate": challenge})
 
 
-async def _bearer(request: Request) -> Bearer:
-    herald: Herald = request.app.state.herald
+async def _bearer(request: Request, api_tokens: ApiTokensDep) -> Bearer:
     header = request.headers.get("authorization")
     if not header:
         raise _unauthorized("give an API token: Authorization: Bearer <token>")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("the Authorization header must be 'Bearer <token>'", "invalid_request")
-    found = await run_in_threadpool(herald.api_tokens.bearer, token.strip())
+    found = await run_in_threadpool(api_tokens.bearer, token.strip())
     if found is None:
         raise _unauthorized("the API token is unknown, expired or revoked", "invalid_token")
     return found
 
 
-def _scoped(scope: Scope) -> Callable[[Request], Awaitable[Bearer]]:
+def _scoped(scope: Scope) -> Callable[[Request, ApiTokenService], Awaitable[Bearer]]:
     """The dependency for an operation that needs ``scope``: 403 naming it otherwise."""
 
-    async def with_scope(request: Request) -> Bearer:
-        bearer = await _bearer(request)
+    async def with_scope(request: Request, api_tokens: ApiTokensDep) -> Bearer:
+        bearer = await _bearer(request, api_tokens)
         if not bearer.token.allows(scope):
             raise HTTPException(
                 403,
@@ -247,10 +246,12 @@ TokenDep = Annotated[Bearer, Depends(_scoped(Scope.WEBHOOKS_OWN))]
 WebhookId = Annotated[int, Path(ge=1, le=2**53, description="The webhook's id.")]
 
 
-async def _own_webhook(herald: Herald, token: Bearer, webhook_id: int) -> Subscription:
-    if webhook_id in await run_in_threadpool(herald.api_tokens.webhooks_of, token.token):
+async def _own_webhook(
+    subscriptions: SubscriptionService, api_tokens: ApiTokenService, token: Bearer, webhook_id: int
+) -> Subscription:
+    if webhook_id in await run_in_threadpool(api_tokens.webhooks_of, token.token):
         found = await run_in_threadpool(
-            herald.subscriptions.subscriptions, Channel.WEBHOOK, None, token.actor
+            subscriptions.subscriptions, Channel.WEBHOOK, None, token.actor
         )
         for webhook in found:
             if webhook.id == webhook_id and webhook.status.value != "unsubscribed":
@@ -269,12 +270,14 @@ async def _own_webhook(herald: Herald, token: Bearer, webhook_id: int) -> Subscr
     tags=["alerts"],
     responses=_NOT_JSON,
 )
-async def subscribe(body: SubscriptionRequest, herald: HeraldDep) -> SubscriptionAccepted:
+async def subscribe(
+    body: SubscriptionRequest, subscriptions: SubscriptionsDep
+) -> SubscriptionAccepted:
     """Queue a confirmation email to the address; alerts start when its link is opened.
 
     The answer is the same whether or not the address was subscribed already.
     """
-    await run_in_threadpool(herald.subscriptions.subscribe, body.email, body.domain())
+    await run_in_threadpool(subscriptions.subscribe, body.email, body.domain())
     return SubscriptionAccepted(status="accepted", message=ACCEPTED_MESSAGE)
 
 
@@ -288,11 +291,11 @@ async def subscribe(body: SubscriptionRequest, herald: HeraldDep) -> Subscriptio
     tags=["webhooks"],
     responses=_UNAUTHORIZED,
 )
-async def webhooks(herald: HeraldDep, token: TokenDep) -> WebhookList:
-    owned = await run_in_threadpool(herald.api_tokens.webhooks_of, token.token)
-    found = await run_in_threadpool(
-        herald.subscriptions.subscriptions, Channel.WEBHOOK, None, token.actor
-    )
+async def webhooks(
+    subscriptions: SubscriptionsDep, api_tokens: ApiTokensDep, token: TokenDep
+) -> WebhookList:
+    owned = await run_in_threadpool(api_tokens.webhooks_of, token.token)
+    found = await run_in_threadpool(subscriptions.subscriptions, Channel.WEBHOOK, None, token.actor)
     return WebhookList(
         webhooks=[
             WebhookModel.of(w) for w in found if w.id in owned and w.status.value != "unsubscribed"
@@ -309,13 +312,13 @@ async def webhooks(herald: HeraldDep, token: TokenDep) -> WebhookList:
     responses={**_UNAUTHORIZED, **_NOT_JSON},
 )
 async def add_webhook(
-    body: WebhookRequest, herald: HeraldDep, token: TokenDep
+    body: WebhookRequest, subscriptions: SubscriptionsDep, api_tokens: ApiTokensDep, token: TokenDep
 ) -> WebhookWithSecret:
     url, alert_filter = checked_url(body.url), body.filter.domain()
     created = await run_in_threadpool(
-        lambda: herald.subscriptions.subscribe_webhook(url, alert_filter, None, token.actor)
+        lambda: subscriptions.subscribe_webhook(url, alert_filter, None, token.actor)
     )
-    await run_in_threadpool(herald.api_tokens.own_webhook, token.token, created.id)
+    await run_in_threadpool(api_tokens.own_webhook, token.token, created.id)
     return WebhookWithSecret(**WebhookModel.of(created).model_dump(), secret=created.secret or "")
 
 
@@ -326,8 +329,13 @@ async def add_webhook(
     tags=["webhooks"],
     responses={**_UNAUTHORIZED, **_NOT_FOUND},
 )
-async def webhook(webhook_id: WebhookId, herald: HeraldDep, token: TokenDep) -> WebhookModel:
-    return WebhookModel.of(await _own_webhook(herald, token, webhook_id))
+async def webhook(
+    webhook_id: WebhookId,
+    subscriptions: SubscriptionsDep,
+    api_tokens: ApiTokensDep,
+    token: TokenDep,
+) -> WebhookModel:
+    return WebhookModel.of(await _own_webhook(subscriptions, api_tokens, token, webhook_id))
 
 
 @router.patch(
@@ -338,13 +346,17 @@ async def webhook(webhook_id: WebhookId, herald: HeraldDep, token: TokenDep) -> 
     responses={**_UNAUTHORIZED, **_NOT_FOUND, **_NOT_JSON},
 )
 async def change_webhook(
-    webhook_id: WebhookId, body: WebhookChange, herald: HeraldDep, token: TokenDep
+    webhook_id: WebhookId,
+    body: WebhookChange,
+    subscriptions: SubscriptionsDep,
+    api_tokens: ApiTokensDep,
+    token: TokenDep,
 ) -> WebhookModel:
-    existing = await _own_webhook(herald, token, webhook_id)
+    existing = await _own_webhook(subscriptions, api_tokens, token, webhook_id)
     url = checked_url(body.url) if body.url is not None else None
     alert_filter = body.filter.domain() if body.filter is not None else None
     changed = await run_in_threadpool(
-        lambda: herald.subscriptions.update_webhook(existing.id, url, alert_filter, token.actor)
+        lambda: subscriptions.update_webhook(existing.id, url, alert_filter, token.actor)
     )
     return WebhookModel.of(changed)
 
@@ -358,7 +370,8 @@ async def change_webhook(
 )
 async def rotate_secret(
     webhook_id: WebhookId,
-    herald: HeraldDep,
+    subscriptions: SubscriptionsDep,
+    api_tokens: ApiTokensDep,
     token: TokenDep,
     overlap_hours: Annotated[
         int,
@@ -369,9 +382,9 @@ async def rotate_secret(
         ),
     ] = SECRET_OVERLAP // timedelta(hours=1),
 ) -> WebhookWithSecret:
-    existing = await _own_webhook(herald, token, webhook_id)
+    existing = await _own_webhook(subscriptions, api_tokens, token, webhook_id)
     rotated = await run_in_threadpool(
-        herald.subscriptions.rotate_secret,
+        subscriptions.rotate_secret,
         existing.id,
         token.actor,
         timedelta(hours=overlap_hours),
@@ -387,7 +400,12 @@ async def rotate_secret(
     tags=["webhooks"],
     responses={**_UNAUTHORIZED, **_NOT_FOUND},
 )
-async def delete_webhook(webhook_id: WebhookId, herald: HeraldDep, token: TokenDep) -> Response:
-    existing = await _own_webhook(herald, token, webhook_id)
-    await run_in_threadpool(herald.subscriptions.delete_webhook, existing.id, token.actor)
+async def delete_webhook(
+    webhook_id: WebhookId,
+    subscriptions: SubscriptionsDep,
+    api_tokens: ApiTokensDep,
+    token: TokenDep,
+) -> Response:
+    existing = await _own_webhook(subscriptions, api_tokens, token, webhook_id)
+    await run_in_threadpool(subscriptions.delete_webhook, existing.id, token.actor)
     return Response(status_code=204)

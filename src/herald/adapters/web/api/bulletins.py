@@ -36,15 +36,16 @@ from herald.adapters.web.api.models import (
     BulletinSummary,
     ErrorResponse,
 )
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import PublicationDep, SettingsDep
 from herald.adapters.web.site import cache as site_cache
 from herald.adapters.web.urls import API_PREFIX, PublicUrls
-from herald.bootstrap import Herald
+from herald.config import Settings
 from herald.domain.bulletin import Bulletin
 from herald.domain.catalog import Catalog, Product
 from herald.domain.errors import NotFound, ValidationError
 from herald.domain.ids import parse_cve_id
 from herald.services.ports.bulletins import BulletinQuery
+from herald.services.publication import PublicationService
 
 _CACHE_HEADERS: dict[str, Any] = {
     "ETag": {
@@ -178,7 +179,8 @@ CursorParam = Annotated[
 )
 def list_bulletins(
     request: Request,
-    herald: HeraldDep,
+    settings: SettingsDep,
+    publication: PublicationDep,
     product: ProductParam = None,
     version: VersionParam = None,
     severity: SeverityParam = None,
@@ -190,14 +192,14 @@ def list_bulletins(
 ) -> Response:
     """Published and withdrawn bulletins, newest first by first publication (then by
     article id), filtered and paged with a cursor. `total` counts every match."""
-    generation = herald.publication.generation()
-    query = _filters(herald, product, version, severity, year, cve, q)
-    after = _decode_cursor(herald, cursor) if cursor is not None else None
-    page = herald.publication.bulletins(replace(query, limit=limit + 1, after=after))
+    generation = publication.generation()
+    query = _filters(publication, product, version, severity, year, cve, q)
+    after = _decode_cursor(settings, cursor) if cursor is not None else None
+    page = publication.bulletins(replace(query, limit=limit + 1, after=after))
     shown = page.bulletins[:limit]
     more = len(page.bulletins) > limit
-    next_cursor = _encode_cursor(herald, shown[-1]) if more and shown else None
-    urls = PublicUrls(herald.settings.base_url)
+    next_cursor = _encode_cursor(settings, shown[-1]) if more and shown else None
+    urls = PublicUrls(settings.base_url)
     body = BulletinList(
         data=[BulletinSummary.build(bulletin, urls) for bulletin in shown],
         next_cursor=next_cursor,
@@ -206,9 +208,7 @@ def list_bulletins(
     links: dict[str, str] = {}
     if next_cursor is not None:
         links["Link"] = f'<{_next_url(request, urls, next_cursor)}>; rel="next"'
-    return _json(
-        request, body, http_cache.newest_change(herald.publication), links, generation=generation
-    )
+    return _json(request, body, http_cache.newest_change(publication), links, generation=generation)
 
 
 @router.get(
@@ -224,7 +224,8 @@ def list_bulletins(
 )
 def get_bulletin(
     request: Request,
-    herald: HeraldDep,
+    settings: SettingsDep,
+    publication: PublicationDep,
     article_id: Annotated[
         str, Path(description="The article id.", examples=["CTX696397"], max_length=64)
     ],
@@ -235,12 +236,12 @@ def get_bulletin(
     missing = NotFound(f"no bulletin {article_id!r}")
     if not _ARTICLE_ID.fullmatch(article_id):
         raise missing
-    generation = herald.publication.generation()
+    generation = publication.generation()
     try:
-        public = herald.publication.bulletin(article_id)
+        public = publication.bulletin(article_id)
     except NotFound:
         raise missing from None
-    urls = PublicUrls(herald.settings.base_url)
+    urls = PublicUrls(settings.base_url)
     body = BulletinDetail.build(public.bulletin, public.document, urls)
     return _json(request, body, public.bulletin.updated_at, generation=generation)
 
@@ -265,10 +266,10 @@ _CATALOG_RESPONSES: dict[int | str, dict[str, Any]] = {
     summary="List products",
     responses=_CATALOG_RESPONSES,
 )
-def list_products(request: Request, herald: HeraldDep) -> Response:
+def list_products(request: Request, settings: SettingsDep, publication: PublicationDep) -> Response:
     """Every product with its versions and their lifecycle, in display order."""
-    urls = PublicUrls(herald.settings.base_url)
-    products = herald.publication.catalog().products
+    urls = PublicUrls(settings.base_url)
+    products = publication.catalog().products
     return _json(request, ProductList(data=[ProductSummary.build(p, urls) for p in products]))
 
 
@@ -279,10 +280,12 @@ def list_products(request: Request, herald: HeraldDep) -> Response:
     summary="One product",
     responses={**_CATALOG_RESPONSES, **_not_found("product")},
 )
-def get_product(request: Request, herald: HeraldDep, product_id: ProductIdPath) -> Response:
+def get_product(
+    request: Request, settings: SettingsDep, publication: PublicationDep, product_id: ProductIdPath
+) -> Response:
     """The product's versions with their lifecycle and update channels."""
-    product = herald.publication.catalog().product(product_id)
-    return _json(request, ProductDetail.build(product, PublicUrls(herald.settings.base_url)))
+    product = publication.catalog().product(product_id)
+    return _json(request, ProductDetail.build(product, PublicUrls(settings.base_url)))
 
 
 @router.get(
@@ -293,13 +296,15 @@ def get_product(request: Request, herald: HeraldDep, product_id: ProductIdPath) 
     responses={**_CATALOG_RESPONSES, **_not_found("product or version")},
 )
 def get_version(
-    request: Request, herald: HeraldDep, product_id: ProductIdPath, version: VersionPath
+    request: Request,
+    settings: SettingsDep,
+    publication: PublicationDep,
+    product_id: ProductIdPath,
+    version: VersionPath,
 ) -> Response:
     """The version's update channels with their releases and the components they ship."""
-    product = herald.publication.catalog().product(product_id)
-    body = VersionDetail.build_for(
-        product, product.version(version), PublicUrls(herald.settings.base_url)
-    )
+    product = publication.catalog().product(product_id)
+    body = VersionDetail.build_for(product, product.version(version), PublicUrls(settings.base_url))
     return _json(request, body)
 
 
@@ -312,13 +317,13 @@ def get_version(
 )
 def list_releases(
     request: Request,
-    herald: HeraldDep,
+    publication: PublicationDep,
     product_id: ProductIdPath,
     version: VersionPath,
     channel: ChannelPath,
 ) -> Response:
     """The channel's releases in the order they shipped, with their components."""
-    found = herald.publication.catalog().product(product_id).version(version).channel(channel)
+    found = publication.catalog().product(product_id).version(version).channel(channel)
     return _json(request, ReleaseList(data=[ReleaseModel.build(r) for r in found.releases]))
 
 
@@ -326,7 +331,7 @@ def list_releases(
 
 
 def _filters(
-    herald: Herald,
+    publication: PublicationService,
     product: str | None,
     version: str | None,
     severity: str | None,
@@ -342,11 +347,11 @@ def _filters(
     if version is not None and product is None:
         raise ValidationError("version", "give product as well")
     if product is not None:
-        found = _product(herald.publication.catalog(), product)
+        found = _product(publication.catalog(), product)
         if version is not None and all(v.name != version for v in found.versions):
             raise ValidationError("version", f"{found.name} has no version {version!r}")
     if severity is not None:
-        severity = _severity(herald, severity)
+        severity = _severity(publication, severity)
     if cve is not None:
         cve = parse_cve_id(cve.strip().upper(), "cve")
     if text is not None:
@@ -369,8 +374,8 @@ def _product(catalog: Catalog, product_id: str) -> Product:
         raise ValidationError("product", f"no product {product_id!r}") from None
 
 
-def _severity(herald: Herald, severity: str) -> str:
-    scale = herald.publication.publisher().severities
+def _severity(publication: PublicationService, severity: str) -> str:
+    scale = publication.publisher().severities
     for known in scale:
         if known.casefold() == severity.strip().casefold():
             return known
@@ -407,21 +412,21 @@ def _json(
     )
 
 
-def _serializer(herald: Herald) -> URLSafeSerializer:
-    return URLSafeSerializer(herald.settings.signing_key(), salt=_CURSOR_SALT)
+def _serializer(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.signing_key(), salt=_CURSOR_SALT)
 
 
-def _encode_cursor(herald: Herald, last: Bulletin) -> str:
+def _encode_cursor(settings: Settings, last: Bulletin) -> str:
     """A signed token naming the keyset (first publication, article id) of ``last``."""
     instant = last.published_at or last.updated_at
-    token: str = _serializer(herald).dumps([instant.isoformat(), last.article_id])
+    token: str = _serializer(settings).dumps([instant.isoformat(), last.article_id])
     return token
 
 
-def _decode_cursor(herald: Herald, token: str) -> tuple[datetime, str]:
+def _decode_cursor(settings: Settings, token: str) -> tuple[datetime, str]:
     refused = ValidationError("cursor", "is not a cursor this API issued (pass next_cursor as is)")
     try:
-        value = _serializer(herald).loads(token)
+        value = _serializer(settings).loads(token)
     except BadData:
         raise refused from None
     match value:

@@ -25,7 +25,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import PublicationDep, SubscriptionsDep
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.site.alerts_forms import (
     FilterValues,
@@ -35,6 +35,8 @@ from herald.adapters.web.site.alerts_forms import (
     read_filter,
 )
 from herald.domain.errors import ValidationError
+from herald.services.publication import PublicationService
+from herald.services.subscriptions import SubscriptionService
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
 
@@ -82,12 +84,12 @@ def _token_of(reader: FormReader, query_token: str | None) -> str:
 
 
 @router.get("/subscribe")
-async def subscribe_form(request: Request, herald: HeraldDep) -> Response:
+async def subscribe_form(request: Request, publication: PublicationDep) -> Response:
     return _page(
         request,
         "subscribe.html",
         {
-            "choices": await run_in_threadpool(choices, herald),
+            "choices": await run_in_threadpool(choices, publication),
             "values": FilterValues(),
             "email": "",
         },
@@ -95,7 +97,9 @@ async def subscribe_form(request: Request, herald: HeraldDep) -> Response:
 
 
 @router.post("/subscribe")
-async def subscribe(request: Request, herald: HeraldDep) -> Response:
+async def subscribe(
+    request: Request, publication: PublicationDep, subscriptions: SubscriptionsDep
+) -> Response:
     check_same_site(request)
     reader = FormReader(await read_form(request))
     email = reader.text("email", limit=EMAIL_LIMIT, one_line=True, label="the email address")
@@ -105,7 +109,7 @@ async def subscribe(request: Request, herald: HeraldDep) -> Response:
     values, alert_filter = read_filter(reader)
     if alert_filter is not None and not reader.errors:
         try:
-            await run_in_threadpool(herald.subscriptions.subscribe, email, alert_filter)
+            await run_in_threadpool(subscriptions.subscribe, email, alert_filter)
         except ValidationError as error:
             add_error(reader.errors, error)
         else:
@@ -114,7 +118,7 @@ async def subscribe(request: Request, herald: HeraldDep) -> Response:
         request,
         "subscribe.html",
         {
-            "choices": await run_in_threadpool(choices, herald),
+            "choices": await run_in_threadpool(choices, publication),
             "values": values,
             "email": email[:EMAIL_LIMIT],
             "errors": reader.errors,
@@ -134,13 +138,15 @@ async def confirm_form(request: Request, token: TokenQuery = None) -> Response:
 
 
 @router.post("/confirm")
-async def confirm(request: Request, herald: HeraldDep, token: TokenQuery = None) -> Response:
+async def confirm(
+    request: Request, subscriptions: SubscriptionsDep, token: TokenQuery = None
+) -> Response:
     check_same_site(request)
     given = _token_of(FormReader(await read_form(request)), token)
     if not given:
         return _invalid_link(request, "This link has no token: open the link from the email.")
     try:
-        await run_in_threadpool(herald.subscriptions.confirm, given)
+        await run_in_threadpool(subscriptions.confirm, given)
     except ValidationError:
         return _invalid_link(request)
     return _page(
@@ -160,7 +166,8 @@ async def confirm(request: Request, herald: HeraldDep, token: TokenQuery = None)
 
 async def _preferences_page(
     request: Request,
-    herald: HeraldDep,
+    publication: PublicationService,
+    subscriptions: SubscriptionService,
     token: str,
     values: FilterValues | None = None,
     errors: FormErrors | None = None,
@@ -168,7 +175,7 @@ async def _preferences_page(
     saved: bool = False,
 ) -> Response:
     try:
-        subscription = await run_in_threadpool(herald.subscriptions.preferences, token)
+        subscription = await run_in_threadpool(subscriptions.preferences, token)
     except ValidationError:
         return _invalid_link(request)
     return _page(
@@ -177,8 +184,8 @@ async def _preferences_page(
         {
             "subscription": subscription,
             "token": token,
-            "unsubscribe_token": herald.subscriptions.unsubscribe_token(subscription.id),
-            "choices": await run_in_threadpool(choices, herald),
+            "unsubscribe_token": subscriptions.unsubscribe_token(subscription.id),
+            "choices": await run_in_threadpool(choices, publication),
             "values": values or FilterValues.of(subscription.filter),
             "errors": errors or {},
             "saved": saved,
@@ -190,15 +197,23 @@ async def _preferences_page(
 
 @router.get("/preferences")
 async def preferences_form(
-    request: Request, herald: HeraldDep, token: TokenQuery = None
+    request: Request,
+    publication: PublicationDep,
+    subscriptions: SubscriptionsDep,
+    token: TokenQuery = None,
 ) -> Response:
     if not token:
         return _invalid_link(request, "This link has no token: open the link from an alert.")
-    return await _preferences_page(request, herald, token)
+    return await _preferences_page(request, publication, subscriptions, token)
 
 
 @router.post("/preferences")
-async def preferences(request: Request, herald: HeraldDep, token: TokenQuery = None) -> Response:
+async def preferences(
+    request: Request,
+    publication: PublicationDep,
+    subscriptions: SubscriptionsDep,
+    token: TokenQuery = None,
+) -> Response:
     check_same_site(request)
     reader = FormReader(await read_form(request))
     given = _token_of(reader, token)
@@ -207,14 +222,16 @@ async def preferences(request: Request, herald: HeraldDep, token: TokenQuery = N
     values, alert_filter = read_filter(reader)
     if alert_filter is not None and not reader.errors:
         try:
-            await run_in_threadpool(herald.subscriptions.update_preferences, given, alert_filter)
+            await run_in_threadpool(subscriptions.update_preferences, given, alert_filter)
         except ValidationError as error:
             if error.field == "token":
                 return _invalid_link(request)
             add_error(reader.errors, error)
         else:
-            return await _preferences_page(request, herald, given, saved=True)
-    return await _preferences_page(request, herald, given, values, reader.errors)
+            return await _preferences_page(request, publication, subscriptions, given, saved=True)
+    return await _preferences_page(
+        request, publication, subscriptions, given, values, reader.errors
+    )
 
 
 # --- unsubscribe ------------------------------------------------------------------------
@@ -228,14 +245,16 @@ async def unsubscribe_form(request: Request, token: TokenQuery = None) -> Respon
 
 
 @router.post("/unsubscribe")
-async def unsubscribe(request: Request, herald: HeraldDep, token: TokenQuery = None) -> Response:
+async def unsubscribe(
+    request: Request, subscriptions: SubscriptionsDep, token: TokenQuery = None
+) -> Response:
     """RFC 8058 one-click (``List-Unsubscribe=One-Click``) and the page's own button:
     no cookie, no CSRF token, no same-site check; idempotent; 200 when done."""
     given = _token_of(FormReader(await read_form(request)), token)
     if not given:
         return _invalid_link(request, "This link has no token: open the link from an alert.")
     try:
-        await run_in_threadpool(herald.subscriptions.unsubscribe, given)
+        await run_in_threadpool(subscriptions.unsubscribe, given)
     except ValidationError:
         return _invalid_link(request)
     return _page(

@@ -12,12 +12,14 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from starlette.exceptions import HTTPException
 
+from herald.adapters.web.deps import services
 from herald.adapters.web.forms import FormErrors, FormReader
-from herald.bootstrap import Herald
+from herald.config import Settings
 from herald.domain.alerts import MAX_FILTER_ITEMS, AlertFilter
 from herald.domain.catalog import Catalog
 from herald.domain.errors import HeraldError, ValidationError
 from herald.domain.publisher import Publisher
+from herald.services.publication import PublicationService
 
 ID_LIMIT = 200
 """The longest product id or ``product:version`` value read from a form."""
@@ -121,17 +123,17 @@ def add_error(errors: FormErrors, error: HeraldError) -> None:
     errors.add(name, getattr(error, "reason", None) or error.message)
 
 
-def choices(herald: Herald) -> FilterChoices:
+def choices(publication: PublicationService) -> FilterChoices:
     """The filter choices from the public catalog (call in a worker thread)."""
-    return FilterChoices.of(herald.publication.catalog(), herald.publication.publisher())
+    return FilterChoices.of(publication.catalog(), publication.publisher())
 
 
 def check_same_site(request: Request) -> None:
     """Refuse (403) a form posted from another site (``Origin``, else ``Referer``,
     else ``Sec-Fetch-Site``). Clients that send none of them are not browsers and
     cannot be made to post by another site."""
-    herald: Herald = request.app.state.herald
-    allowed = {_origin(herald.settings.base_url), _origin(str(request.base_url))}
+    settings: Settings = services(request).settings
+    allowed = {_origin(settings.base_url), _origin(str(request.base_url))}
     origin = request.headers.get("origin")
     if origin is not None and origin != "null":
         if origin.rstrip("/").lower() not in allowed:

@@ -25,7 +25,13 @@ from fastapi.responses import PlainTextResponse, Response
 from herald.adapters.csaf_distribution import DistributionUrls, security_txt
 from herald.adapters.signing import SigningUnavailable
 from herald.adapters.web import http_cache
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import (
+    ClockDep,
+    CsafDistributionDep,
+    PublicationDep,
+    SettingsDep,
+    SignaturesDep,
+)
 from herald.domain.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
@@ -38,16 +44,18 @@ _ANY_ORIGIN = {"Access-Control-Allow-Origin": "*"}
 
 
 @router.api_route("/.well-known/csaf", methods=_GET)
-def distribution_folder(request: Request, herald: HeraldDep) -> Response:
+def distribution_folder(request: Request, csaf_distribution: CsafDistributionDep) -> Response:
     """The listing of the distribution's top folder (no redirect to the trailing slash)."""
-    return distribution_file(request, herald, "")
+    return distribution_file(request, csaf_distribution, "")
 
 
 @router.api_route("/.well-known/csaf/{path:path}", methods=_GET)
-def distribution_file(request: Request, herald: HeraldDep, path: str) -> Response:
+def distribution_file(
+    request: Request, csaf_distribution: CsafDistributionDep, path: str
+) -> Response:
     """One file (or folder listing) of the current CSAF distribution."""
     try:
-        distribution = herald.csaf_distribution.current()
+        distribution = csaf_distribution.current()
     except SigningUnavailable as error:
         log.error("cannot build the CSAF distribution: %s", error.message)
         return PlainTextResponse(UNAVAILABLE, status_code=503)
@@ -58,21 +66,28 @@ def distribution_file(request: Request, herald: HeraldDep, path: str) -> Respons
 
 
 @router.api_route("/.well-known/security.txt", methods=_GET)
-def security(request: Request, herald: HeraldDep) -> Response:
+def security(
+    request: Request,
+    settings: SettingsDep,
+    clock: ClockDep,
+    publication: PublicationDep,
+    signatures: SignaturesDep,
+    csaf_distribution: CsafDistributionDep,
+) -> Response:
     """How to report a vulnerability, and where the CSAF provider metadata is.
 
     Signed (an OpenPGP cleartext signature, as RFC 9116 section 2.3 recommends) with the
     key that signs the CSAF documents; unsigned when there is no key.
     """
     body = security_txt(
-        DistributionUrls(herald.settings.base_url),
-        herald.publication.publisher(),
-        herald.clock.now(),
+        DistributionUrls(settings.base_url),
+        publication.publisher(),
+        clock.now(),
     )
     try:
-        fingerprint = herald.csaf_distribution.current().fingerprint
+        fingerprint = csaf_distribution.current().fingerprint
         if fingerprint is not None:
-            body = herald.signatures.cleartext(body, fingerprint)
+            body = signatures.cleartext(body, fingerprint)
     except SigningUnavailable as error:
         log.error("security.txt is served unsigned: %s", error.message)
     return http_cache.respond(request, body, "text/plain; charset=utf-8")

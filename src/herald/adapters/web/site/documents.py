@@ -30,39 +30,44 @@ from herald.adapters.formats.machine import (
     newest_naming,
 )
 from herald.adapters.web import http_cache
-from herald.adapters.web.deps import HeraldDep
-from herald.bootstrap import Herald
+from herald.adapters.web.deps import PublicationDep, SettingsDep
+from herald.config import Settings
 from herald.domain.bulletin import Bulletin
 from herald.domain.errors import NotFound, ValidationError
 from herald.domain.ids import parse_cve_id
+from herald.services.publication import PublicationService
 
 router = APIRouter(include_in_schema=False)
 
 _GET = ["GET", "HEAD"]
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
-Handler = Callable[[str, Request, Herald], Response]
+Handler = Callable[[str, Request, Settings, PublicationService], Response]
 
 
 def _of_bulletin(fmt: MachineFormat) -> Handler:
-    def document(article_id: str, request: Request, herald: HeraldDep) -> Response:
-        bulletin = _public(herald, article_id)
-        return _respond(request, herald, fmt, bulletin, bulletin.article_id)
+    def document(
+        article_id: str, request: Request, settings: SettingsDep, publication: PublicationDep
+    ) -> Response:
+        bulletin = _public(publication, article_id)
+        return _respond(request, settings, publication, fmt, bulletin, bulletin.article_id)
 
     document.__doc__ = f"The {fmt.label} of a public bulletin."
     return document
 
 
 def _of_cve(fmt: MachineFormat) -> Handler:
-    def document(cve_id: str, request: Request, herald: HeraldDep) -> Response:
+    def document(
+        cve_id: str, request: Request, settings: SettingsDep, publication: PublicationDep
+    ) -> Response:
         try:
             parsed = parse_cve_id(cve_id, "cve")
         except ValidationError:
             raise NotFound(f"There is no CVE record {cve_id}.") from None
-        found = herald.publication.by_cve(parsed)
+        found = publication.by_cve(parsed)
         if not found:
             raise NotFound(f"No public bulletin names {parsed}.")
-        return _respond(request, herald, fmt, newest_naming(found), parsed)
+        return _respond(request, settings, publication, fmt, newest_naming(found), parsed)
 
     document.__doc__ = f"The {fmt.label} of a CVE, from the newest public bulletin naming it."
     return document
@@ -78,21 +83,26 @@ for _fmt in MACHINE_FORMATS:
     )
 
 
-def _public(herald: Herald, article_id: str) -> Bulletin:
+def _public(publication: PublicationService, article_id: str) -> Bulletin:
     if not _ID.fullmatch(article_id):
         raise NotFound(f"No public bulletin has the article id {article_id}.")
-    return herald.publication.bulletin(article_id).bulletin
+    return publication.bulletin(article_id).bulletin
 
 
 def _respond(
-    request: Request, herald: Herald, fmt: MachineFormat, bulletin: Bulletin, subject: str
+    request: Request,
+    settings: Settings,
+    publication: PublicationService,
+    fmt: MachineFormat,
+    bulletin: Bulletin,
+    subject: str,
 ) -> Response:
     sources = Sources(
         bulletin,
-        herald.publication.catalog(),
-        herald.publication.publisher(),
-        herald.settings.base_url,
-        cna_org_id=herald.settings.cna_org_id or PLACEHOLDER_ORG_ID,
+        publication.catalog(),
+        publication.publisher(),
+        settings.base_url,
+        cna_org_id=settings.cna_org_id or PLACEHOLDER_ORG_ID,
     )
     body = fmt.body(sources, subject)
     return http_cache.respond(request, body, fmt.media_type, last_modified=bulletin.updated_at)

@@ -21,11 +21,12 @@ from herald.adapters.formats.feeds import (
     render_rss,
 )
 from herald.adapters.web import http_cache
-from herald.adapters.web.deps import HeraldDep, TemplatesDep
+from herald.adapters.web.deps import PublicationDep, SettingsDep, TemplatesDep
 from herald.adapters.web.urls import PublicUrls
-from herald.bootstrap import Herald
+from herald.config import Settings
 from herald.domain.catalog import Product
 from herald.services.ports.bulletins import BulletinQuery
+from herald.services.publication import PublicationService
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 
@@ -38,16 +39,18 @@ ProductIdPath = Annotated[str, Path(max_length=64)]
 
 
 @router.api_route("/", methods=_GET)
-def feeds_index(request: Request, herald: HeraldDep, templates: TemplatesDep) -> Response:
+def feeds_index(
+    request: Request, settings: SettingsDep, publication: PublicationDep, templates: TemplatesDep
+) -> Response:
     """The feeds on offer, for people."""
-    urls = PublicUrls(herald.settings.base_url)
+    urls = PublicUrls(settings.base_url)
     products = [
         {
             "name": product.name,
             "atom": urls.product_feed(product.id, "atom"),
             "rss": urls.product_feed(product.id, "rss"),
         }
-        for product in herald.publication.catalog().products
+        for product in publication.catalog().products
     ]
     page = templates.TemplateResponse(
         request,
@@ -62,50 +65,66 @@ def feeds_index(request: Request, herald: HeraldDep, templates: TemplatesDep) ->
 
 
 @router.api_route("/bulletins.atom", methods=_GET)
-def all_bulletins_atom(request: Request, herald: HeraldDep) -> Response:
+def all_bulletins_atom(
+    request: Request, settings: SettingsDep, publication: PublicationDep
+) -> Response:
     """Every public bulletin, Atom 1.0."""
-    return _feed(request, herald, None, "atom")
+    return _feed(request, settings, publication, None, "atom")
 
 
 @router.api_route("/bulletins.rss", methods=_GET)
-def all_bulletins_rss(request: Request, herald: HeraldDep) -> Response:
+def all_bulletins_rss(
+    request: Request, settings: SettingsDep, publication: PublicationDep
+) -> Response:
     """Every public bulletin, RSS 2.0."""
-    return _feed(request, herald, None, "rss")
+    return _feed(request, settings, publication, None, "rss")
 
 
 @router.api_route("/products/{product_id}.atom", methods=_GET)
-def product_atom(request: Request, herald: HeraldDep, product_id: ProductIdPath) -> Response:
+def product_atom(
+    request: Request, settings: SettingsDep, publication: PublicationDep, product_id: ProductIdPath
+) -> Response:
     """The public bulletins affecting one product, Atom 1.0."""
-    return _feed(request, herald, product_id, "atom")
+    return _feed(request, settings, publication, product_id, "atom")
 
 
 @router.api_route("/products/{product_id}.rss", methods=_GET)
-def product_rss(request: Request, herald: HeraldDep, product_id: ProductIdPath) -> Response:
+def product_rss(
+    request: Request, settings: SettingsDep, publication: PublicationDep, product_id: ProductIdPath
+) -> Response:
     """The public bulletins affecting one product, RSS 2.0."""
-    return _feed(request, herald, product_id, "rss")
+    return _feed(request, settings, publication, product_id, "rss")
 
 
-def _feed(request: Request, herald: Herald, product_id: str | None, suffix: str) -> Response:
-    product = herald.publication.catalog().product(product_id) if product_id else None
-    feed = build_feed(herald, product, suffix)
+def _feed(
+    request: Request,
+    settings: Settings,
+    publication: PublicationService,
+    product_id: str | None,
+    suffix: str,
+) -> Response:
+    product = publication.catalog().product(product_id) if product_id else None
+    feed = build_feed(settings, publication, product, suffix)
     render: Renderer = render_atom if suffix == "atom" else render_rss
     media_type = ATOM_MEDIA_TYPE if suffix == "atom" else RSS_MEDIA_TYPE
     return http_cache.respond(
         request,
         render(feed),
         media_type,
-        last_modified=http_cache.newest_change(herald.publication),
+        last_modified=http_cache.newest_change(publication),
     )
 
 
-def build_feed(herald: Herald, product: Product | None, suffix: str) -> Feed:
+def build_feed(
+    settings: Settings, publication: PublicationService, product: Product | None, suffix: str
+) -> Feed:
     """The feed of the ``FEED_SIZE`` bulletins that changed last (of ``product``)."""
-    urls = PublicUrls(herald.settings.base_url)
-    page = herald.publication.bulletins(
+    urls = PublicUrls(settings.base_url)
+    page = publication.bulletins(
         BulletinQuery(product=product.id if product else None, order="updated", limit=FEED_SIZE)
     )
-    documents = herald.publication.documents(page.bulletins)
-    publisher = herald.publication.publisher()
+    documents = publication.documents(page.bulletins)
+    publisher = publication.publisher()
     entries = [
         FeedEntry(
             bulletin=bulletin,

@@ -25,13 +25,13 @@ from herald.adapters.formats.html import title_text as document_title_text
 from herald.adapters.formats.machine import MACHINE_FORMATS, Scope
 from herald.adapters.web.site.cache import Page
 from herald.adapters.web.site.query import PAGE_SIZE, ListFilters, parse_filters, parse_page
-from herald.bootstrap import Herald
+from herald.config import Settings
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog, Product, ProductVersion
 from herald.domain.errors import NotFound
 from herald.domain.publisher import Publisher
 from herald.services.ports.bulletins import BulletinHeadline, BulletinQuery
-from herald.services.publication import PublicBulletin
+from herald.services.publication import PublicationService, PublicBulletin
 
 HTML = "text/html; charset=utf-8"
 PRODUCT_PAGE_LIMIT = 1_000
@@ -107,7 +107,8 @@ class Pages:
     """Renders the public pages of one application."""
 
     def __init__(self, app: FastAPI) -> None:
-        self._herald: Herald = app.state.herald
+        self._settings: Settings = app.state.herald.settings
+        self._publication: PublicationService = app.state.herald.publication
         self._templates: Jinja2Templates = app.state.templates
         self._static = bool(getattr(app.state, "static_site", False))
         self._lock = threading.Lock()
@@ -116,14 +117,14 @@ class Pages:
 
     @property
     def base_url(self) -> str:
-        return self._herald.settings.base_url
+        return self._settings.base_url
 
     def site(self, generation: int) -> Site:
         """The shared facts at ``generation`` (read again when it moves)."""
         with self._lock:
             if self._site is not None and self._site.generation == generation:
                 return self._site
-        publication = self._herald.publication
+        publication = self._publication
         newest = publication.bulletins(BulletinQuery(limit=1))
         years: tuple[int, ...] = ()
         if newest.total:
@@ -153,7 +154,7 @@ class Pages:
         site = self.site(generation)
         filters = parse_filters(params, site.versions, site.publisher.severities)
         page = parse_page(page_text)
-        result = self._herald.publication.bulletins(filters.query(page))
+        result = self._publication.bulletins(filters.query(page))
         pages = max(1, -(-result.total // PAGE_SIZE))
         if page > pages:
             raise NotFound(f"page: there is no page {page} (the last page is {pages})")
@@ -225,7 +226,7 @@ class Pages:
 
     def cve(self, generation: int, cve: str) -> Page:
         site = self.site(generation)
-        found = self._herald.publication.by_cve(cve)
+        found = self._publication.by_cve(cve)
         if not found:
             raise NotFound(f"No public bulletin names {cve}.")
         if len(found) == 1:
@@ -249,7 +250,7 @@ class Pages:
         urls += [(f"{base}/products/{p.id}", site.latest) for p in site.catalog.products]
         room = SITEMAP_LIMIT - len(urls)
         if room > 0:
-            headlines = self._herald.publication.headlines(BulletinQuery(limit=room))
+            headlines = self._publication.headlines(BulletinQuery(limit=room))
             urls += [(f"{base}/bulletins/{h.article_id}", _utc(h.updated_at)) for h in headlines]
         body = self._templates.get_template("site/sitemap.xml").render(urls=urls)
         return Page.text(body, "application/xml", site.latest)
@@ -273,7 +274,7 @@ class Pages:
         if public is not None:
             return public
         try:
-            public = self._herald.publication.bulletin(article_id)
+            public = self._publication.bulletin(article_id)
         except NotFound:
             raise NotFound(f"No public bulletin has the article id {article_id}.") from None
         with self._lock:
@@ -284,8 +285,8 @@ class Pages:
 
     def _version(self, product: Product, version: ProductVersion) -> dict[str, Any]:
         query = BulletinQuery(product=product.id, version=version.name, limit=1)
-        total = self._herald.publication.bulletins(query).total
-        found = self._herald.publication.headlines(replace(query, limit=PRODUCT_PAGE_LIMIT))
+        total = self._publication.bulletins(query).total
+        found = self._publication.headlines(replace(query, limit=PRODUCT_PAGE_LIMIT))
         return {
             "version": version,
             "channels": [(c, c.latest_release) for c in version.channels],

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import AccountsDep, ClockDep
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.staff.pages import page, see_other
 from herald.adapters.web.staff.session import (
@@ -32,11 +32,11 @@ from herald.adapters.web.staff.session import (
     start_pending,
     start_session,
 )
-from herald.bootstrap import Herald
 from herald.domain.accounts import User
 from herald.domain.errors import TooManyAttempts, ValidationError
 from herald.domain.totp import provisioning_uri
-from herald.services.accounts import Enrollment, SignInFailed
+from herald.services.accounts import AccountService, Enrollment, SignInFailed
+from herald.services.ports.common import Clock
 
 router = APIRouter(dependencies=[Depends(protect)])
 
@@ -74,21 +74,22 @@ def too_many(
 
 async def _continue(
     request: Request,
-    herald: Herald,
+    clock: Clock,
+    accounts: AccountService,
     pending: Pending,
     user: User,
     done: Step,
     note: str | None = None,
 ) -> Response:
     """After ``done``: the next step the account needs, or the signed-in session."""
-    member = await run_in_threadpool(herald.accounts.member, user.username)
+    member = await run_in_threadpool(accounts.member, user.username)
     if member is None:
         return see_other("/staff/sign-in")
     step = next_step(member, done)
     if step is not None:
-        start_pending(request, member.user, step, herald.clock.now(), pending.target)
+        start_pending(request, member.user, step, clock.now(), pending.target)
         return see_other(step.path)
-    start_session(request, member.user, herald.clock.now())
+    start_session(request, member.user, clock.now())
     flash(request, f"Signed in as {member.user.display_name}.")
     if note is not None:
         flash(request, note)
@@ -124,7 +125,7 @@ async def code_form(request: Request) -> Response:
 
 
 @router.post("/sign-in/code")
-async def code(request: Request, herald: HeraldDep) -> Response:
+async def code(request: Request, clock: ClockDep, accounts: AccountsDep) -> Response:
     started = asyncio.get_running_loop().time()
     pending = await pending_sign_in(request, Step.CODE)
     if pending is None:
@@ -139,7 +140,7 @@ async def code(request: Request, herald: HeraldDep) -> Response:
         )
     try:
         user = await run_in_threadpool(
-            herald.accounts.verify_second_factor,
+            accounts.verify_second_factor,
             pending.user.username,
             given,
             client_address(request),
@@ -154,7 +155,7 @@ async def code(request: Request, herald: HeraldDep) -> Response:
     if len(user.recovery_code_hashes) < len(pending.user.recovery_code_hashes):
         left = len(user.recovery_code_hashes)
         note = f"Recovery code used; {left} left. Set up your second factor again soon."
-    return await _continue(request, herald, pending, user, Step.CODE, note)
+    return await _continue(request, clock, accounts, pending, user, Step.CODE, note)
 
 
 # --- signing in: a new password after a reset -------------------------------------------------
@@ -177,7 +178,7 @@ async def new_password_form(request: Request) -> Response:
 
 
 @router.post("/sign-in/password")
-async def new_password(request: Request, herald: HeraldDep) -> Response:
+async def new_password(request: Request, clock: ClockDep, accounts: AccountsDep) -> Response:
     pending = await pending_sign_in(request, Step.PASSWORD)
     if pending is None:
         return see_other("/staff/sign-in")
@@ -186,12 +187,12 @@ async def new_password(request: Request, herald: HeraldDep) -> Response:
     if not reader.errors:
         try:
             user = await run_in_threadpool(
-                herald.accounts.replace_temporary_password, pending.user.username, new
+                accounts.replace_temporary_password, pending.user.username, new
             )
         except ValidationError as error:
             reader.errors.add(error.field, error.reason)
         else:
-            return await _continue(request, herald, pending, user, Step.PASSWORD)
+            return await _continue(request, clock, accounts, pending, user, Step.PASSWORD)
     return _pending_page(
         request, "change_password.html", pending, {"errors": reader.errors}, status=422
     )
@@ -209,16 +210,16 @@ async def enroll_form(request: Request) -> Response:
 
 
 @router.post("/sign-in/enroll")
-async def enroll_start(request: Request, herald: HeraldDep) -> Response:
+async def enroll_start(request: Request, accounts: AccountsDep) -> Response:
     pending = await pending_sign_in(request, Step.ENROLL)
     if pending is None:
         return see_other("/staff/sign-in")
-    await run_in_threadpool(herald.accounts.start_second_factor, pending.user.username)
+    await run_in_threadpool(accounts.start_second_factor, pending.user.username)
     return see_other(Step.ENROLL.path)
 
 
 @router.post("/sign-in/enroll/confirm")
-async def enroll_confirm(request: Request, herald: HeraldDep) -> Response:
+async def enroll_confirm(request: Request, clock: ClockDep, accounts: AccountsDep) -> Response:
     pending = await pending_sign_in(request, Step.ENROLL)
     if pending is None:
         return see_other("/staff/sign-in")
@@ -226,12 +227,12 @@ async def enroll_confirm(request: Request, herald: HeraldDep) -> Response:
     given = reader.text("code", limit=40, one_line=True, label="the code")
     try:
         enrolled = await run_in_threadpool(
-            herald.accounts.confirm_second_factor, pending.user.username, given
+            accounts.confirm_second_factor, pending.user.username, given
         )
     except ValidationError as error:
         context = {**_enrollment(pending.user), "errors": FormErrors(code=error.reason)}
         return _pending_page(request, "account_enroll.html", pending, context, status=422)
-    start_session(request, enrolled.user, herald.clock.now())
+    start_session(request, enrolled.user, clock.now())
     return _recovery_codes(request, None, enrolled, pending.target)
 
 
@@ -283,7 +284,9 @@ async def account(request: Request, staff: SignedIn) -> Response:
 
 
 @router.post("/account/password")
-async def change_password(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
+async def change_password(
+    request: Request, clock: ClockDep, accounts: AccountsDep, staff: SignedIn
+) -> Response:
     """A member changes their own password; their other sessions end, this one goes on."""
     reader = FormReader(await read_form(request))
     current = reader.text("current_password", limit=1000, one_line=True, label="the password")
@@ -291,7 +294,7 @@ async def change_password(request: Request, herald: HeraldDep, staff: SignedIn) 
     if not reader.errors:
         try:
             user = await run_in_threadpool(
-                herald.accounts.change_password,
+                accounts.change_password,
                 staff.user.username,
                 current,
                 new,
@@ -300,26 +303,28 @@ async def change_password(request: Request, herald: HeraldDep, staff: SignedIn) 
         except ValidationError as error:
             reader.errors.add(error.field, error.reason)
         else:
-            start_session(request, user, herald.clock.now())
+            start_session(request, user, clock.now())
             flash(request, "Password changed; your other sessions ended.")
             return see_other("/staff/account")
     return _account_page(request, staff, {"errors": reader.errors}, status=422)
 
 
 @router.post("/account/second-factor")
-async def second_factor_start(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
+async def second_factor_start(request: Request, accounts: AccountsDep, staff: SignedIn) -> Response:
     """A new secret to set up (replacing, once confirmed, any earlier second factor)."""
-    await run_in_threadpool(herald.accounts.start_second_factor, staff.user.username)
+    await run_in_threadpool(accounts.start_second_factor, staff.user.username)
     return see_other("/staff/account#second-factor")
 
 
 @router.post("/account/second-factor/confirm")
-async def second_factor_confirm(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
+async def second_factor_confirm(
+    request: Request, accounts: AccountsDep, staff: SignedIn
+) -> Response:
     reader = FormReader(await read_form(request))
     given = reader.text("code", limit=40, one_line=True, label="the code")
     try:
         enrolled = await run_in_threadpool(
-            herald.accounts.confirm_second_factor, staff.user.username, given
+            accounts.confirm_second_factor, staff.user.username, given
         )
     except ValidationError as error:
         return _account_page(request, staff, {"errors": FormErrors(code=error.reason)}, 422)

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import SubscriptionsDep
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.site.alerts_forms import (
     add_error,
@@ -29,7 +29,6 @@ from herald.adapters.web.staff import alerts_webhooks as staff_alerts_webhooks
 from herald.adapters.web.staff.alerts_webhooks import subscription_id_in_path
 from herald.adapters.web.staff.pages import page, see_other
 from herald.adapters.web.staff.session import SignedIn, Staff, flash, may, protect
-from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.alerts import (
     AlertFilter,
@@ -40,6 +39,7 @@ from herald.domain.alerts import (
     parse_email,
 )
 from herald.domain.errors import NotFound, ValidationError
+from herald.services.subscriptions import SubscriptionService
 
 router = APIRouter(prefix="/staff/alerts", dependencies=[Depends(protect)], include_in_schema=False)
 
@@ -57,9 +57,9 @@ def _group_name(name: str) -> str:
 
 @router.get("/")
 async def overview(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+    request: Request, subscriptions: SubscriptionsDep, staff: Annotated[Staff, may(Action.PUBLISH)]
 ) -> Response:
-    everyone = await run_in_threadpool(herald.subscriptions.subscriptions, None, None, staff.actor)
+    everyone = await run_in_threadpool(subscriptions.subscriptions, None, None, staff.actor)
     counts = {
         (channel.value, status.value): sum(
             1 for s in everyone if s.channel is channel and s.status is status
@@ -67,7 +67,7 @@ async def overview(
         for channel in Channel
         for status in SubscriptionStatus
     }
-    groups = await run_in_threadpool(herald.subscriptions.groups)
+    groups = await run_in_threadpool(subscriptions.groups)
     return page(request, "alerts/index.html", staff, {"counts": counts, "groups": groups})
 
 
@@ -76,14 +76,14 @@ async def overview(
 
 async def _groups_page(
     request: Request,
-    herald: Herald,
+    subscriptions: SubscriptionService,
     staff: Staff,
     errors: FormErrors | None = None,
     typed: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    groups = await run_in_threadpool(herald.subscriptions.groups)
-    everyone = await run_in_threadpool(herald.subscriptions.subscriptions, None, None, staff.actor)
+    groups = await run_in_threadpool(subscriptions.groups)
+    everyone = await run_in_threadpool(subscriptions.subscriptions, None, None, staff.actor)
     sizes = {
         g.name: sum(
             1 for s in everyone if s.group == g.name and s.status is SubscriptionStatus.ACTIVE
@@ -101,9 +101,9 @@ async def _groups_page(
 
 @router.get("/groups")
 async def groups(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+    request: Request, subscriptions: SubscriptionsDep, staff: Annotated[Staff, may(Action.PUBLISH)]
 ) -> Response:
-    return await _groups_page(request, herald, staff)
+    return await _groups_page(request, subscriptions, staff)
 
 
 def _read_group(reader: FormReader, name: str) -> tuple[dict[str, str], SubscriberGroup | None]:
@@ -134,24 +134,24 @@ def _read_group(reader: FormReader, name: str) -> tuple[dict[str, str], Subscrib
 
 @router.post("/groups")
 async def add_group(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+    request: Request, subscriptions: SubscriptionsDep, staff: Annotated[Staff, may(Action.PUBLISH)]
 ) -> Response:
     reader = FormReader(await read_form(request))
     name = reader.text("name", limit=64, one_line=True, label="the name").strip()
     typed, group = _read_group(reader, name)
     if group is not None:
-        existing = await run_in_threadpool(herald.subscriptions.groups)
+        existing = await run_in_threadpool(subscriptions.groups)
         if any(g.name == group.name for g in existing):
             reader.errors.add("name", f"there is a group {group.name} already")
     if group is None or reader.errors:
-        return await _groups_page(request, herald, staff, reader.errors, typed, 422)
-    await run_in_threadpool(herald.subscriptions.save_group, group, staff.actor)
+        return await _groups_page(request, subscriptions, staff, reader.errors, typed, 422)
+    await run_in_threadpool(subscriptions.save_group, group, staff.actor)
     flash(request, f"Group {group.name} created.")
     return see_other(f"/staff/alerts/groups/{group.name}")
 
 
-async def _find_group(herald: Herald, name: str) -> SubscriberGroup:
-    for group in await run_in_threadpool(herald.subscriptions.groups):
+async def _find_group(subscriptions: SubscriptionService, name: str) -> SubscriberGroup:
+    for group in await run_in_threadpool(subscriptions.groups):
         if group.name == name:
             return group
     raise NotFound(f"no subscriber group {name!r}")
@@ -159,16 +159,16 @@ async def _find_group(herald: Herald, name: str) -> SubscriberGroup:
 
 async def _group_page(
     request: Request,
-    herald: Herald,
+    subscriptions: SubscriptionService,
     staff: Staff,
     name: str,
     errors: FormErrors | None = None,
     typed: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    group = await _find_group(herald, _group_name(name))
+    group = await _find_group(subscriptions, _group_name(name))
     members: Sequence[Subscription] = await run_in_threadpool(
-        herald.subscriptions.subscriptions, None, group.name, staff.actor
+        subscriptions.subscriptions, None, group.name, staff.actor
     )
     return page(
         request,
@@ -187,83 +187,100 @@ async def _group_page(
 
 @router.get("/groups/{name}")
 async def group(
-    request: Request, name: str, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+    request: Request,
+    name: str,
+    subscriptions: SubscriptionsDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
-    return await _group_page(request, herald, staff, name)
+    return await _group_page(request, subscriptions, staff, name)
 
 
 @router.post("/groups/{name}")
 async def save_group(
-    request: Request, name: str, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+    request: Request,
+    name: str,
+    subscriptions: SubscriptionsDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
-    existing = await _find_group(herald, _group_name(name))
+    existing = await _find_group(subscriptions, _group_name(name))
     reader = FormReader(await read_form(request))
     typed, changed = _read_group(reader, existing.name)
     if changed is None or reader.errors:
-        return await _group_page(request, herald, staff, name, reader.errors, typed, 422)
-    await run_in_threadpool(herald.subscriptions.save_group, changed, staff.actor)
+        return await _group_page(request, subscriptions, staff, name, reader.errors, typed, 422)
+    await run_in_threadpool(subscriptions.save_group, changed, staff.actor)
     flash(request, f"Group {changed.name} saved.")
     return see_other(f"/staff/alerts/groups/{changed.name}")
 
 
 @router.post("/groups/{name}/delete")
-async def delete_group(request: Request, name: str, herald: HeraldDep, staff: SignedIn) -> Response:
-    await run_in_threadpool(herald.subscriptions.delete_group, _group_name(name), staff.actor)
+async def delete_group(
+    request: Request, name: str, subscriptions: SubscriptionsDep, staff: SignedIn
+) -> Response:
+    await run_in_threadpool(subscriptions.delete_group, _group_name(name), staff.actor)
     flash(request, f"Group {name} deleted; its members stay subscribed, without a group.")
     return see_other("/staff/alerts/groups")
 
 
 @router.post("/groups/{name}/members")
 async def add_member(
-    request: Request, name: str, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+    request: Request,
+    name: str,
+    subscriptions: SubscriptionsDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
     """Add a confirmed address to the group (staff vouch for it: no confirmation email)."""
-    group = await _find_group(herald, _group_name(name))
+    group = await _find_group(subscriptions, _group_name(name))
     reader = FormReader(await read_form(request))
     email = reader.text("email", limit=1000, one_line=True, label="the address").strip()
     if not email and not reader.errors:
         reader.errors.add("email", "give the member's email address")
     if not reader.errors:
         try:
-            added = await run_in_threadpool(_add_member, herald, staff, email, group.name)
+            added = await run_in_threadpool(_add_member, subscriptions, staff, email, group.name)
         except ValidationError as error:
             add_error(reader.errors, error)
         else:
             flash(request, f"{added.target} added to {group.name}.")
             return see_other(f"/staff/alerts/groups/{group.name}")
-    return await _group_page(request, herald, staff, name, reader.errors, {"email": email}, 422)
+    return await _group_page(
+        request, subscriptions, staff, name, reader.errors, {"email": email}, 422
+    )
 
 
-def _add_member(herald: Herald, staff: Staff, email: str, group: str) -> Subscription:
+def _add_member(
+    subscriptions: SubscriptionService, staff: Staff, email: str, group: str
+) -> Subscription:
     """An active subscriber keeps its filter and joins the group; any other address is
     added (or reactivated) by staff, with its earlier filter if it had one."""
     address = parse_email(email)
     existing = next(
         (
             s
-            for s in herald.subscriptions.subscriptions(Channel.EMAIL, None, staff.actor)
+            for s in subscriptions.subscriptions(Channel.EMAIL, None, staff.actor)
             if s.target == address
         ),
         None,
     )
     if existing is not None and existing.status is SubscriptionStatus.ACTIVE:
-        return herald.subscriptions.set_group(existing.id, group, staff.actor)
+        return subscriptions.set_group(existing.id, group, staff.actor)
     earlier = existing.filter if existing is not None else AlertFilter()
-    return herald.subscriptions.add_email(address, earlier, group, staff.actor)
+    return subscriptions.add_email(address, earlier, group, staff.actor)
 
 
 @router.post("/groups/{name}/members/{subscription_id}/remove")
 async def remove_member(
-    request: Request, name: str, subscription_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request,
+    name: str,
+    subscription_id: str,
+    subscriptions: SubscriptionsDep,
+    staff: SignedIn,
 ) -> Response:
-    group = await _find_group(herald, _group_name(name))
+    group = await _find_group(subscriptions, _group_name(name))
     wanted = subscription_id_in_path(subscription_id)
-    members = await run_in_threadpool(
-        herald.subscriptions.subscriptions, None, group.name, staff.actor
-    )
+    members = await run_in_threadpool(subscriptions.subscriptions, None, group.name, staff.actor)
     if all(member.id != wanted for member in members):  # a member of this group only
         raise NotFound(f"no member {wanted} in the group {group.name}")
-    removed = await run_in_threadpool(herald.subscriptions.set_group, wanted, None, staff.actor)
+    removed = await run_in_threadpool(subscriptions.set_group, wanted, None, staff.actor)
     flash(request, f"{removed.target} taken out of {group.name} (still subscribed).")
     return see_other(f"/staff/alerts/groups/{group.name}")
 

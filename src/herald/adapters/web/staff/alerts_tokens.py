@@ -16,11 +16,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import ApiTokensDep, ClockDep
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.staff.pages import page, see_other
 from herald.adapters.web.staff.session import SignedIn, Staff, flash, may
-from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.api_tokens import (
     DEFAULT_LIFETIME,
@@ -31,6 +30,7 @@ from herald.domain.api_tokens import (
     parse_token_name,
 )
 from herald.domain.errors import Conflict, NotFound, ValidationError
+from herald.services.api_tokens import ApiTokenService
 
 router = APIRouter()
 T = TypeVar("T")
@@ -38,14 +38,14 @@ T = TypeVar("T")
 
 async def _tokens_page(
     request: Request,
-    herald: Herald,
+    api_tokens: ApiTokenService,
     staff: Staff,
     errors: FormErrors | None = None,
     typed: dict[str, object] | None = None,
     status: int = 200,
 ) -> Response:
-    tokens = await run_in_threadpool(herald.api_tokens.tokens, staff.actor)
-    listed = [(token, herald.api_tokens.state(token).value) for token in tokens]
+    tokens = await run_in_threadpool(api_tokens.tokens, staff.actor)
+    listed = [(token, api_tokens.state(token).value) for token in tokens]
     shown: dict[str, object] = {
         "scopes": [Scope.WEBHOOKS_OWN.value],
         "expires": f"{DEFAULT_LIFETIME.days}d",
@@ -68,14 +68,17 @@ async def _tokens_page(
 
 @router.get("/tokens")
 async def tokens(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
+    request: Request, api_tokens: ApiTokensDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
 ) -> Response:
-    return await _tokens_page(request, herald, staff)
+    return await _tokens_page(request, api_tokens, staff)
 
 
 @router.post("/tokens")
 async def issue(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
+    request: Request,
+    clock: ClockDep,
+    api_tokens: ApiTokensDep,
+    staff: Annotated[Staff, may(Action.MANAGE_USERS)],
 ) -> Response:
     reader = FormReader(await read_form(request))
     name = reader.text("name", limit=64, one_line=True, label="the name").strip()
@@ -89,11 +92,11 @@ async def issue(
         "owner": owner,
     }
     scopes = _checked(reader, "scopes", lambda: parse_scopes(chosen))
-    expires_at = _checked(reader, "expires", lambda: parse_expiry(expires, herald.clock.now()))
+    expires_at = _checked(reader, "expires", lambda: parse_expiry(expires, clock.now()))
     if not reader.errors and scopes is not None and expires_at is not None:
         try:
             issued, secret = await run_in_threadpool(
-                lambda: herald.api_tokens.issue(
+                lambda: api_tokens.issue(
                     name,
                     staff.actor,
                     scopes=scopes,
@@ -114,7 +117,7 @@ async def issue(
                 {"token": issued, "secret": secret},
                 headers={"Cache-Control": "no-store"},
             )
-    return await _tokens_page(request, herald, staff, reader.errors, typed, 422)
+    return await _tokens_page(request, api_tokens, staff, reader.errors, typed, 422)
 
 
 _FIELDS = frozenset({"name", "scopes", "expires", "owner"})
@@ -133,11 +136,13 @@ def _checked(reader: FormReader, field: str, parse: Callable[[], T]) -> T | None
 
 
 @router.post("/tokens/{name}/revoke")
-async def revoke(request: Request, name: str, herald: HeraldDep, staff: SignedIn) -> Response:
+async def revoke(
+    request: Request, name: str, api_tokens: ApiTokensDep, staff: SignedIn
+) -> Response:
     try:
         checked = parse_token_name(name)
     except ValidationError:
         raise NotFound(f"no API token named {name[:64]!r}") from None
-    revoked = await run_in_threadpool(herald.api_tokens.revoke, checked, staff.actor)
+    revoked = await run_in_threadpool(api_tokens.revoke, checked, staff.actor)
     flash(request, f"API token {revoked.name} revoked.")
     return see_other("/staff/alerts/tokens")

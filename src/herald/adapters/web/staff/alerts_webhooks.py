@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import ClockDep, PublicationDep, SubscriptionsDep
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.site.alerts_forms import (
     FilterValues,
@@ -23,7 +23,6 @@ from herald.adapters.web.site.alerts_forms import (
 )
 from herald.adapters.web.staff.pages import page, see_other
 from herald.adapters.web.staff.session import SignedIn, Staff, flash, may
-from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.alerts import (
     OVERLAP_CHOICES,
@@ -33,6 +32,9 @@ from herald.domain.alerts import (
     SubscriptionStatus,
 )
 from herald.domain.errors import HeraldError, NotFound, ValidationError
+from herald.services.ports.common import Clock
+from herald.services.publication import PublicationService
+from herald.services.subscriptions import SubscriptionService
 
 router = APIRouter()
 
@@ -46,16 +48,15 @@ def subscription_id_in_path(text: str) -> int:
     return int(text)
 
 
-async def _webhooks(herald: Herald, staff: Staff) -> list[Subscription]:
-    found = await run_in_threadpool(
-        herald.subscriptions.subscriptions, Channel.WEBHOOK, None, staff.actor
-    )
+async def _webhooks(subscriptions: SubscriptionService, staff: Staff) -> list[Subscription]:
+    found = await run_in_threadpool(subscriptions.subscriptions, Channel.WEBHOOK, None, staff.actor)
     return [s for s in found if s.status is not SubscriptionStatus.UNSUBSCRIBED]
 
 
 async def _webhooks_page(
     request: Request,
-    herald: Herald,
+    publication: PublicationService,
+    subscriptions: SubscriptionService,
     staff: Staff,
     errors: FormErrors | None = None,
     typed: dict[str, object] | None = None,
@@ -66,9 +67,9 @@ async def _webhooks_page(
         "alerts/webhooks.html",
         staff,
         {
-            "webhooks": await _webhooks(herald, staff),
-            "groups": await run_in_threadpool(herald.subscriptions.groups),
-            "choices": await run_in_threadpool(choices, herald),
+            "webhooks": await _webhooks(subscriptions, staff),
+            "groups": await run_in_threadpool(subscriptions.groups),
+            "choices": await run_in_threadpool(choices, publication),
             "errors": errors or {},
             "typed": typed or {"url": "", "group": "", "values": FilterValues()},
         },
@@ -78,9 +79,12 @@ async def _webhooks_page(
 
 @router.get("/webhooks")
 async def webhooks(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+    request: Request,
+    publication: PublicationDep,
+    subscriptions: SubscriptionsDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
-    return await _webhooks_page(request, herald, staff)
+    return await _webhooks_page(request, publication, subscriptions, staff)
 
 
 def _secret_page(request: Request, staff: Staff, webhook: Subscription, heading: str) -> Response:
@@ -95,7 +99,10 @@ def _secret_page(request: Request, staff: Staff, webhook: Subscription, heading:
 
 @router.post("/webhooks")
 async def add_webhook(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.PUBLISH)]
+    request: Request,
+    publication: PublicationDep,
+    subscriptions: SubscriptionsDep,
+    staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
     reader = FormReader(await read_form(request))
     url = reader.text("url", limit=2000, one_line=True, label="the URL").strip()
@@ -108,15 +115,15 @@ async def add_webhook(
         try:
             checked_url(url)
             created = await run_in_threadpool(
-                lambda: herald.subscriptions.subscribe_webhook(
-                    url, alert_filter, group_name, staff.actor
-                )
+                lambda: subscriptions.subscribe_webhook(url, alert_filter, group_name, staff.actor)
             )
         except (ValidationError, NotFound) as error:
             _place(reader.errors, error, "group")
         else:
             return _secret_page(request, staff, created, "Webhook added")
-    return await _webhooks_page(request, herald, staff, reader.errors, typed, 422)
+    return await _webhooks_page(
+        request, publication, subscriptions, staff, reader.errors, typed, 422
+    )
 
 
 def _place(errors: FormErrors, error: HeraldError, not_found_field: str) -> None:
@@ -126,9 +133,11 @@ def _place(errors: FormErrors, error: HeraldError, not_found_field: str) -> None
         add_error(errors, error)
 
 
-async def _webhook(herald: Herald, staff: Staff, subscription_id: str) -> Subscription:
+async def _webhook(
+    subscriptions: SubscriptionService, staff: Staff, subscription_id: str
+) -> Subscription:
     wanted = subscription_id_in_path(subscription_id)
-    for webhook in await _webhooks(herald, staff):
+    for webhook in await _webhooks(subscriptions, staff):
         if webhook.id == wanted:
             return webhook
     raise NotFound(f"no webhook {wanted}")
@@ -136,7 +145,8 @@ async def _webhook(herald: Herald, staff: Staff, subscription_id: str) -> Subscr
 
 async def _webhook_page(
     request: Request,
-    herald: Herald,
+    clock: Clock,
+    publication: PublicationService,
     staff: Staff,
     webhook: Subscription,
     errors: FormErrors | None = None,
@@ -149,11 +159,11 @@ async def _webhook_page(
         staff,
         {
             "webhook": webhook,
-            "choices": await run_in_threadpool(choices, herald),
+            "choices": await run_in_threadpool(choices, publication),
             "errors": errors or {},
             "typed": typed or {"url": webhook.target, "values": FilterValues.of(webhook.filter)},
             "overlap_choices": OVERLAP_CHOICES,
-            "now": herald.clock.now(),
+            "now": clock.now(),
         },
         status=status,
     )
@@ -163,11 +173,13 @@ async def _webhook_page(
 async def webhook(
     request: Request,
     subscription_id: str,
-    herald: HeraldDep,
+    clock: ClockDep,
+    publication: PublicationDep,
+    subscriptions: SubscriptionsDep,
     staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
     return await _webhook_page(
-        request, herald, staff, await _webhook(herald, staff, subscription_id)
+        request, clock, publication, staff, await _webhook(subscriptions, staff, subscription_id)
     )
 
 
@@ -175,10 +187,12 @@ async def webhook(
 async def save_webhook(
     request: Request,
     subscription_id: str,
-    herald: HeraldDep,
+    clock: ClockDep,
+    publication: PublicationDep,
+    subscriptions: SubscriptionsDep,
     staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
-    existing = await _webhook(herald, staff, subscription_id)
+    existing = await _webhook(subscriptions, staff, subscription_id)
     reader = FormReader(await read_form(request))
     url = reader.text("url", limit=2000, one_line=True, label="the URL").strip()
     values, alert_filter = read_filter(reader)
@@ -188,9 +202,7 @@ async def save_webhook(
         try:
             checked_url(url)
             await run_in_threadpool(
-                lambda: herald.subscriptions.update_webhook(
-                    existing.id, url, alert_filter, staff.actor
-                )
+                lambda: subscriptions.update_webhook(existing.id, url, alert_filter, staff.actor)
             )
         except ValidationError as error:
             add_error(reader.errors, error)
@@ -198,18 +210,20 @@ async def save_webhook(
             flash(request, f"Webhook {existing.id} saved.")
             return see_other(f"/staff/alerts/webhooks/{existing.id}")
     typed: dict[str, object] = {"url": url, "values": values}
-    return await _webhook_page(request, herald, staff, existing, reader.errors, typed, 422)
+    return await _webhook_page(
+        request, clock, publication, staff, existing, reader.errors, typed, 422
+    )
 
 
 @router.post("/webhooks/{subscription_id}/rotate")
 async def rotate_webhook(
-    request: Request, subscription_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request, subscription_id: str, subscriptions: SubscriptionsDep, staff: SignedIn
 ) -> Response:
-    existing = await _webhook(herald, staff, subscription_id)
+    existing = await _webhook(subscriptions, staff, subscription_id)
     reader = FormReader(await read_form(request))
     overlap = secret_overlap(reader.text("overlap_hours", limit=4, one_line=True))
     rotated = await run_in_threadpool(
-        herald.subscriptions.rotate_secret, existing.id, staff.actor, overlap
+        subscriptions.rotate_secret, existing.id, staff.actor, overlap
     )
     return _secret_page(request, staff, rotated, "New webhook secret")
 
@@ -225,9 +239,9 @@ def secret_overlap(hours: str) -> timedelta:
 
 @router.post("/webhooks/{subscription_id}/delete")
 async def delete_webhook(
-    request: Request, subscription_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request, subscription_id: str, subscriptions: SubscriptionsDep, staff: SignedIn
 ) -> Response:
-    existing = await _webhook(herald, staff, subscription_id)
-    await run_in_threadpool(herald.subscriptions.delete_webhook, existing.id, staff.actor)
+    existing = await _webhook(subscriptions, staff, subscription_id)
+    await run_in_threadpool(subscriptions.delete_webhook, existing.id, staff.actor)
     flash(request, f"Webhook {existing.id} ({existing.target}) deleted.")
     return see_other("/staff/alerts/webhooks")

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import AuthoringDep, ClockDep, ReadingDep
 from herald.adapters.web.errors import status_of
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.staff.bulletin_form import (
@@ -34,12 +34,14 @@ from herald.adapters.web.staff.pages import (
 )
 from herald.adapters.web.staff.preview import Rendered, preview_bulletin, preview_html
 from herald.adapters.web.staff.session import SignedIn, Staff, StaffDep, flash, may, protect
-from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.bulletin import Bulletin, BulletinContent, Status
 from herald.domain.catalog import Catalog
 from herald.domain.errors import Conflict, HeraldError, NotFound, ValidationError
 from herald.domain.publisher import Publisher
+from herald.services.authoring import AuthoringService
+from herald.services.ports.common import Clock
+from herald.services.reading import ReadingService
 from herald.services.recording import ChangeOutcome
 
 router = APIRouter(dependencies=[Depends(protect)])
@@ -62,15 +64,15 @@ class FormMode(StrEnum):
     AMEND = "amend"
 
 
-async def _catalog(herald: Herald) -> tuple[Catalog, Publisher]:
+async def _catalog(reading: ReadingService) -> tuple[Catalog, Publisher]:
     return (
-        await run_in_threadpool(herald.reading.catalog),
-        await run_in_threadpool(herald.reading.publisher),
+        await run_in_threadpool(reading.catalog),
+        await run_in_threadpool(reading.publisher),
     )
 
 
-async def _bulletin(herald: Herald, article_id: str) -> Bulletin:
-    return await run_in_threadpool(herald.reading.bulletin, checked_article_id(article_id))
+async def _bulletin(reading: ReadingService, article_id: str) -> Bulletin:
+    return await run_in_threadpool(reading.bulletin, checked_article_id(article_id))
 
 
 # --- the form ------------------------------------------------------------------------
@@ -78,28 +80,32 @@ async def _bulletin(herald: Herald, article_id: str) -> Bulletin:
 
 @router.get("/bulletins/new")
 async def new_form(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.WRITE_DRAFT)]
+    request: Request, reading: ReadingDep, staff: Annotated[Staff, may(Action.WRITE_DRAFT)]
 ) -> Response:
-    catalog, publisher = await _catalog(herald)
+    catalog, publisher = await _catalog(reading)
     return _form_page(request, staff, FormMode.NEW, None, BulletinFormValues(), catalog, publisher)
 
 
 @router.post("/bulletins/new")
 async def create(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.WRITE_DRAFT)]
+    request: Request,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
+    staff: Annotated[Staff, may(Action.WRITE_DRAFT)],
 ) -> Response:
-    return await _post_form(request, herald, staff, FormMode.NEW, None)
+    return await _post_form(request, clock, authoring, reading, staff, FormMode.NEW, None)
 
 
 @router.get("/bulletins/{article_id}/edit")
 async def edit_form(
-    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request, article_id: str, reading: ReadingDep, staff: SignedIn
 ) -> Response:
-    bulletin = await _bulletin(herald, article_id)
+    bulletin = await _bulletin(reading, article_id)
     if bulletin.status.public:
         return see_other(f"{article_path(article_id)}/amend")
     staff.actor.require(Action.WRITE_DRAFT)
-    catalog, publisher = await _catalog(herald)
+    catalog, publisher = await _catalog(reading)
     values = BulletinFormValues.of(bulletin)
     return _form_page(request, staff, FormMode.EDIT, bulletin, values, catalog, publisher)
 
@@ -108,22 +114,24 @@ async def edit_form(
 async def edit(
     request: Request,
     article_id: str,
-    herald: HeraldDep,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
     staff: Annotated[Staff, may(Action.WRITE_DRAFT)],
 ) -> Response:
-    bulletin = await _bulletin(herald, article_id)
-    return await _post_form(request, herald, staff, FormMode.EDIT, bulletin)
+    bulletin = await _bulletin(reading, article_id)
+    return await _post_form(request, clock, authoring, reading, staff, FormMode.EDIT, bulletin)
 
 
 @router.get("/bulletins/{article_id}/amend")
 async def amend_form(
     request: Request,
     article_id: str,
-    herald: HeraldDep,
+    reading: ReadingDep,
     staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
-    bulletin = await _bulletin(herald, article_id)
-    catalog, publisher = await _catalog(herald)
+    bulletin = await _bulletin(reading, article_id)
+    catalog, publisher = await _catalog(reading)
     values = BulletinFormValues.of(bulletin)
     return _form_page(request, staff, FormMode.AMEND, bulletin, values, catalog, publisher)
 
@@ -132,18 +140,26 @@ async def amend_form(
 async def amend(
     request: Request,
     article_id: str,
-    herald: HeraldDep,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
     staff: Annotated[Staff, may(Action.PUBLISH)],
 ) -> Response:
-    bulletin = await _bulletin(herald, article_id)
-    return await _post_form(request, herald, staff, FormMode.AMEND, bulletin)
+    bulletin = await _bulletin(reading, article_id)
+    return await _post_form(request, clock, authoring, reading, staff, FormMode.AMEND, bulletin)
 
 
 async def _post_form(
-    request: Request, herald: Herald, staff: Staff, mode: FormMode, bulletin: Bulletin | None
+    request: Request,
+    clock: Clock,
+    authoring: AuthoringService,
+    reading: ReadingService,
+    staff: Staff,
+    mode: FormMode,
+    bulletin: Bulletin | None,
 ) -> Response:
     """Check the posted form; show it again with a preview or its errors, or save it."""
-    catalog, publisher = await _catalog(herald)
+    catalog, publisher = await _catalog(reading)
     reader = FormReader(await read_form(request))
     wants_preview = reader.text("action", limit=20, one_line=True) == "preview"
     values, content = read_bulletin_form(
@@ -156,7 +172,7 @@ async def _post_form(
     rendered = None
     if content is not None:
         try:
-            draft = preview_bulletin(content, catalog, publisher, herald.clock.now(), bulletin)
+            draft = preview_bulletin(content, catalog, publisher, clock.now(), bulletin)
             rendered = preview_html(draft, catalog, publisher)
         except ValidationError as error:
             reader.errors.add_error(error)
@@ -169,7 +185,9 @@ async def _post_form(
             request, staff, mode, bulletin, values, catalog, publisher, preview=rendered
         )
     try:
-        saved, done = await run_in_threadpool(_save, herald, staff, mode, bulletin, content, values)
+        saved, done = await run_in_threadpool(
+            _save, authoring, staff, mode, bulletin, content, values
+        )
     except (ValidationError, Conflict) as error:
         if isinstance(error, Conflict):
             reader.errors.add("article_id", error.message)
@@ -191,7 +209,7 @@ async def _post_form(
 
 
 def _save(
-    herald: Herald,
+    authoring: AuthoringService,
     staff: Staff,
     mode: FormMode,
     bulletin: Bulletin | None,
@@ -201,14 +219,14 @@ def _save(
     """Save the form; the bulletin as stored and what to tell the user."""
     actor = staff.actor
     if mode is FormMode.NEW:
-        draft = herald.authoring.create_draft(content, values.article_id.strip() or None, actor)
+        draft = authoring.create_draft(content, values.article_id.strip() or None, actor)
         return draft, f"{draft.article_id} draft created."
     assert bulletin is not None
     if mode is FormMode.EDIT:
-        draft = herald.authoring.edit_draft(bulletin.article_id, content, actor)
+        draft = authoring.edit_draft(bulletin.article_id, content, actor)
         return draft, f"{draft.article_id} draft saved."
     if mode is FormMode.AMEND:
-        outcome = herald.authoring.amend(bulletin.article_id, content, values.summary, actor=actor)
+        outcome = authoring.amend(bulletin.article_id, content, values.summary, actor=actor)
         return outcome.bulletin, change_message(outcome, "amended")
     assert_never(mode)
 
@@ -247,7 +265,9 @@ def _form_page(
 
 
 @router.post("/preview")
-async def preview(request: Request, herald: HeraldDep, staff: StaffDep) -> Response:
+async def preview(
+    request: Request, clock: ClockDep, reading: ReadingDep, staff: StaffDep
+) -> Response:
     """The rendered bulletin of a posted form, as a fragment (for ``staff.js``)."""
     templates: Jinja2Templates = request.app.state.templates
     if staff is None:
@@ -255,20 +275,20 @@ async def preview(request: Request, herald: HeraldDep, staff: StaffDep) -> Respo
         return templates.TemplateResponse(
             request, "staff/_preview.html", {"errors": errors}, status_code=401
         )
-    catalog, publisher = await _catalog(herald)
+    catalog, publisher = await _catalog(reading)
     reader = FormReader(await read_form(request))
     base_id = reader.text("base", limit=70, one_line=True)
     base = None
     if base_id:
         try:
-            base = await _bulletin(herald, base_id)
+            base = await _bulletin(reading, base_id)
         except NotFound:
             base = None
     _, content = read_bulletin_form(reader, catalog, publisher)
     rendered = None
     if content is not None:
         try:
-            draft = preview_bulletin(content, catalog, publisher, herald.clock.now(), base)
+            draft = preview_bulletin(content, catalog, publisher, clock.now(), base)
             rendered = preview_html(draft, catalog, publisher)
         except ValidationError as error:
             reader.errors.add_error(error)
@@ -284,13 +304,22 @@ async def preview(request: Request, herald: HeraldDep, staff: StaffDep) -> Respo
 
 
 @router.get("/bulletins/{article_id}")
-async def show(request: Request, article_id: str, herald: HeraldDep, staff: SignedIn) -> Response:
-    return await bulletin_page(request, herald, staff, article_id)
+async def show(
+    request: Request,
+    article_id: str,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
+    staff: SignedIn,
+) -> Response:
+    return await bulletin_page(request, clock, authoring, reading, staff, article_id)
 
 
 async def bulletin_page(
     request: Request,
-    herald: Herald,
+    clock: Clock,
+    authoring: AuthoringService,
+    reading: ReadingService,
     staff: Staff,
     article_id: str,
     errors: FormErrors | None = None,
@@ -298,10 +327,10 @@ async def bulletin_page(
     status: int = 200,
     typed: dict[str, str] | None = None,
 ) -> Response:
-    bulletin = await _bulletin(herald, article_id)
-    catalog, publisher = await _catalog(herald)
-    proposal = await run_in_threadpool(herald.authoring.proposal, bulletin.article_id)
-    emergencies = await run_in_threadpool(herald.authoring.open_emergencies, bulletin.article_id)
+    bulletin = await _bulletin(reading, article_id)
+    catalog, publisher = await _catalog(reading)
+    proposal = await run_in_threadpool(authoring.proposal, bulletin.article_id)
+    emergencies = await run_in_threadpool(authoring.open_emergencies, bulletin.article_id)
     rendered, problem = None, None
     try:
         rendered = preview_html(bulletin, catalog, publisher)
@@ -315,55 +344,76 @@ async def bulletin_page(
             "bulletin": bulletin,
             "proposal": proposal,
             "emergencies": emergencies,
-            "policy_hint": await run_in_threadpool(_policy_hint, herald),
+            "policy_hint": await run_in_threadpool(_policy_hint, authoring),
             "preview": rendered,
             "preview_problem": problem,
             "errors": errors or {},
             "typed": typed or {},
-            "now": herald.clock.now(),
+            "now": clock.now(),
         },
         status=status,
     )
 
 
-def _policy_hint(herald: Herald) -> str:
-    policy = herald.authoring.review_policy()
+def _policy_hint(authoring: AuthoringService) -> str:
+    policy = authoring.review_policy()
     return f"Review policy: {policy.amendments.description}"
 
 
-Step = Callable[[Herald, str, Staff], Bulletin]
+Step = Callable[[AuthoringService, str, Staff], Bulletin]
 
 _STEPS: dict[str, tuple[Step, str]] = {
-    "submit": (lambda h, a, s: h.authoring.submit(a, s.actor), "submitted for review"),
-    "approve": (lambda h, a, s: h.authoring.approve(a, s.actor), "approved"),
+    "submit": (lambda authoring, a, s: authoring.submit(a, s.actor), "submitted for review"),
+    "approve": (lambda authoring, a, s: authoring.approve(a, s.actor), "approved"),
     "request-changes": (
-        lambda h, a, s: h.authoring.request_changes(a, s.actor),
+        lambda authoring, a, s: authoring.request_changes(a, s.actor),
         "sent back to its author",
     ),
-    "publish": (lambda h, a, s: h.authoring.publish(a, actor=s.actor), "published"),
-    "unschedule": (lambda h, a, s: h.authoring.unschedule(a, s.actor), "unscheduled"),
+    "publish": (lambda authoring, a, s: authoring.publish(a, actor=s.actor), "published"),
+    "unschedule": (lambda authoring, a, s: authoring.unschedule(a, s.actor), "unscheduled"),
 }
 
 
 @router.post("/bulletins/{article_id}/schedule")
 async def schedule(
-    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request,
+    article_id: str,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
+    staff: SignedIn,
 ) -> Response:
     reader = FormReader(await read_form(request))
     typed = {"release_at": reader.text("release_at", limit=40, one_line=True)}
     release_at = read_release_at(reader)
     if release_at is None:
         return await bulletin_page(
-            request, herald, staff, article_id, reader.errors, status=422, typed=typed
+            request,
+            clock,
+            authoring,
+            reading,
+            staff,
+            article_id,
+            reader.errors,
+            status=422,
+            typed=typed,
         )
     try:
         done = await run_in_threadpool(
-            herald.authoring.schedule, checked_article_id(article_id), release_at, staff.actor
+            authoring.schedule, checked_article_id(article_id), release_at, staff.actor
         )
     except ValidationError as error:
         reader.errors.add_error(error)
         return await bulletin_page(
-            request, herald, staff, article_id, reader.errors, status=422, typed=typed
+            request,
+            clock,
+            authoring,
+            reading,
+            staff,
+            article_id,
+            reader.errors,
+            status=422,
+            typed=typed,
         )
     assert done.release_at is not None
     when = done.release_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -373,7 +423,12 @@ async def schedule(
 
 @router.post("/bulletins/{article_id}/withdraw")
 async def withdraw(
-    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request,
+    article_id: str,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
+    staff: SignedIn,
 ) -> Response:
     reader = FormReader(await read_form(request))
     summary = reader.text("summary", limit=SUMMARY_LIMIT, one_line=True, label="the summary")
@@ -383,11 +438,19 @@ async def withdraw(
         reader.errors.add("summary", "say why the bulletin is withdrawn; it goes in the change log")
     if reader.errors:
         return await bulletin_page(
-            request, herald, staff, article_id, reader.errors, status=422, typed=typed
+            request,
+            clock,
+            authoring,
+            reading,
+            staff,
+            article_id,
+            reader.errors,
+            status=422,
+            typed=typed,
         )
     try:
         done = await run_in_threadpool(
-            lambda: herald.authoring.withdraw(
+            lambda: authoring.withdraw(
                 checked_article_id(article_id),
                 summary.strip(),
                 actor=staff.actor,
@@ -397,40 +460,63 @@ async def withdraw(
     except ValidationError as error:
         reader.errors.add_error(error)
         return await bulletin_page(
-            request, herald, staff, article_id, reader.errors, status=422, typed=typed
+            request,
+            clock,
+            authoring,
+            reading,
+            staff,
+            article_id,
+            reader.errors,
+            status=422,
+            typed=typed,
         )
     flash(request, change_message(done, "withdrawn"))
     return see_other(article_path(done.bulletin.article_id))
 
 
 @router.post("/bulletins/{article_id}/delete")
-async def delete(request: Request, article_id: str, herald: HeraldDep, staff: SignedIn) -> Response:
+async def delete(
+    request: Request,
+    article_id: str,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
+    staff: SignedIn,
+) -> Response:
     try:
-        await run_in_threadpool(
-            herald.authoring.delete_draft, checked_article_id(article_id), staff.actor
-        )
+        await run_in_threadpool(authoring.delete_draft, checked_article_id(article_id), staff.actor)
     except ValidationError as error:
         errors = FormErrors()
         errors.add("action", error.message)
-        return await bulletin_page(request, herald, staff, article_id, errors, status=422)
+        return await bulletin_page(
+            request, clock, authoring, reading, staff, article_id, errors, status=422
+        )
     flash(request, f"{article_id} deleted.")
     return see_other("/staff/")
 
 
 @router.post("/bulletins/{article_id}/{step}")
 async def take_step(
-    request: Request, article_id: str, step: str, herald: HeraldDep, staff: SignedIn
+    request: Request,
+    article_id: str,
+    step: str,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
+    staff: SignedIn,
 ) -> Response:
     """Submit, approve, request changes, publish now, unschedule."""
     if step not in _STEPS:
         raise NotFound(f"no step {step[:40]!r}")
     run, done = _STEPS[step]
     try:
-        changed = await run_in_threadpool(run, herald, checked_article_id(article_id), staff)
+        changed = await run_in_threadpool(run, authoring, checked_article_id(article_id), staff)
     except ValidationError as error:
         errors = FormErrors()
         errors.add("action", error.message)
-        return await bulletin_page(request, herald, staff, article_id, errors, status=422)
+        return await bulletin_page(
+            request, clock, authoring, reading, staff, article_id, errors, status=422
+        )
     flash(request, f"{changed.article_id} {done}.")
     return see_other(article_path(changed.article_id))
 

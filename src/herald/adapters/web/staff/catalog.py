@@ -20,15 +20,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import CatalogDep
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.staff.pages import page, see_other
 from herald.adapters.web.staff.session import SignedIn, Staff, flash, may, protect
-from herald.bootstrap import Herald
 from herald.domain.accounts import Action
 from herald.domain.catalog import NAME_LIMIT, Lifecycle, Product
 from herald.domain.errors import Conflict, NotFound, ValidationError
 from herald.domain.ids import parse_product_id
+from herald.services.catalog import CatalogService
 
 router = APIRouter(
     prefix="/staff/catalog", dependencies=[Depends(protect)], include_in_schema=False
@@ -105,13 +105,13 @@ def _place(errors: FormErrors, error: ValidationError | Conflict, fields: Sequen
 
 async def _products_page(
     request: Request,
-    herald: Herald,
+    catalog_service: CatalogService,
     staff: Staff,
     errors: FormErrors | None = None,
     typed: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    catalog = await run_in_threadpool(herald.catalog.catalog)
+    catalog = await run_in_threadpool(catalog_service.catalog)
     return page(
         request,
         "catalog/index.html",
@@ -122,13 +122,13 @@ async def _products_page(
 
 
 @router.get("/")
-async def products(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
-    return await _products_page(request, herald, staff)
+async def products(request: Request, catalog: CatalogDep, staff: SignedIn) -> Response:
+    return await _products_page(request, catalog, staff)
 
 
 @router.post("/")
 async def add_product(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_CATALOG)]
+    request: Request, catalog: CatalogDep, staff: Annotated[Staff, may(Action.MANAGE_CATALOG)]
 ) -> Response:
     fields = (_Field("id", "the id", 64), _NAME, _URL)
     reader = FormReader(await read_form(request))
@@ -136,7 +136,7 @@ async def add_product(
     if not reader.errors:
         try:
             added = await run_in_threadpool(
-                herald.catalog.add_product,
+                catalog.add_product,
                 typed["id"],
                 typed["name"],
                 typed["update_instructions_url"],
@@ -147,19 +147,19 @@ async def add_product(
         else:
             flash(request, f"Product {added.name} added.")
             return see_other(product_path(added.id))
-    return await _products_page(request, herald, staff, reader.errors, typed, 422)
+    return await _products_page(request, catalog, staff, reader.errors, typed, 422)
 
 
 # --- a product's page --------------------------------------------------------------------
 
 
-async def _product(herald: Herald, product_id: str) -> Product:
-    return await run_in_threadpool(herald.catalog.product, _product_id(product_id))
+async def _product(catalog: CatalogService, product_id: str) -> Product:
+    return await run_in_threadpool(catalog.product, _product_id(product_id))
 
 
 async def _product_page(
     request: Request,
-    herald: Herald,
+    catalog: CatalogService,
     staff: Staff,
     product_id: str,
     failed: str | None = None,
@@ -167,7 +167,7 @@ async def _product_page(
     typed: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    product = await _product(herald, product_id)
+    product = await _product(catalog, product_id)
     return page(
         request,
         "catalog/product.html",
@@ -186,9 +186,9 @@ async def _product_page(
 
 @router.get("/{product_id}")
 async def product(
-    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request, product_id: str, catalog: CatalogDep, staff: SignedIn
 ) -> Response:
-    return await _product_page(request, herald, staff, product_id)
+    return await _product_page(request, catalog, staff, product_id)
 
 
 def _version_form(prefix: str) -> Callable[[Product, dict[str, str]], str | None]:
@@ -204,7 +204,7 @@ def _version_form(prefix: str) -> Callable[[Product, dict[str, str]], str | None
 
 async def _change(
     request: Request,
-    herald: Herald,
+    catalog: CatalogService,
     staff: Staff,
     product_id: str,
     fields: Sequence[_Field],
@@ -215,7 +215,7 @@ async def _change(
     """Read the form, make the change, and redirect; or show the page again with the
     problem next to its field (422), nothing changed."""
     staff.actor.require(Action.MANAGE_CATALOG)
-    product = await _product(herald, product_id)
+    product = await _product(catalog, product_id)
     reader = FormReader(await read_form(request))
     typed = _read(reader, fields)
     if not reader.errors:
@@ -228,23 +228,23 @@ async def _change(
             return see_other(product_path(product.id))
     key = form_key(product, typed)
     return await _product_page(
-        request, herald, staff, product.id, key, reader.errors, typed, status=422
+        request, catalog, staff, product.id, key, reader.errors, typed, status=422
     )
 
 
 @router.post("/{product_id}")
 async def change_product(
-    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request, product_id: str, catalog: CatalogDep, staff: SignedIn
 ) -> Response:
 
     def call(typed: dict[str, str]) -> object:
-        return herald.catalog.change_product(
+        return catalog.change_product(
             product_id, typed["name"], typed["update_instructions_url"], staff.actor
         )
 
     return await _change(
         request,
-        herald,
+        catalog,
         staff,
         product_id,
         (_NAME, _URL),
@@ -256,17 +256,17 @@ async def change_product(
 
 @router.post("/{product_id}/versions")
 async def add_version(
-    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request, product_id: str, catalog: CatalogDep, staff: SignedIn
 ) -> Response:
 
     def call(typed: dict[str, str]) -> object:
-        return herald.catalog.add_version(
+        return catalog.add_version(
             product_id, typed["name"], typed["lifecycle"], typed["lifecycle_label"], staff.actor
         )
 
     return await _change(
         request,
-        herald,
+        catalog,
         staff,
         product_id,
         (_NAME, _LIFECYCLE, _LABEL),
@@ -278,17 +278,17 @@ async def add_version(
 
 @router.post("/{product_id}/lifecycle")
 async def change_version(
-    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request, product_id: str, catalog: CatalogDep, staff: SignedIn
 ) -> Response:
 
     def call(typed: dict[str, str]) -> object:
-        return herald.catalog.change_version(
+        return catalog.change_version(
             product_id, typed["version"], typed["lifecycle"], typed["lifecycle_label"], staff.actor
         )
 
     return await _change(
         request,
-        herald,
+        catalog,
         staff,
         product_id,
         (_VERSION, _LIFECYCLE, _LABEL),
@@ -300,15 +300,15 @@ async def change_version(
 
 @router.post("/{product_id}/channels")
 async def add_channel(
-    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request, product_id: str, catalog: CatalogDep, staff: SignedIn
 ) -> Response:
 
     def call(typed: dict[str, str]) -> object:
-        return herald.catalog.add_channel(product_id, typed["version"], typed["name"], staff.actor)
+        return catalog.add_channel(product_id, typed["version"], typed["name"], staff.actor)
 
     return await _change(
         request,
-        herald,
+        catalog,
         staff,
         product_id,
         (_VERSION, _NAME),
@@ -320,12 +320,12 @@ async def add_channel(
 
 @router.post("/{product_id}/releases")
 async def add_release(
-    request: Request, product_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request, product_id: str, catalog: CatalogDep, staff: SignedIn
 ) -> Response:
     """A release shipped on a channel: what a bulletin's fix names (no YAML needed)."""
 
     def call(typed: dict[str, str]) -> object:
-        return herald.catalog.add_release(
+        return catalog.add_release(
             product_id,
             typed["version"],
             typed["channel"],
@@ -337,7 +337,7 @@ async def add_release(
 
     return await _change(
         request,
-        herald,
+        catalog,
         staff,
         product_id,
         (_VERSION, _CHANNEL, _NAME, _DATE, _COMPONENTS),
@@ -368,14 +368,14 @@ def _release_page(
 async def release(
     request: Request,
     product_id: str,
-    herald: HeraldDep,
+    catalog: CatalogDep,
     staff: Annotated[Staff, may(Action.MANAGE_CATALOG)],
     version: str = "",
     channel: str = "",
     release: str = "",
 ) -> Response:
     """The form that changes a release's date and components."""
-    product = await _product(herald, product_id)
+    product = await _product(catalog, product_id)
     try:
         shipped = product.version(version).channel(channel).release(release)
     except NotFound:
@@ -396,17 +396,17 @@ async def release(
 async def change_release(
     request: Request,
     product_id: str,
-    herald: HeraldDep,
+    catalog: CatalogDep,
     staff: Annotated[Staff, may(Action.MANAGE_CATALOG)],
 ) -> Response:
-    product = await _product(herald, product_id)
+    product = await _product(catalog, product_id)
     fields = (_VERSION, _CHANNEL, _RELEASE, _DATE, _COMPONENTS)
     reader = FormReader(await read_form(request))
     typed = _read(reader, fields)
     if not reader.errors:
         try:
             await run_in_threadpool(
-                herald.catalog.change_release,
+                catalog.change_release,
                 product.id,
                 typed["version"],
                 typed["channel"],

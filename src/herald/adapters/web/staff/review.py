@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import AuthoringDep, ClockDep, ReadingDep
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.staff.bulletin_form import SUMMARY_LIMIT
 from herald.adapters.web.staff.bulletins import bulletin_page
@@ -27,42 +27,55 @@ from herald.adapters.web.staff.session import SignedIn, Staff, StaffDep, flash, 
 from herald.domain.accounts import Action
 from herald.domain.errors import ValidationError
 from herald.domain.review_policy import AmendmentReview, ReviewPolicy, parse_amendment_review
+from herald.services.authoring import AuthoringService
+from herald.services.ports.common import Clock
+from herald.services.reading import ReadingService
 
 router = APIRouter(dependencies=[Depends(protect)])
 
 
 @router.post("/bulletins/{article_id}/approve-change")
 async def approve_change(
-    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request,
+    article_id: str,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
+    staff: SignedIn,
 ) -> Response:
     checked = checked_article_id(article_id)
     try:
-        done = await run_in_threadpool(herald.authoring.approve_change, checked, staff.actor)
+        done = await run_in_threadpool(authoring.approve_change, checked, staff.actor)
     except ValidationError as error:
-        return await _refused(request, herald, staff, checked, error)
+        return await _refused(request, clock, authoring, reading, staff, checked, error)
     flash(request, f"{done.article_id} changed (revision {done.revision}).")
     return see_other(article_path(done.article_id))
 
 
 @router.post("/bulletins/{article_id}/discard-change")
 async def discard_change(
-    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request, article_id: str, authoring: AuthoringDep, staff: SignedIn
 ) -> Response:
     checked = checked_article_id(article_id)
-    proposal = await run_in_threadpool(herald.authoring.discard_change, checked, staff.actor)
+    proposal = await run_in_threadpool(authoring.discard_change, checked, staff.actor)
     flash(request, f"{checked}: discarded the {proposal.describe()}.")
     return see_other(article_path(checked))
 
 
 @router.post("/bulletins/{article_id}/review-emergency")
 async def review_emergency(
-    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request,
+    article_id: str,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
+    staff: SignedIn,
 ) -> Response:
     checked = checked_article_id(article_id)
     try:
-        steps = await run_in_threadpool(herald.authoring.review_emergency, checked, staff.actor)
+        steps = await run_in_threadpool(authoring.review_emergency, checked, staff.actor)
     except ValidationError as error:
-        return await _refused(request, herald, staff, checked, error)
+        return await _refused(request, clock, authoring, reading, staff, checked, error)
     taken = ", ".join(f"the emergency {s.kind.value} by {s.taken_by}" for s in steps)
     flash(request, f"{checked}: reviewed {taken}.")
     return see_other(article_path(checked))
@@ -70,7 +83,12 @@ async def review_emergency(
 
 @router.post("/bulletins/{article_id}/emergency-publish")
 async def emergency_publish(
-    request: Request, article_id: str, herald: HeraldDep, staff: SignedIn
+    request: Request,
+    article_id: str,
+    clock: ClockDep,
+    authoring: AuthoringDep,
+    reading: ReadingDep,
+    staff: SignedIn,
 ) -> Response:
     checked = checked_article_id(article_id)
     reader = FormReader(await read_form(request))
@@ -79,7 +97,7 @@ async def emergency_publish(
     if not reader.errors:
         try:
             done = await run_in_threadpool(
-                lambda: herald.authoring.publish(checked, actor=staff.actor, emergency=reason)
+                lambda: authoring.publish(checked, actor=staff.actor, emergency=reason)
             )
         except ValidationError as error:
             reader.errors.add_error(error)
@@ -91,17 +109,25 @@ async def emergency_publish(
             )
             return see_other(article_path(done.article_id))
     return await bulletin_page(
-        request, herald, staff, checked, reader.errors, status=422, typed=typed
+        request, clock, authoring, reading, staff, checked, reader.errors, status=422, typed=typed
     )
 
 
 async def _refused(
-    request: Request, herald: HeraldDep, staff: StaffDep, article_id: str, error: ValidationError
+    request: Request,
+    clock: Clock,
+    authoring: AuthoringService,
+    reading: ReadingService,
+    staff: StaffDep,
+    article_id: str,
+    error: ValidationError,
 ) -> Response:
     assert staff is not None
     errors = FormErrors()
     errors.add("action", error.message)
-    return await bulletin_page(request, herald, staff, article_id, errors, status=422)
+    return await bulletin_page(
+        request, clock, authoring, reading, staff, article_id, errors, status=422
+    )
 
 
 # --- the admin's settings -----------------------------------------------------------------
@@ -109,15 +135,15 @@ async def _refused(
 
 @router.get("/settings")
 async def settings(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_SETTINGS)]
+    request: Request, authoring: AuthoringDep, staff: Annotated[Staff, may(Action.MANAGE_SETTINGS)]
 ) -> Response:
-    policy = await run_in_threadpool(herald.authoring.review_policy)
+    policy = await run_in_threadpool(authoring.review_policy)
     return _settings_page(request, staff, policy)
 
 
 @router.post("/settings/review-policy")
 async def save_review_policy(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_SETTINGS)]
+    request: Request, authoring: AuthoringDep, staff: Annotated[Staff, may(Action.MANAGE_SETTINGS)]
 ) -> Response:
     reader = FormReader(await read_form(request))
     chosen = reader.text("amendments", limit=20, one_line=True)
@@ -125,9 +151,9 @@ async def save_review_policy(
         policy = ReviewPolicy(parse_amendment_review(chosen))
     except ValidationError as error:
         reader.errors.add_error(error)
-        current = await run_in_threadpool(herald.authoring.review_policy)
+        current = await run_in_threadpool(authoring.review_policy)
         return _settings_page(request, staff, current, reader.errors, status=422)
-    await run_in_threadpool(herald.authoring.set_review_policy, policy, staff.actor)
+    await run_in_threadpool(authoring.set_review_policy, policy, staff.actor)
     flash(request, f"Review policy saved: {policy.amendments.description}.")
     return see_other("/staff/settings")
 

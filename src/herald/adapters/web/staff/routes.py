@@ -17,7 +17,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import HeraldDep
+from herald.adapters.web.deps import (
+    AccountsDep,
+    AuditDep,
+    AuthoringDep,
+    ClockDep,
+    ReadingDep,
+)
 from herald.adapters.web.errors import status_of
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.staff import account as staff_account
@@ -40,7 +46,7 @@ from herald.adapters.web.staff.session import (
 )
 from herald.domain.accounts import Action, Role, parse_username
 from herald.domain.errors import Conflict, NotFound, TooManyAttempts, ValidationError
-from herald.services.accounts import SignInFailed
+from herald.services.accounts import AccountService, SignInFailed
 
 router = APIRouter(prefix="/staff", dependencies=[Depends(protect)], include_in_schema=False)
 
@@ -65,7 +71,7 @@ async def sign_in_form(
 
 
 @router.post("/sign-in")
-async def sign_in(request: Request, herald: HeraldDep) -> Response:
+async def sign_in(request: Request, clock: ClockDep, accounts: AccountsDep) -> Response:
     started = asyncio.get_running_loop().time()
     reader = FormReader(await read_form(request))
     username = reader.text("username", limit=100, one_line=True, label="the username").strip()
@@ -78,7 +84,7 @@ async def sign_in(request: Request, herald: HeraldDep) -> Response:
         return page(request, "sign_in.html", None, {**context, "errors": reader.errors}, status=422)
     try:
         user = await run_in_threadpool(
-            herald.accounts.sign_in, username, password, client_address(request)
+            accounts.sign_in, username, password, client_address(request)
         )
     except TooManyAttempts as error:
         return staff_account.too_many(request, "sign_in.html", context, error)
@@ -86,12 +92,12 @@ async def sign_in(request: Request, herald: HeraldDep) -> Response:
         await staff_account.pad(started, FAILURE_DELAY_SECONDS)
         errors = FormErrors(form=SIGN_IN_FAILED)
         return page(request, "sign_in.html", None, {**context, "errors": errors}, status=400)
-    member = await run_in_threadpool(herald.accounts.member, user.username)
+    member = await run_in_threadpool(accounts.member, user.username)
     step = next_step(member) if member is not None else None
     if step is not None:
-        start_pending(request, user, step, herald.clock.now(), target)
+        start_pending(request, user, step, clock.now(), target)
         return see_other(step.path)
-    start_session(request, user, herald.clock.now())
+    start_session(request, user, clock.now())
     flash(request, f"Signed in as {user.display_name}.")
     return see_other(target)
 
@@ -107,9 +113,11 @@ async def sign_out(request: Request) -> Response:
 
 
 @router.get("/")
-async def dashboard(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
-    bulletins = list(await run_in_threadpool(herald.reading.bulletins))
-    proposals, emergencies = await run_in_threadpool(herald.authoring.waiting)
+async def dashboard(
+    request: Request, authoring: AuthoringDep, reading: ReadingDep, staff: SignedIn
+) -> Response:
+    bulletins = list(await run_in_threadpool(reading.bulletins))
+    proposals, emergencies = await run_in_threadpool(authoring.waiting)
     return page(
         request,
         "dashboard.html",
@@ -128,14 +136,14 @@ async def dashboard(request: Request, herald: HeraldDep, staff: SignedIn) -> Res
 @router.get("/audit")
 async def audit(
     request: Request,
-    herald: HeraldDep,
+    audit: AuditDep,
     staff: SignedIn,
     subject: Annotated[str | None, Query(max_length=80, pattern=SUBJECT_PATTERN)] = None,
     before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> Response:
     found = staff_audit.audit_view(
         await run_in_threadpool(
-            lambda: herald.audit.page(
+            lambda: audit.page(
                 staff.actor, subject=subject, before_id=before_id, size=staff_audit.PAGE_SIZE
             )
         )
@@ -147,13 +155,13 @@ async def audit(
 
 
 @router.get("/users")
-async def users(request: Request, herald: HeraldDep, staff: SignedIn) -> Response:
-    return await _users_page(request, herald, staff)
+async def users(request: Request, accounts: AccountsDep, staff: SignedIn) -> Response:
+    return await _users_page(request, accounts, staff)
 
 
 async def _users_page(
     request: Request,
-    herald: HeraldDep,
+    accounts_service: AccountService,
     staff: StaffDep,
     errors: FormErrors | None = None,
     typed: dict[str, object] | None = None,
@@ -163,8 +171,8 @@ async def _users_page(
     temporary: tuple[str, str] | None = None,
 ) -> Response:
     assert staff is not None
-    accounts = await run_in_threadpool(herald.accounts.users, staff.actor)
-    required = await run_in_threadpool(herald.accounts.second_factor_required)
+    accounts = await run_in_threadpool(accounts_service.users, staff.actor)
+    required = await run_in_threadpool(accounts_service.second_factor_required)
     return page(
         request,
         "users.html",
@@ -185,7 +193,7 @@ async def _users_page(
 
 @router.post("/users")
 async def add_user(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
+    request: Request, accounts: AccountsDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
 ) -> Response:
     reader = FormReader(await read_form(request))
     username = reader.text("username", limit=100, one_line=True, label="the username").strip()
@@ -194,17 +202,17 @@ async def add_user(
     password = reader.text("password", limit=1000, one_line=True, label="the password")
     typed: dict[str, object] = {"username": username, "display_name": name, "roles": roles}
     if reader.errors:
-        return await _users_page(request, herald, staff, reader.errors, typed, 422)
+        return await _users_page(request, accounts, staff, reader.errors, typed, 422)
     try:
         added = await run_in_threadpool(
-            lambda: herald.accounts.add_user(username, name, roles, password, staff.actor)
+            lambda: accounts.add_user(username, name, roles, password, staff.actor)
         )
     except (ValidationError, Conflict) as error:
         if isinstance(error, Conflict):
             reader.errors.add("username", error.message)
         else:
             reader.errors.add_error(error)
-        return await _users_page(request, herald, staff, reader.errors, typed, status_of(error))
+        return await _users_page(request, accounts, staff, reader.errors, typed, status_of(error))
     flash(request, f"Account {added.username} created.")
     return see_other("/staff/users")
 
@@ -222,16 +230,16 @@ ACCOUNT_STEPS = {
 
 @router.post("/users/policy")
 async def account_policy(
-    request: Request, herald: HeraldDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
+    request: Request, accounts: AccountsDep, staff: Annotated[Staff, may(Action.MANAGE_USERS)]
 ) -> Response:
     """Require (or not) a second factor of every member."""
     reader = FormReader(await read_form(request))
     required = reader.text("require_second_factor", limit=10, one_line=True) == "on"
     try:
-        await run_in_threadpool(herald.accounts.require_second_factor, required, staff.actor)
+        await run_in_threadpool(accounts.require_second_factor, required, staff.actor)
     except ValidationError as error:
         errors = FormErrors(require_second_factor=error.reason)
-        return await _users_page(request, herald, staff, errors, None, 422)
+        return await _users_page(request, accounts, staff, errors, None, 422)
     flash(request, f"A second factor is {'now' if required else 'no longer'} required.")
     return see_other("/staff/users")
 
@@ -239,7 +247,7 @@ async def account_policy(
 @router.post("/users/{username}/{step}")
 async def change_account(
     request: Request,
-    herald: HeraldDep,
+    accounts_service: AccountsDep,
     staff: Annotated[Staff, may(Action.MANAGE_USERS)],
     username: str,
     step: str,
@@ -253,7 +261,7 @@ async def change_account(
         raise NotFound(f"no user {username[:64]!r}") from None
     reader = FormReader(await read_form(request))
     roles = reader.texts("roles", limit=20, max_count=10) if step == "roles" else []
-    accounts, actor = herald.accounts, staff.actor
+    accounts, actor = accounts_service, staff.actor
     temporary: tuple[str, str] | None = None
     try:
         if step == "deactivate":
@@ -271,10 +279,10 @@ async def change_account(
             await run_in_threadpool(accounts.reset_second_factor, name, actor)
     except ValidationError as error:
         return await _users_page(
-            request, herald, staff, None, None, 422, account_errors={name: error.reason}
+            request, accounts_service, staff, None, None, 422, account_errors={name: error.reason}
         )
     if temporary is not None:  # shown once, on this page only
-        return await _users_page(request, herald, staff, temporary=temporary)
+        return await _users_page(request, accounts_service, staff, temporary=temporary)
     flash(request, f"Account {name} {ACCOUNT_STEPS[step]}.")
     return see_other("/staff/users")
 

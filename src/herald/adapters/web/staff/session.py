@@ -34,8 +34,8 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from herald.adapters.web.deps import services
 from herald.adapters.web.forms import read_form
-from herald.bootstrap import Herald
 from herald.domain.accounts import Action, User
 from herald.services.accounts import Member
 from herald.services.actors import Actor
@@ -153,7 +153,7 @@ async def protect(request: Request) -> None:
 
 
 def _check_same_origin(request: Request) -> None:
-    herald: Herald = request.app.state.herald
+    herald = services(request)
     allowed = {_origin(herald.settings.base_url), _origin(str(request.base_url))}
     origin = request.headers.get("origin")
     if origin is not None:
@@ -216,7 +216,7 @@ def pending_path(request: Request) -> str | None:
 async def pending_sign_in(request: Request, step: Step) -> Pending | None:
     """The pending sign-in waiting for ``step``: still fresh, its account active and in
     the same session generation. None otherwise (a stale one is cleared)."""
-    herald: Herald = request.app.state.herald
+    herald = services(request)
     username = request.session.get(_PENDING)
     started = request.session.get(_SIGNED_IN_AT)
     target = request.session.get(_NEXT)
@@ -247,7 +247,7 @@ def end_session(request: Request) -> None:
 
 async def end_all_sessions(request: Request) -> None:
     """End every session of the signed-in user on the server, then clear the cookie."""
-    herald: Herald = request.app.state.herald
+    herald = services(request)
     username = request.session.get(_USER)
     if isinstance(username, str):
         await run_in_threadpool(herald.accounts.end_sessions, username)
@@ -256,7 +256,7 @@ async def end_all_sessions(request: Request) -> None:
 
 async def current_staff(request: Request) -> Staff | None:
     """The signed-in, active staff member, or None (an ended session is cleared)."""
-    herald: Herald = request.app.state.herald
+    herald = services(request)
     username = request.session.get(_USER)
     started = request.session.get(_SIGNED_IN_AT)
     if not isinstance(username, str) or not isinstance(started, int | float):
