@@ -175,8 +175,8 @@ class PublicationService:
         if isinstance(kept, PublicBulletin):
             return kept
         with self._read() as uow:
-            bulletin = kept or uow.bulletins.find(article_id)
-            if bulletin is None or not bulletin.status.public:
+            bulletin = kept or uow.bulletins.find_public(article_id)
+            if bulletin is None:
                 raise NotFound(f"no bulletin {article_id!r}")
             catalog, publisher = self._facts(uow)
         public = PublicBulletin(bulletin, compose(bulletin, catalog, publisher))

@@ -55,6 +55,16 @@ class SqlBulletinRepository:
         return None if row is None else bulletin_from_row(row)
 
     @translated
+    def find_public(self, article_id: str) -> Bulletin | None:
+        row = self._session.scalars(
+            select(BulletinRow)
+            .where(BulletinRow.article_id == article_id, BulletinRow.status.in_(queries.PUBLIC))
+            .options(*_BULLETIN_LISTS)
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        return None if row is None else bulletin_from_row(row)
+
+    @translated
     def list(self) -> Sequence[Bulletin]:
         rows = self._session.scalars(
             select(BulletinRow)

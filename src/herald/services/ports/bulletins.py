@@ -74,6 +74,14 @@ class BulletinRepository(Protocol):
         """The bulletin, or None."""
         ...
 
+    def find_public(self, article_id: str) -> Bulletin | None:
+        """The bulletin if it is public (published or withdrawn), else None.
+
+        The status is part of the lookup, so a hidden id costs what a missing one does
+        (nothing of a draft or an embargoed bulletin is loaded): its timing tells a
+        client nothing."""
+        ...
+
     def list(self) -> Sequence[Bulletin]:
         """Every bulletin, newest first (by last update)."""
         ...

@@ -8,7 +8,6 @@ service, which never returns a draft or an embargoed bulletin.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -38,8 +37,6 @@ PRODUCT_PAGE_LIMIT = 1_000
 """The most bulletins a product page lists per version (newest first)."""
 SITEMAP_LIMIT = 50_000
 """The sitemap protocol's limit of URLs per file."""
-_RECENT = 64
-"""Bulletins kept between rendering a page and its renderings."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +110,6 @@ class Pages:
         self._static = bool(getattr(app.state, "static_site", False))
         self._lock = threading.Lock()
         self._site: Site | None = None
-        self._recent: OrderedDict[tuple[int, str], PublicBulletin] = OrderedDict()
 
     @property
     def base_url(self) -> str:
@@ -180,7 +176,7 @@ class Pages:
 
     def bulletin(self, generation: int, article_id: str) -> Page:
         site = self.site(generation)
-        public = self._published(generation, article_id)
+        public = self._published(article_id)
         bulletin, document = public.bulletin, public.document
         products = {ref.product: site.catalog.product(ref.product) for ref in bulletin.affected}
         return self._html(
@@ -202,7 +198,7 @@ class Pages:
         )
 
     def alternate(self, generation: int, article_id: str, fmt: RenderFormat) -> Page:
-        public = self._published(generation, article_id)
+        public = self._published(article_id)
         return Page.text(
             render(public.document, fmt), fmt.media_type, _utc(public.bulletin.updated_at)
         )
@@ -266,22 +262,14 @@ class Pages:
 
     # helpers
 
-    def _published(self, generation: int, article_id: str) -> PublicBulletin:
-        """The bulletin and its document; the page and its renderings share one read."""
-        key = (generation, article_id)
-        with self._lock:
-            public = self._recent.get(key)
-        if public is not None:
-            return public
+    def _published(self, article_id: str) -> PublicBulletin:
+        """The bulletin and its document, from the publication service, which keeps the
+        bulletins read at the current site generation (the one cache of the record; the
+        page and its renderings share one read)."""
         try:
-            public = self._publication.bulletin(article_id)
+            return self._publication.bulletin(article_id)
         except NotFound:
             raise NotFound(f"No public bulletin has the article id {article_id}.") from None
-        with self._lock:
-            self._recent[key] = public
-            while len(self._recent) > _RECENT:
-                self._recent.popitem(last=False)
-        return public
 
     def _version(self, product: Product, version: ProductVersion) -> dict[str, Any]:
         query = BulletinQuery(product=product.id, version=version.name, limit=1)
