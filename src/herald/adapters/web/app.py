@@ -21,7 +21,12 @@ from herald import __version__
 from herald.adapters.web import errors
 from herald.adapters.web.api import alerts as alerts_api
 from herald.adapters.web.api import bulletins as api
-from herald.adapters.web.middleware import BodyLimit, SecurityHeaders, security_headers
+from herald.adapters.web.middleware import (
+    BodyLimit,
+    PrivateAnswers,
+    SecurityHeaders,
+    security_headers,
+)
 from herald.adapters.web.site import alerts, csaf_provider, documents, feeds
 from herald.adapters.web.site import routes as site
 from herald.adapters.web.site.cache import CachedPages
@@ -132,6 +137,7 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
         https_only=herald.settings.secure_cookies,
     )
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(PrivateAnswers)
     app.add_middleware(SecurityHeaders, hsts=herald.settings.secure_cookies)
     app.front = CachedPages(
         app.through_middleware,

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: security headers on every response, and a cap on body size."""
+"""Pure ASGI middleware: security headers on every response, ``no-store`` on private
+answers, and a cap on body size."""
 
 from __future__ import annotations
 
@@ -44,6 +45,43 @@ class SecurityHeaders:
             await send(message)
 
         await self._app(scope, receive, send_with_headers)
+
+
+PRIVATE_PREFIXES = ("/staff", "/alerts/", "/api/v1/webhooks")
+"""Paths whose answers are for one person (staff pages, signed-link pages, a token
+holder's webhooks): no browser or proxy may keep them."""
+NO_STORE = (b"cache-control", b"no-store")
+
+
+def is_private(path: str, headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether the answer to this request is for its sender only: a private path, or any
+    request that carries credentials (an ``Authorization`` header)."""
+    return (
+        path == "/staff"
+        or path.startswith(PRIVATE_PREFIXES)
+        or any(name == b"authorization" for name, _ in headers)
+    )
+
+
+class PrivateAnswers:
+    """``Cache-Control: no-store`` (replacing any other) on every private answer, errors
+    and redirects included (``is_private``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_private(scope["path"], scope.get("headers", [])):
+            await self._app(scope, receive, send)
+            return
+
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(n, v) for n, v in message.get("headers", []) if n != b"cache-control"]
+                message["headers"] = [*kept, NO_STORE]
+            await send(message)
+
+        await self._app(scope, receive, send_no_store)
 
 
 class BodyLimit:
