@@ -40,6 +40,14 @@ ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "predisclosure group is alerted (default: 72).",
     "HERALD_ALERT_MAX_AGE_HOURS": "How long a delivery is retried before it fails for good "
     "(default: 72).",
+    "HERALD_HEADER_TIMEOUT": "Seconds a client has to send a request's headers before "
+    "`herald serve` closes the connection (slow-header clients; default: 10).",
+    "HERALD_KEEP_ALIVE_TIMEOUT": "Seconds an idle keep-alive connection stays open (default: 5).",
+    "HERALD_MAX_CONNECTIONS": "Connections (and requests in flight) one `herald serve` worker "
+    "takes before it answers 503 (default: 1000).",
+    "HERALD_FORWARDED_ALLOW_IPS": "Addresses of the reverse proxies whose X-Forwarded-For and "
+    "X-Forwarded-Proto are believed, comma-separated; `*` believes anyone (default: "
+    "127.0.0.1,::1). `herald serve --forwarded-allow-ips` overrides it.",
 }
 """Every environment variable herald reads, with what it does (the README lists them too)."""
 
@@ -157,6 +165,52 @@ class Settings:
         if not path.exists():
             _create_once(path, secrets.token_urlsafe(48))
         return path.read_text(encoding="ascii").strip()
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """What ``herald serve`` allows a client (docs/security.md, "The server's limits")."""
+
+    header_timeout: float = 10.0
+    """Seconds from a connection (or the end of its last answer) to its request's headers."""
+    keep_alive_timeout: int = 5
+    """Seconds an idle keep-alive connection is kept."""
+    max_connections: int = 1000
+    """Per worker: above this many connections or requests in flight, 503."""
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+    """The proxies trusted for ``X-Forwarded-*``."""
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> ServerLimits:
+        env = os.environ if environ is None else environ
+        allowed = (env.get("HERALD_FORWARDED_ALLOW_IPS") or cls.forwarded_allow_ips).strip()
+        if any(not part.strip() for part in allowed.split(",")):
+            raise ValidationError(
+                "HERALD_FORWARDED_ALLOW_IPS", "give addresses separated by commas, or *"
+            )
+        return cls(
+            header_timeout=_number(env, "HERALD_HEADER_TIMEOUT", cls.header_timeout, 0.5, 600),
+            keep_alive_timeout=int(
+                _number(env, "HERALD_KEEP_ALIVE_TIMEOUT", cls.keep_alive_timeout, 1, 600)
+            ),
+            max_connections=int(
+                _number(env, "HERALD_MAX_CONNECTIONS", cls.max_connections, 1, 1_000_000)
+            ),
+            forwarded_allow_ips=allowed,
+        )
+
+
+def _number(env: Mapping[str, str], name: str, default: float, least: float, most: float) -> float:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValidationError(name, f"{raw[:40]!r} is not a number") from None
+    if not least <= value <= most:
+        raise ValidationError(name, f"give {least:g} to {most:g}")
+    return value
 
 
 def _create_once(path: Path, text: str) -> None:

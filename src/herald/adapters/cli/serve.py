@@ -8,6 +8,8 @@ import typer
 import uvicorn
 
 from herald.adapters.cli.context import herald_app
+from herald.adapters.web.server_protocol import HeaderDeadlineProtocol
+from herald.config import ServerLimits
 
 WORKER_HEALTHCHECK_SECONDS = 30
 """How long a worker process may take to answer uvicorn's health check (start-up
@@ -26,9 +28,12 @@ def serve(
         int, typer.Option(help="Worker processes (use PostgreSQL for more than one).")
     ] = 1,
     forwarded_allow_ips: Annotated[
-        str,
-        typer.Option(help="Proxies trusted for X-Forwarded-* headers (comma-separated)."),
-    ] = "127.0.0.1",
+        str | None,
+        typer.Option(
+            help="Proxies trusted for X-Forwarded-* headers (comma-separated; "
+            "default: HERALD_FORWARDED_ALLOW_IPS, else 127.0.0.1,::1)."
+        ),
+    ] = None,
     access_log: Annotated[
         bool,
         typer.Option(
@@ -38,6 +43,7 @@ def serve(
     ] = True,
 ) -> None:
     """Serve the web site on HOST:PORT; scheduled bulletins publish themselves on time."""
+    limits = ServerLimits.from_environment()  # a mistake stops here, before any worker
     with herald_app() as herald:  # migrates the schema once, before any worker starts
         if workers > 1 and herald.database.is_sqlite:
             typer.echo(
@@ -51,7 +57,10 @@ def serve(
         port=port,
         workers=workers,
         proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
+        forwarded_allow_ips=forwarded_allow_ips or limits.forwarded_allow_ips,
+        http=HeaderDeadlineProtocol,  # HERALD_HEADER_TIMEOUT
+        limit_concurrency=limits.max_connections,
+        timeout_keep_alive=limits.keep_alive_timeout,
         log_level="info",
         access_log=access_log,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
