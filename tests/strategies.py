@@ -128,8 +128,12 @@ moments = st.datetimes(
     min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
 )
 urls = st.builds(
-    lambda scheme, rest: scheme + rest, st.sampled_from(["https://", "http://"]), texts
+    lambda scheme, host, path: f"{scheme}{host}.example/{path}",
+    st.sampled_from(["https://", "http://"]),
+    st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9._~%/?#=&+-]{0,40}", fullmatch=True),
 )
+"""Web addresses the domain accepts (``herald.domain.urls.is_web_url``)."""
 
 
 def unique_lists(

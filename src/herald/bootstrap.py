@@ -26,6 +26,7 @@ from herald.adapters.source import SourceTextSerializer
 from herald.adapters.storage import Database
 from herald.config import Settings
 from herald.domain.alerts import Channel, RetryPolicy
+from herald.domain.urls import UrlPolicy
 from herald.services.accounts import AccountService
 from herald.services.alerts import AlertPlanner, AlertService
 from herald.services.api_tokens import ApiTokenService
@@ -109,6 +110,7 @@ def build(
         committed=database.committed_generation,
     )
     publication = PublicationService(read, embargo)
+    urls = UrlPolicy(allow_http=settings.allow_http_urls)
     signatures = SignatureCache(
         OpenPgpSigner(settings.signing_home, settings.openpgp_fingerprint),
         settings.data_dir / "csaf-signatures",
@@ -119,11 +121,11 @@ def build(
         clock=clock,
         authoring=authoring,
         reading=ReadingService(read),
-        source=SourceService(database.unit_of_work, clock, authoring.recorder),
+        source=SourceService(database.unit_of_work, clock, authoring.recorder, urls),
         accounts=AccountService(database.unit_of_work, hasher or Argon2Hasher(), clock),
         audit=AuditService(read),
         csaf_import=CsafImportService(database.unit_of_work, clock, authoring.recorder),
-        catalog=CatalogService(database.unit_of_work, clock, SourceTextSerializer()),
+        catalog=CatalogService(database.unit_of_work, clock, SourceTextSerializer(), urls),
         embargo=embargo,
         subscriptions=SubscriptionService(
             database.unit_of_work,

@@ -36,6 +36,8 @@ ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "HERALD_BASE_URL).",
     "HERALD_WEBHOOK_ALLOW_PRIVATE": "1 to allow webhook targets on loopback, private and "
     "link-local addresses, and plain http (default: 0, refused).",
+    "HERALD_ALLOW_HTTP_URLS": "1 to accept plain http:// addresses in URL fields (update "
+    "instructions, the publisher's links); default 0: https:// only.",
     "HERALD_PREDISCLOSURE_LEAD_HOURS": "How long before a scheduled bulletin's release its "
     "predisclosure group is alerted (default: 72).",
     "HERALD_ALERT_MAX_AGE_HOURS": "How long a delivery is retried before it fails for good "
@@ -72,6 +74,8 @@ class Settings:
     """The sender of alert emails; None means ``alerts@`` the base URL's host."""
     webhook_allow_private: bool = False
     """Allow webhook targets on internal addresses (and plain http)."""
+    allow_http_urls: bool = False
+    """Accept ``http://`` in URL fields (``https://`` only otherwise)."""
     predisclosure_lead_hours: float = 72.0
     """Predisclosure lead time before a scheduled release."""
     alert_max_age_hours: float = 72.0
@@ -128,6 +132,7 @@ class Settings:
             smtp_url=smtp_url,
             mail_from=mail_from,
             webhook_allow_private=_flag(env, "HERALD_WEBHOOK_ALLOW_PRIVATE"),
+            allow_http_urls=_flag(env, "HERALD_ALLOW_HTTP_URLS"),
             predisclosure_lead_hours=_hours(env, "HERALD_PREDISCLOSURE_LEAD_HOURS"),
             alert_max_age_hours=_hours(env, "HERALD_ALERT_MAX_AGE_HOURS"),
             data_dir=data_dir,

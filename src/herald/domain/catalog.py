@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from herald.domain.errors import NotFound, ValidationError
 from herald.domain.ids import ProductId
+from herald.domain.urls import checked_web_url
 
 
 class Lifecycle(StrEnum):
@@ -109,6 +110,10 @@ class Product:
     """Its versions, oldest first."""
     update_instructions_url: str | None = None
     """Where customers learn to update this product; the publisher's URL when absent."""
+
+    def __post_init__(self) -> None:
+        if self.update_instructions_url is not None:
+            checked_web_url(self.update_instructions_url, "update_instructions_url")
 
     def version(self, name: str) -> ProductVersion:
         for version in self.versions:
@@ -274,11 +279,7 @@ def checked_url(text: str, field: str = "update_instructions_url") -> str | None
     url = text.strip()
     if not url:
         return None
-    if not url.startswith(("https://", "http://")) or not url.isprintable() or " " in url:
-        raise ValidationError(field, f"{url[:100]!r} is not an http(s) URL")
-    if len(url) > 2000:
-        raise ValidationError(field, "is too long (at most 2000 characters)")
-    return url
+    return checked_web_url(url, field)
 
 
 def new_product(product_id: ProductId, name: str, update_instructions_url: str = "") -> Product:

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from herald.domain.errors import ValidationError
 from herald.domain.ids import ArticleIdPattern
 from herald.domain.templates import check_template
+from herald.domain.urls import checked_web_url
 
 
 class SectionKind(StrEnum):
@@ -80,6 +81,17 @@ DEFAULT_END_OF_LIFE_NOTE = (
 DEFAULT_SEVERITIES = ("Critical", "High", "Medium", "Low")
 
 
+PUBLISHER_URL_FIELDS = (
+    "namespace_url",
+    "update_instructions_url",
+    "knowledge_center_url",
+    "support_url",
+    "alerts_url",
+    "reporting_url",
+)
+"""The publisher's fields that hold a web address."""
+
+
 @dataclass(frozen=True)
 class Publisher:
     """The vendor that issues the bulletins (a CSAF publisher)."""
@@ -121,17 +133,8 @@ class Publisher:
         for name in ("name", "short_name", "brand", "namespace_url", "disclaimer"):
             if not str(getattr(self, name)).strip():
                 raise ValidationError(name, "must not be empty")
-        for name in (
-            "namespace_url",
-            "update_instructions_url",
-            "knowledge_center_url",
-            "support_url",
-            "alerts_url",
-            "reporting_url",
-        ):
-            value = getattr(self, name)
-            if not value.startswith(("https://", "http://")):
-                raise ValidationError(name, f"{value!r} is not an http(s) URL")
+        for name in PUBLISHER_URL_FIELDS:
+            checked_web_url(getattr(self, name), name)
         for kind, template in self.sections.items():
             check_template(template.title, f"sections.{kind}.title")
             check_template(template.body, f"sections.{kind}.body")

@@ -36,6 +36,7 @@ from herald.domain.catalog import (
 )
 from herald.domain.errors import Conflict, NotFound
 from herald.domain.ids import parse_product_id
+from herald.domain.urls import HTTPS_ONLY, UrlPolicy
 from herald.services.actors import OPERATOR, Actor
 from herald.services.catalog_audit import audit_product
 from herald.services.ports.common import Clock, SourceSerializer
@@ -51,11 +52,16 @@ class CatalogService:
     """Reads the catalog for staff, and makes each audited change to it."""
 
     def __init__(
-        self, unit_of_work: UnitOfWorkFactory, clock: Clock, serializer: SourceSerializer
+        self,
+        unit_of_work: UnitOfWorkFactory,
+        clock: Clock,
+        serializer: SourceSerializer,
+        urls: UrlPolicy = HTTPS_ONLY,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._serializer = serializer
+        self._urls = urls
 
     # reading (every staff member)
 
@@ -80,6 +86,7 @@ class CatalogService:
         actor.require(Action.MANAGE_CATALOG)
         key = parse_product_id(product_id.strip(), "id")
         product = new_product(key, name, update_instructions_url)
+        self._urls.check(product.update_instructions_url, "update_instructions_url")
         with self._unit_of_work() as uow:
             if any(p.id == key for p in uow.catalog.load().products):
                 raise Conflict(f"there is a product {key!r} already")
@@ -108,8 +115,12 @@ class CatalogService:
             actor,
             "catalog.product.change",
             product_id,
-            lambda p: with_details(p, name, update_instructions_url),
+            lambda p: self._checked(with_details(p, name, update_instructions_url)),
         )
+
+    def _checked(self, product: Product) -> Product:
+        self._urls.check(product.update_instructions_url, "update_instructions_url")
+        return product
 
     # versions
 

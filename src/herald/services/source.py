@@ -33,8 +33,9 @@ from herald.domain.accounts import Action
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog, Product, check_product
 from herald.domain.errors import HeraldError, InvalidTransition, RuleViolation, ValidationError
-from herald.domain.publisher import Publisher
+from herald.domain.publisher import PUBLISHER_URL_FIELDS, Publisher
 from herald.domain.review_policy import ProposalKind
+from herald.domain.urls import HTTPS_ONLY, UrlPolicy
 from herald.services._context import require_publisher
 from herald.services.actors import OPERATOR, Actor
 from herald.services.catalog_audit import audit_product, audit_publisher
@@ -116,10 +117,17 @@ class ImportReport:
 class SourceService:
     """Moves whole sets of items between source files and storage."""
 
-    def __init__(self, unit_of_work: UnitOfWorkFactory, clock: Clock, recorder: Recorder) -> None:
+    def __init__(
+        self,
+        unit_of_work: UnitOfWorkFactory,
+        clock: Clock,
+        recorder: Recorder,
+        urls: UrlPolicy = HTTPS_ONLY,
+    ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._recorder = recorder
+        self._urls = urls
 
     def import_items(
         self,
@@ -134,7 +142,8 @@ class SourceService:
         with self._unit_of_work() as uow:
             now = self._clock.now()
             if items.publisher is not None:
-                report.items.append(self._publisher(uow, actor, items.publisher, now))
+                with _located(locate, "publisher"):
+                    report.items.append(self._publisher(uow, actor, items.publisher, now))
             publisher = require_publisher(uow)
             catalog = uow.catalog.load()
             for product in items.products:
@@ -173,6 +182,8 @@ class SourceService:
         current = uow.publisher.get()
         if current == publisher:
             return ItemChange("publisher", "unchanged")
+        for name in PUBLISHER_URL_FIELDS:
+            self._urls.check(getattr(publisher, name), name)
         actor.require(Action.MANAGE_SETTINGS)
         uow.publisher.save(publisher)
         serializer = self._recorder.serializer
@@ -202,6 +213,7 @@ class SourceService:
         existing = next((p for p in catalog.products if p.id == product.id), None)
         if existing == product:
             return ItemChange(key, "unchanged")
+        self._urls.check(product.update_instructions_url, "update_instructions_url")
         actor.require(Action.MANAGE_CATALOG)
         uow.catalog.save_product(product)
         serializer = self._recorder.serializer

@@ -51,9 +51,13 @@ def herald(database_url: str, tmp_path: Path) -> Herald:
     env = _environment(database_url, tmp_path)
     runner = CliRunner()
 
-    def run(*args: str, cwd: Path = tmp_path, stdin: str = "") -> Result:
+    def run(
+        *args: str, cwd: Path = tmp_path, stdin: str = "", extra_env: dict[str, str] | None = None
+    ) -> Result:
         with contextlib.chdir(cwd):
-            outcome = runner.invoke(app, list(args), input=stdin, env=env, prog_name="herald")
+            outcome = runner.invoke(
+                app, list(args), input=stdin, env={**env, **(extra_env or {})}, prog_name="herald"
+            )
         if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
             raise AssertionError(
                 f"herald {' '.join(args)} raised {outcome.exception!r}; "

@@ -232,6 +232,18 @@ BAD: list[tuple[str, Form, str, str]] = [
         "'docs.example.com' is not an http(s) URL",
     ),
     (
+        PRODUCT,
+        {"name": "XenServer", "update_instructions_url": "javascript:alert(1)"},
+        "update_instructions_url",
+        "'javascript:alert(1)' is not an http(s) URL",
+    ),
+    (
+        PRODUCT,
+        {"name": "XenServer", "update_instructions_url": "http://docs.example.com/"},
+        "update_instructions_url",
+        "'http://docs.example.com/' is not an https:// URL",
+    ),
+    (
         f"{PRODUCT}/versions",
         {"name": "8.4", "lifecycle": "supported"},
         "name",

@@ -13,6 +13,10 @@ from html import escape
 from herald.adapters.csaf_distribution.layout import DistributionUrls
 
 
+LISTING_POLICY = "default-src 'none'"
+"""A listing is links only: it may load and run nothing, wherever it is served."""
+
+
 def listings(urls: DistributionUrls, paths: Iterable[str]) -> dict[str, bytes]:
     """A listing for every folder holding one of ``paths`` (the top folder is ``""``)."""
     entries: dict[str, set[str]] = {"": set()}
@@ -39,6 +43,7 @@ def _page(urls: DistributionUrls, folder: str, names: set[str]) -> bytes:
     body = "\n".join(rows)
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{LISTING_POLICY}">\n'
         f"<title>{title}</title>\n</head>\n<body>\n<h1>{title}</h1>\n<ul>\n{body}\n</ul>\n"
         "</body>\n</html>\n"
     ).encode()

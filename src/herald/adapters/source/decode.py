@@ -91,7 +91,7 @@ def product(shape: ProductFile) -> Product:
     product_id = _domain(("id",), parse_product_id, shape.id, "")
     _unique([v.name for v in shape.versions], ("versions",), "version")
     versions = tuple(_version(v, ("versions", i)) for i, v in enumerate(shape.versions))
-    built = Product(product_id, shape.name, versions, shape.update_instructions_url)
+    built = _domain((), Product, product_id, shape.name, versions, shape.update_instructions_url)
     _domain((), check_product, built)
     return built
 

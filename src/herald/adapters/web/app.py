@@ -22,6 +22,7 @@ from herald.adapters.web import errors
 from herald.adapters.web.api import alerts as alerts_api
 from herald.adapters.web.api import bulletins as api
 from herald.adapters.web.middleware import (
+    CONTENT_SECURITY_POLICY,
     BodyLimit,
     PrivateAnswers,
     SecurityHeaders,
@@ -95,7 +96,11 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(base_url=herald.settings.base_url, version=__version__)
+    templates.env.globals.update(
+        base_url=herald.settings.base_url,
+        version=__version__,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+    )
     app.state.herald = herald
     app.state.templates = templates
     errors.install(app, templates)
