@@ -12,7 +12,6 @@ from html import escape
 
 from herald.adapters.csaf_distribution.layout import DistributionUrls
 
-
 LISTING_POLICY = "default-src 'none'"
 """A listing is links only: it may load and run nothing, wherever it is served."""
 
