@@ -40,6 +40,7 @@ from herald.domain import (
 )
 from herald.domain.publisher import DEFAULT_SECTIONS, DEFAULT_SEVERITIES
 from herald.domain.templates import TEMPLATE_VARIABLES
+from herald.domain.text import UNSAFE_IN_ONE_LINE, UNSAFE_IN_TEXT
 
 TRICKY = (
     "",
@@ -114,13 +115,17 @@ texts = st.one_of(
     st.lists(st.sampled_from(TRICKY), min_size=2, max_size=4).map(" ".join),
     st.lists(st.sampled_from(TRICKY), min_size=2, max_size=4).map("\n".join),
     st.text(st.sampled_from("ab #:-\n"), max_size=120),
-)
-"""Any text a domain field may hold."""
+).map(lambda text: UNSAFE_IN_TEXT.sub("", text))
+"""Any text a domain field may hold (``herald.domain.text``: no control characters but
+tab and line breaks, no bidi overrides)."""
 
-names = texts.filter(lambda text: bool(text.strip()))
-"""Text that is not blank (names, summaries)."""
+line_texts = texts.map(lambda text: UNSAFE_IN_ONE_LINE.sub(" ", text))
+"""Text on one line (names, labels, titles of templates)."""
 
-one_line_names = names.filter(lambda text: "\n" not in text)
+names = line_texts.filter(lambda text: bool(text.strip()))
+"""One-line text that is not blank (names, summaries)."""
+
+one_line_names = names
 
 product_ids = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True).map(ProductId)
 days = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
@@ -144,7 +149,7 @@ def unique_lists(
 
 # --- catalog -----------------------------------------------------------------------------
 
-components = st.builds(Component, texts, texts)
+components = st.builds(Component, line_texts, line_texts)
 
 
 def _release(name: str) -> st.SearchStrategy[Release]:
@@ -164,7 +169,7 @@ def _version(name: str) -> st.SearchStrategy[ProductVersion]:
         ProductVersion,
         st.just(name),
         st.sampled_from(Lifecycle),
-        st.none() | texts,
+        st.none() | line_texts,
         unique_lists(names).flatmap(lambda ns: st.tuples(*(_channel(n) for n in ns))),
     )
 
@@ -189,7 +194,10 @@ templates = st.lists(
 """Template text: any text, with known ``{placeholders}`` and no stray braces."""
 
 section_templates = st.dictionaries(
-    st.sampled_from(SectionKind), st.builds(SectionTemplate, templates, templates)
+    st.sampled_from(SectionKind),
+    st.builds(
+        SectionTemplate, templates.map(lambda text: UNSAFE_IN_ONE_LINE.sub(" ", text)), templates
+    ),
 ).map(MappingProxyType)
 
 article_id_patterns = st.builds(

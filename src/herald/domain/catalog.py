@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from herald.domain.errors import NotFound, ValidationError
 from herald.domain.ids import ProductId
+from herald.domain.text import check_text
 from herald.domain.urls import checked_web_url
 
 
@@ -199,17 +200,29 @@ def check_product(product: Product) -> None:
     """Names must be unique at every level of a product; raises the first problem found."""
     if not product.name.strip():
         raise ValidationError("name", "must not be empty")
+    check_text(product.name, "name", one_line=True)
     _unique((v.name for v in product.versions), "versions")
     for v_index, version in enumerate(product.versions):
         where = f"versions[{v_index}]"
         if not version.name.strip():
             raise ValidationError(f"{where}.name", "must not be empty")
+        check_text(version.name, f"{where}.name", one_line=True)
+        if version.lifecycle_label is not None:
+            check_text(version.lifecycle_label, f"{where}.lifecycle_label", one_line=True)
         _unique((c.name for c in version.channels), f"{where}.channels")
         for c_index, channel in enumerate(version.channels):
             c_where = f"{where}.channels[{c_index}]"
             if not channel.name.strip():
                 raise ValidationError(f"{c_where}.name", "must not be empty")
+            check_text(channel.name, f"{c_where}.name", one_line=True)
             _unique((r.name for r in channel.releases), f"{c_where}.releases")
+            for r_index, release in enumerate(channel.releases):
+                r_where = f"{c_where}.releases[{r_index}]"
+                check_text(release.name, f"{r_where}.name", one_line=True)
+                for k_index, component in enumerate(release.components):
+                    k_where = f"{r_where}.components[{k_index}]"
+                    check_text(component.name, f"{k_where}.name", one_line=True)
+                    check_text(component.version, f"{k_where}.version", one_line=True)
 
 
 def _unique(names: Iterable[str], field_name: str) -> None:
@@ -269,6 +282,7 @@ def checked_name(text: str, field: str = "name") -> str:
         raise ValidationError(field, "must not be empty")
     if len(name) > NAME_LIMIT:
         raise ValidationError(field, f"is too long ({len(name)} characters; at most {NAME_LIMIT})")
+    check_text(name, field, one_line=True)
     if not name.isprintable():
         raise ValidationError(field, "must not contain line breaks or control characters")
     return name

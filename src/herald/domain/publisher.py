@@ -10,6 +10,7 @@ from types import MappingProxyType
 from herald.domain.errors import ValidationError
 from herald.domain.ids import ArticleIdPattern
 from herald.domain.templates import check_template
+from herald.domain.text import check_text
 from herald.domain.urls import checked_web_url
 
 
@@ -135,6 +136,13 @@ class Publisher:
                 raise ValidationError(name, "must not be empty")
         for name in PUBLISHER_URL_FIELDS:
             checked_web_url(getattr(self, name), name)
+        for name in ("name", "short_name", "brand"):
+            check_text(getattr(self, name), name, one_line=True)
+        for name in ("disclaimer", "preview_note", "end_of_life_note"):
+            check_text(getattr(self, name), name)
+        for kind, template in self.sections.items():
+            check_text(template.title, f"sections.{kind}.title", one_line=True)
+            check_text(template.body, f"sections.{kind}.body")
         for kind, template in self.sections.items():
             check_template(template.title, f"sections.{kind}.title")
             check_template(template.body, f"sections.{kind}.body")

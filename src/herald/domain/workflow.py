@@ -22,12 +22,20 @@ from herald.domain.catalog import Catalog, Lifecycle, NotCovered, VersionRef
 from herald.domain.errors import InvalidTransition, NotFound, RuleViolation, ValidationError
 from herald.domain.ids import ArticleId
 from herald.domain.publisher import Publisher
+from herald.domain.text import check_text
 
 
 def check_content(content: BulletinContent, catalog: Catalog, publisher: Publisher) -> None:
     """Rules every bulletin keeps, draft or not: known references, no repeats."""
     if not content.title.strip():
         raise ValidationError("title", "must not be empty")
+    check_text(content.title, "title", one_line=True)
+    check_text(content.problem, "problem")
+    for kind, text in content.sections.items():
+        check_text(text, f"sections.{kind}")
+    for index, fix in enumerate(content.fixes):
+        if fix.mitigation is not None:
+            check_text(fix.mitigation, f"fixes[{index}].mitigation")
     if content.severity is not None and content.severity not in publisher.severities:
         scale = ", ".join(publisher.severities)
         raise ValidationError("severity", f"{content.severity!r} is not one of {scale}")
@@ -227,6 +235,8 @@ def check_consistent(bulletin: Bulletin, catalog: Catalog, publisher: Publisher)
     check_publishable(bulletin.content(), catalog, publisher)
     if not bulletin.changelog:
         raise RuleViolation("changelog", f"a {bulletin.status} bulletin needs its change log")
+    for index, entry in enumerate(bulletin.changelog):
+        check_text(entry.summary, f"changelog[{index}].summary", one_line=True)
     if bulletin.changelog[0].summary != INITIAL_PUBLICATION:
         raise RuleViolation(
             "changelog[0]", f"the first entry of a change log is {INITIAL_PUBLICATION!r}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from herald.adapters.cli.context import herald_app
+from herald.adapters.cli.output import SafeConsole, say
 from herald.domain.alerts import AlertFilter, SubscriberGroup
 
 alerts_app = typer.Typer(
@@ -61,7 +61,7 @@ def add_email(
     alert_filter = _filter(product, version, min_severity, editorial)
     with herald_app() as herald:
         subscription = herald.subscriptions.add_email(email, alert_filter, group)
-    typer.echo(f"subscription {subscription.id}: {subscription.target} (active)")
+    say(f"subscription {subscription.id}: {subscription.target} (active)")
 
 
 @alerts_app.command("add-webhook")
@@ -77,8 +77,8 @@ def add_webhook(
     alert_filter = _filter(product, version, min_severity, editorial)
     with herald_app() as herald:
         subscription = herald.subscriptions.subscribe_webhook(url, alert_filter, group)
-    typer.echo(f"subscription {subscription.id}: {subscription.target}")
-    typer.echo(f"secret: {subscription.secret}")
+    say(f"subscription {subscription.id}: {subscription.target}")
+    say(f"secret: {subscription.secret}")
 
 
 @alerts_app.command("remove-webhook")
@@ -86,7 +86,7 @@ def remove_webhook(subscription_id: Annotated[int, typer.Argument(help="Its id."
     """Stop a webhook (its delivery history is kept)."""
     with herald_app() as herald:
         herald.subscriptions.delete_webhook(subscription_id)
-    typer.echo(f"webhook {subscription_id} removed")
+    say(f"webhook {subscription_id} removed")
 
 
 @alerts_app.command("list")
@@ -110,7 +110,7 @@ def list_subscriptions(group: GroupOption = None) -> None:
         table.add_row(
             str(s.id), s.channel.value, s.target, s.status.value, s.group or "", summary or "all"
         )
-    Console().print(table)
+    SafeConsole().print(table)
 
 
 @alerts_app.command("group")
@@ -128,7 +128,7 @@ def save_group(
     group = SubscriberGroup(name, title, subject_prefix, intro)
     with herald_app() as herald:
         herald.subscriptions.save_group(group)
-    typer.echo(f"group {name} saved")
+    say(f"group {name} saved")
 
 
 @alerts_app.command("deliveries")
@@ -147,7 +147,7 @@ def deliveries(article_id: Annotated[str, typer.Argument(help="The bulletin.")])
             str(d.attempts),
             d.last_error or "",
         )
-    Console().print(table)
+    SafeConsole().print(table)
 
 
 @alerts_app.command("resend")
@@ -155,7 +155,7 @@ def resend(article_id: Annotated[str, typer.Argument(help="The bulletin.")]) -> 
     """Send the failed alerts of a bulletin again (same idempotency keys)."""
     with herald_app() as herald:
         count = herald.alerts.resend_failed(article_id)
-    typer.echo(f"{count} deliveries queued again")
+    say(f"{count} deliveries queued again")
 
 
 @alerts_app.command("predisclose")
@@ -168,4 +168,4 @@ def predisclose(
     """Attach a predisclosure group to a bulletin (alerted the lead time before release)."""
     with herald_app() as herald:
         herald.alerts.set_predisclosure(article_id, group)
-    typer.echo(f"{article_id}: predisclosure {'to ' + group if group else 'off'}")
+    say(f"{article_id}: predisclosure {'to ' + group if group else 'off'}")

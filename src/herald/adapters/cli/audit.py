@@ -14,6 +14,7 @@ import typer
 
 from herald.adapters.cli.context import herald_app
 from herald.adapters.cli.errors import fail
+from herald.adapters.cli.output import say
 from herald.domain.audit_chain import ChainBroken, ChainIntact, ChainReport, parse_chain_hash
 from herald.services.actors import OPERATOR
 
@@ -42,7 +43,7 @@ def log(
         shown = herald.audit.page(OPERATOR, subject=subject, size=limit)
     for entry in shown.entries:
         at = entry.at.strftime("%Y-%m-%d %H:%M:%S")
-        typer.echo(f"#{entry.id} {at} {entry.actor} {entry.action} {entry.subject}")
+        say(f"#{entry.id} {at} {entry.actor} {entry.action} {entry.subject}")
 
 
 @audit_app.command("verify")
@@ -66,7 +67,7 @@ def verify(
         report = herald.audit.verify(noted_hash=noted)
     match fmt:
         case VerifyFormat.JSON:
-            typer.echo(json.dumps(as_json(report), indent=2))
+            say(json.dumps(as_json(report), indent=2))
             if isinstance(report, ChainBroken):
                 raise typer.Exit(1)
         case VerifyFormat.TEXT:
@@ -74,9 +75,7 @@ def verify(
                 raise fail(f"audit log broken: {report.detail}", 1)
             entries = "entry" if report.count == 1 else "entries"
             shown = f" (entry #{report.last.id})" if report.last is not None else ""
-            typer.echo(
-                f"audit log intact: {report.count} {entries}, last hash {report.last_hash}{shown}"
-            )
+            say(f"audit log intact: {report.count} {entries}, last hash {report.last_hash}{shown}")
         case _:
             assert_never(fmt)
 

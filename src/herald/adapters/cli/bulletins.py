@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from herald.adapters.cli import workflow
 from herald.adapters.cli.acting import AsOption, acting
 from herald.adapters.cli.context import herald_app
+from herald.adapters.cli.output import SafeConsole, say
 from herald.adapters.formats import RenderFormat, render
 from herald.domain.bulletin import Status
 from herald.domain.review_policy import ReviewPolicy, parse_amendment_review
@@ -42,7 +42,7 @@ def list_bulletins(
             bulletin.updated_on.isoformat(),
             bulletin.title,
         )
-    Console(highlight=False).print(table)
+    SafeConsole().print(table)
 
 
 @bulletin_app.command("show")
@@ -52,8 +52,8 @@ def show(
     """Show a bulletin's facts, status and change log."""
     with herald_app() as herald:
         bulletin = herald.reading.bulletin(article_id)
-    console = Console(highlight=False, soft_wrap=True)
-    console.print(f"[bold]{bulletin.article_id}[/bold]  {bulletin.title}")
+    console = SafeConsole(soft_wrap=True)
+    console.print(f"{bulletin.article_id}  {bulletin.title}")
     console.print(f"status: {bulletin.status.value}, revision {bulletin.revision}")
     console.print(f"severity: {bulletin.severity or '-'}")
     console.print(f"CVEs: {', '.join(bulletin.cves) or '-'}")
@@ -74,11 +74,11 @@ def waiting() -> None:
     with herald_app() as herald:
         proposals, steps = herald.authoring.waiting()
     if not proposals and not steps:
-        typer.echo("nothing waits for a second person")
+        say("nothing waits for a second person")
     for proposal in proposals:
-        typer.echo(f"{proposal.article_id}: {proposal.describe()}")
+        say(f"{proposal.article_id}: {proposal.describe()}")
     for step in steps:
-        typer.echo(f"{step.article_id}: {step.describe_line()}")
+        say(f"{step.article_id}: {step.describe_line()}")
 
 
 def policy(
@@ -99,7 +99,7 @@ def policy(
             choice = parse_amendment_review(amendments, "--amendments")
             actor = acting(herald.accounts, as_user, required=False)
             current = herald.authoring.set_review_policy(ReviewPolicy(choice), actor)
-    typer.echo(f"amendments: {current.amendments.value} ({current.amendments.description})")
+    say(f"amendments: {current.amendments.value} ({current.amendments.description})")
 
 
 def render_command(
@@ -112,4 +112,4 @@ def render_command(
     with herald_app() as herald:
         document = herald.reading.document(article_id)
     output = render(document, fmt)
-    typer.echo(output, nl=not output.endswith("\n"))
+    say(output, nl=not output.endswith("\n"))

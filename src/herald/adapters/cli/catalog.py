@@ -15,6 +15,7 @@ import typer
 
 from herald.adapters.cli.acting import AsOption, acting
 from herald.adapters.cli.context import herald_app
+from herald.adapters.cli.output import say
 from herald.domain.errors import ValidationError
 
 catalog_app = typer.Typer(
@@ -53,13 +54,13 @@ def show(
         catalog = herald.catalog.catalog()
     products = catalog.products if product is None else (catalog.product(product),)
     for item in products:
-        typer.echo(f"{item.id}: {item.name}")
+        say(f"{item.id}: {item.name}")
         for version in item.versions:
-            typer.echo(f"  {version.name} ({version.state_label})")
+            say(f"  {version.name} ({version.state_label})")
             for channel in version.channels:
-                typer.echo(f"    {channel.name}")
+                say(f"    {channel.name}")
                 for release in channel.releases:
-                    typer.echo(f"      {release.name}  {release.released_on.isoformat()}")
+                    say(f"      {release.name}  {release.released_on.isoformat()}")
 
 
 @catalog_app.command("add-product")
@@ -79,7 +80,7 @@ def add_product(
         added = herald.catalog.add_product(
             product, name, url, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"product {added.id} added")
+    say(f"product {added.id} added")
 
 
 @catalog_app.command("add-version")
@@ -100,7 +101,7 @@ def add_version(
         herald.catalog.add_version(
             product, version, lifecycle, label, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"version {product} {version} added")
+    say(f"version {product} {version} added")
 
 
 @catalog_app.command("lifecycle")
@@ -116,7 +117,7 @@ def lifecycle(
         changed = herald.catalog.change_version(
             product, version, state, label, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"version {product} {version} is now {changed.version(version).state_label}")
+    say(f"version {product} {version} is now {changed.version(version).state_label}")
 
 
 @catalog_app.command("add-channel")
@@ -131,7 +132,7 @@ def add_channel(
         herald.catalog.add_channel(
             product, version, channel, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"channel {product} {version} / {channel} added")
+    say(f"channel {product} {version} / {channel} added")
 
 
 @catalog_app.command("add-release")
@@ -161,4 +162,4 @@ def add_release(
             "\n".join(component or []),
             acting(herald.accounts, as_user, required=False),
         )
-    typer.echo(f"release {release} added to {product} {version} / {channel}")
+    say(f"release {release} added to {product} {version} / {channel}")

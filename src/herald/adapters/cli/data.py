@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.tree import Tree
 
 from herald import demo as demo_data
 from herald.adapters.cli.acting import AsOption, acting
 from herald.adapters.cli.context import herald_app
+from herald.adapters.cli.output import SafeConsole, say
 from herald.adapters.source import load_paths, write_bundle
 from herald.domain.errors import ValidationError
 from herald.services.source import ImportOptions, ImportReport, SourceItems
@@ -28,14 +28,14 @@ def register(app: typer.Typer) -> None:
 def init() -> None:
     """Create the data folder and the database schema (safe to run again)."""
     with herald_app() as herald:
-        typer.echo(f"database ready: {herald.database.describe()}")
+        say(f"database ready: {herald.database.describe()}")
 
 
 def demo() -> None:
     """Load the reference data (CTX696397) when the database is empty."""
     with herald_app() as herald:
         if not herald.reading.is_empty():
-            typer.echo("database already holds data; demo data not loaded")
+            say("database already holds data; demo data not loaded")
             return
         items = SourceItems(
             publisher=demo_data.publisher(),
@@ -43,7 +43,7 @@ def demo() -> None:
             bulletins=(demo_data.reference_bulletin(),),
         )
         report = herald.source.import_items(items)
-        typer.echo(f"demo data loaded: {len(report.created)} items")
+        say(f"demo data loaded: {len(report.created)} items")
 
 
 def import_(
@@ -103,13 +103,13 @@ def print_report(report: ImportReport) -> None:
         outcome = (
             "proposed (waits for a second person)" if item.outcome == "proposed" else item.outcome
         )
-        typer.echo(f"{item.key} {would}{outcome}{fields}{urgent}")
+        say(f"{item.key} {would}{outcome}{fields}{urgent}")
         if report.dry_run:
             for line in item.diff.splitlines():
-                typer.echo(f"    {line}")
+                say(f"    {line}")
     proposed = f", {len(report.proposed)} proposed" if report.proposed else ""
     verb = "dry run, nothing stored" if report.dry_run else "imported"
-    typer.echo(
+    say(
         f"{verb}: {len(report.created)} created, {len(report.updated)} updated{proposed}, "
         f"{len(report.unchanged)} unchanged"
     )
@@ -122,19 +122,19 @@ def export(
     with herald_app() as herald:
         items = herald.source.export_items()
     written = write_bundle(items, directory)
-    typer.echo(f"exported {len(written)} files to {directory}")
+    say(f"exported {len(written)} files to {directory}")
 
 
 def catalog() -> None:
     """Show the products, their versions, channels and latest releases."""
     with herald_app() as herald:
         products = herald.reading.catalog().products
-    console = Console(highlight=False, soft_wrap=True)
+    console = SafeConsole(soft_wrap=True)
     if not products:
         console.print("the catalog is empty")
         return
     for product in products:
-        tree = Tree(f"[bold]{product.name}[/bold] ({product.id})")
+        tree = Tree(f"{product.name} ({product.id})")
         for version in product.versions:
             branch = tree.add(f"{product.name} {version.name}: {version.state_label}")
             for channel in version.channels:

@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from herald.adapters.cli.acting import AsOption, acting
 from herald.adapters.cli.context import herald_app
+from herald.adapters.cli.output import SafeConsole, say
 from herald.domain.api_tokens import MAX_LIFETIME, Scope, parse_expiry, parse_scopes
 from herald.domain.errors import ValidationError
 
@@ -84,12 +84,12 @@ def add(
             )
         except ValidationError as error:
             raise ValidationError(_OPTION_OF.get(error.field, error.field), error.reason) from None
-    typer.echo(
+    say(
         f"token {issued.name} issued ({issued.scope_names}; for {issued.owner}; "
         f"expires {_when(issued.expires_at)} UTC); it is shown only now:",
         err=True,
     )
-    typer.echo(secret)
+    say(secret)
 
 
 @tokens_app.command("list")
@@ -115,7 +115,7 @@ def list_tokens() -> None:
             _when(token.created_at),
             token.created_by,
         )
-    Console(highlight=False).print(table)
+    SafeConsole().print(table)
 
 
 @tokens_app.command("revoke")
@@ -125,4 +125,4 @@ def revoke(
     """Revoke a token: it never works again."""
     with herald_app() as herald:
         revoked = herald.api_tokens.revoke(name, acting(herald.accounts, as_user, required=False))
-    typer.echo(f"token {revoked.name} revoked")
+    say(f"token {revoked.name} revoked")

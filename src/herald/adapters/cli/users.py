@@ -11,11 +11,11 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from herald.adapters.cli.acting import AsOption, acting
 from herald.adapters.cli.context import herald_app
+from herald.adapters.cli.output import SafeConsole, say
 from herald.domain.accounts import Role, parse_roles, parse_username
 from herald.domain.errors import ValidationError
 
@@ -54,7 +54,7 @@ def add(
     with herald_app() as herald:
         user = herald.accounts.add_user(username, name, [r.value for r in roles], password)
     shown = ", ".join(sorted(r.value for r in user.roles))
-    typer.echo(f"user {user.username} added ({shown})")
+    say(f"user {user.username} added ({shown})")
 
 
 @users_app.command("list")
@@ -75,10 +75,10 @@ def list_users() -> None:
             else "no",
             "temporary" if user.must_change_password else "",
         )
-    Console(highlight=False).print(table)
+    SafeConsole().print(table)
     with herald_app() as herald:
         required = herald.accounts.second_factor_required()
-    typer.echo(f"second factor required: {_yes(required)}")
+    say(f"second factor required: {_yes(required)}")
 
 
 UsernameArgument = Annotated[str, typer.Argument(help="The account's sign-in name.")]
@@ -91,7 +91,7 @@ def deactivate(username: UsernameArgument, as_user: AsOption = None) -> None:
         user = herald.accounts.deactivate(
             username, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"user {user.username} deactivated")
+    say(f"user {user.username} deactivated")
 
 
 @users_app.command("reactivate")
@@ -101,7 +101,7 @@ def reactivate(username: UsernameArgument, as_user: AsOption = None) -> None:
         user = herald.accounts.reactivate(
             username, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"user {user.username} reactivated")
+    say(f"user {user.username} reactivated")
 
 
 @users_app.command("roles")
@@ -123,7 +123,7 @@ def roles(
         user = herald.accounts.set_roles(
             username, wanted, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"user {user.username}: {', '.join(sorted(r.value for r in user.roles))}")
+    say(f"user {user.username}: {', '.join(sorted(r.value for r in user.roles))}")
 
 
 @users_app.command("reset-password")
@@ -133,8 +133,8 @@ def reset_password(username: UsernameArgument, as_user: AsOption = None) -> None
         user, temporary = herald.accounts.reset_password(
             username, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"temporary password for {user.username} (shown once): {temporary}")
-    typer.echo("it must be changed at the next sign-in; every session of the account ended")
+    say(f"temporary password for {user.username} (shown once): {temporary}")
+    say("it must be changed at the next sign-in; every session of the account ended")
 
 
 @users_app.command("sign-out-everywhere")
@@ -144,7 +144,7 @@ def sign_out_everywhere(username: UsernameArgument, as_user: AsOption = None) ->
         user = herald.accounts.sign_out_everywhere(
             username, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"every session of {user.username} ended")
+    say(f"every session of {user.username} ended")
 
 
 @users_app.command("reset-second-factor")
@@ -154,7 +154,7 @@ def reset_second_factor(username: UsernameArgument, as_user: AsOption = None) ->
         user = herald.accounts.reset_second_factor(
             username, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"second factor of {user.username} removed")
+    say(f"second factor of {user.username} removed")
 
 
 @users_app.command("require-second-factor")
@@ -170,7 +170,7 @@ def require_second_factor(
         herald.accounts.require_second_factor(
             not off, acting(herald.accounts, as_user, required=False)
         )
-    typer.echo(f"second factor required: {_yes(not off)}")
+    say(f"second factor required: {_yes(not off)}")
 
 
 def _yes(value: bool) -> str:

@@ -19,6 +19,7 @@ import typer
 
 from herald.adapters.cli.acting import AsOption, acting
 from herald.adapters.cli.context import herald_app
+from herald.adapters.cli.output import say
 from herald.adapters.source import load_paths
 from herald.domain.bulletin import Bulletin, BulletinContent
 from herald.domain.errors import ValidationError
@@ -65,21 +66,21 @@ def submit(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Submit a draft for review."""
     with herald_app() as herald:
         done = herald.authoring.submit(article_id, acting(herald.accounts, as_user))
-    typer.echo(f"{done.article_id} submitted for review")
+    say(f"{done.article_id} submitted for review")
 
 
 def approve(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Approve a bulletin in review (not one you wrote or submitted)."""
     with herald_app() as herald:
         done = herald.authoring.approve(article_id, acting(herald.accounts, as_user))
-    typer.echo(f"{done.article_id} approved by {done.approved_by}")
+    say(f"{done.article_id} approved by {done.approved_by}")
 
 
 def request_changes(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Send a bulletin in review back to draft."""
     with herald_app() as herald:
         done = herald.authoring.request_changes(article_id, acting(herald.accounts, as_user))
-    typer.echo(f"{done.article_id} sent back to draft")
+    say(f"{done.article_id} sent back to draft")
 
 
 def publish(
@@ -93,7 +94,7 @@ def publish(
         actor = acting(herald.accounts, as_user)
         published = herald.authoring.publish(article_id, _day(when), actor, emergency=emergency)
     note = " on the emergency path; it waits for a review after the fact" if emergency else ""
-    typer.echo(f"{published.article_id} published (revision {published.revision}){note}")
+    say(f"{published.article_id} published (revision {published.revision}){note}")
 
 
 def schedule(
@@ -113,14 +114,14 @@ def schedule(
             article_id, release_at, acting(herald.accounts, as_user)
         )
     assert scheduled.release_at is not None
-    typer.echo(f"{scheduled.article_id} scheduled for {scheduled.release_at.isoformat()}")
+    say(f"{scheduled.article_id} scheduled for {scheduled.release_at.isoformat()}")
 
 
 def unschedule(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Lift a bulletin's schedule; it stays approved."""
     with herald_app() as herald:
         done = herald.authoring.unschedule(article_id, acting(herald.accounts, as_user))
-    typer.echo(f"{done.article_id} unscheduled (approved, not published)")
+    say(f"{done.article_id} unscheduled (approved, not published)")
 
 
 def amend(
@@ -154,7 +155,7 @@ def amend(
         outcome = herald.authoring.amend(
             article_id, content, summary, _day(when), actor, emergency=emergency
         )
-    typer.echo(describe_outcome(outcome, "amended"))
+    say(describe_outcome(outcome, "amended"))
 
 
 def withdraw(
@@ -172,21 +173,21 @@ def withdraw(
         outcome = herald.authoring.withdraw(
             article_id, summary, _day(when), actor, emergency=emergency
         )
-    typer.echo(describe_outcome(outcome, "withdrawn"))
+    say(describe_outcome(outcome, "withdrawn"))
 
 
 def approve_change(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Approve the change proposed to a published bulletin (not your own): it goes live."""
     with herald_app() as herald:
         done = herald.authoring.approve_change(article_id, acting(herald.accounts, as_user))
-    typer.echo(f"{done.article_id} changed (revision {done.revision})")
+    say(f"{done.article_id} changed (revision {done.revision})")
 
 
 def discard_change(article_id: ArticleArgument, as_user: AsOption = None) -> None:
     """Discard the change proposed to a published bulletin; it stays as it is."""
     with herald_app() as herald:
         proposal = herald.authoring.discard_change(article_id, acting(herald.accounts, as_user))
-    typer.echo(f"{article_id}: discarded the {proposal.describe()}")
+    say(f"{article_id}: discarded the {proposal.describe()}")
 
 
 def review_emergency(article_id: ArticleArgument, as_user: AsOption = None) -> None:
@@ -194,7 +195,7 @@ def review_emergency(article_id: ArticleArgument, as_user: AsOption = None) -> N
     with herald_app() as herald:
         steps = herald.authoring.review_emergency(article_id, acting(herald.accounts, as_user))
     for step in steps:
-        typer.echo(f"{article_id}: reviewed the emergency {step.kind.value} by {step.taken_by}")
+        say(f"{article_id}: reviewed the emergency {step.kind.value} by {step.taken_by}")
 
 
 def describe_outcome(outcome: ChangeOutcome, verb: str) -> str:

@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from herald.domain.errors import HeraldError
 from herald.domain.publisher import SectionKind
+from herald.domain.text import UNSAFE_IN_ONE_LINE, UNSAFE_IN_TEXT
 
 LINE_LIMIT = 2_000
 """CVE ids and CVSS vectors, all lines together."""
@@ -23,8 +24,8 @@ MAX_FORM_FIELDS = 400
 MAX_FORM_PART_BYTES = 200_000
 """The largest single field."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ONE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = UNSAFE_IN_TEXT  # the domain's one rule for text (herald.domain.text)
+_ONE_LINE_CONTROL = UNSAFE_IN_ONE_LINE
 
 
 class FormErrors(dict[str, str]):
