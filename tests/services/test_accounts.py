@@ -14,9 +14,10 @@ from herald.domain import totp
 from herald.domain.accounts import Role, User
 from herald.domain.audit import AuditEntry
 from herald.domain.errors import Forbidden, NotFound, TooManyAttempts, ValidationError
-from herald.services.accounts import AccountService, SignInFailed
+from herald.services.accounts import AccountService
 from herald.services.actors import Actor
 from herald.services.ports.unit_of_work import UnitOfWorkFactory
+from herald.services.sign_in import SignInFailed
 
 PASSWORD = "correct horse battery staple"
 CLIENT = "192.0.2.7"

@@ -1,6 +1,6 @@
 """Staff accounts: creating them, their lifecycle (deactivation, roles, password resets,
 sign-out everywhere), the second factor (TOTP and recovery codes), and signing in with
-throttling of repeated failures.
+throttling of repeated failures (``sign_in.py``; the password rules are ``passwords.py``).
 
 Every change to an account appends one audit entry (subject ``user:<username>``, the
 account's state before and after as a few ``key: value`` lines, never a secret), and so
@@ -9,44 +9,22 @@ does every failed sign-in, at the password or at the code (actor: the client add
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import NoReturn
 
 from herald.domain import totp
 from herald.domain.accounts import Action, User, parse_roles, parse_username
 from herald.domain.audit import AuditEntry
-from herald.domain.errors import (
-    Conflict,
-    HeraldError,
-    NotFound,
-    TooManyAttempts,
-    ValidationError,
-)
+from herald.domain.errors import Conflict, NotFound, ValidationError
 from herald.services.actors import OPERATOR, Actor
+from herald.services.passwords import MAX_PASSWORD_LENGTH, check_password, temporary_password
 from herald.services.ports.common import Clock, PasswordHasher
 from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from herald.services.sign_in import SignIn, throttle_keys
+from herald.services.sign_in import SignInFailed as SignInFailed  # staff routes import it here
 
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 256
-FAILURE_WINDOW = timedelta(minutes=15)
-"""Failed sign-ins count for this long."""
-FREE_FAILURES = 5
-"""Failures allowed in the window before sign-in for that name or address is refused."""
 POLICY_SUBJECT = "policy:accounts"
 """The audit subject of the account policy (whether a second factor is required)."""
-
-_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-_SUBJECT_NAME = re.compile(r"[a-z0-9._-]{1,64}")
-
-
-class SignInFailed(HeraldError):
-    """Wrong username or password, or a wrong code (never says which)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -81,8 +59,7 @@ class AccountService:
         self._unit_of_work = unit_of_work
         self._hasher = hasher
         self._clock = clock
-        self._dummy: str | None = None
-        self._pruned_at: datetime | None = None
+        self._sign_in = SignIn(unit_of_work, hasher, clock)
 
     # --- accounts ---------------------------------------------------------------------
 
@@ -178,9 +155,7 @@ class AccountService:
     def reset_password(self, username: str, actor: Actor = OPERATOR) -> tuple[User, str]:
         """A temporary password (returned once, stored only as a hash) that must be
         changed at the next sign-in; every session of the account ends."""
-        temporary = "-".join(
-            "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4)
-        )
+        temporary = temporary_password()
         hashed = self._hasher.hash(temporary)
         user = self._change(
             username,
@@ -308,12 +283,12 @@ class AccountService:
         cannot be used to guess the password; past the limit, ``TooManyAttempts``."""
         check_password(new, "new_password")
         now = self._clock.now()
-        keys = _keys(username, client)
+        keys = throttle_keys(username, client)
         with self._unit_of_work() as uow:
-            self._check_throttle(uow, keys, now)
+            self._sign_in.check_throttle(uow, keys, now)
             user = self._active(uow, username)
             if not self._hasher.verify(user.password_hash, current[:MAX_PASSWORD_LENGTH]):
-                self._count_failure(uow, keys, now, username, client, "current password")
+                self._sign_in.count_failure(uow, keys, now, username, client, "current password")
                 raise ValidationError("current_password", "that is not your current password")
             return self._new_password(uow, user, new)
 
@@ -378,133 +353,19 @@ class AccountService:
             raise NotFound(f"no active user {username[:64]!r}")
         return user
 
-    # --- signing in -----------------------------------------------------------------------
+    # --- signing in (sign_in.py) ---------------------------------------------------------
 
     def sign_in(self, username: str, password: str, client: str) -> User:
-        """The user whose password this is; ``SignInFailed`` or ``TooManyAttempts``.
-
-        Failures are counted per (username, client address) and per client address
-        over ``FAILURE_WINDOW``; past ``FREE_FAILURES`` of either, sign-in is refused
-        until the window passes. Counting a name only together with the address keeps
-        a stranger from locking a colleague out by guessing from elsewhere. An unknown
-        name costs as much time as a known one. Failures older than the window are
-        forgotten, for every key, at most once a window per process. Each failure is
-        audited. For an account with a second factor, the password alone does not sign
-        in: ``verify_second_factor`` must follow (under the same limits).
-        """
-        now = self._clock.now()
-        keys = _keys(username, client)
-        with self._unit_of_work() as uow:
-            self._check_throttle(uow, keys, now)
-            user = uow.users.find(username.lower())
-            stored = user.password_hash if user is not None else self._dummy_hash()
-            valid = self._hasher.verify(stored, password[:MAX_PASSWORD_LENGTH])
-            if user is None or not valid or not user.active:
-                self._fail(uow, keys, now, username, client, "password")
-            if not user.has_second_factor:
-                uow.sign_in.clear(keys[0])
-            if self._hasher.needs_rehash(user.password_hash):
-                user = replace(user, password_hash=self._hasher.hash(password))
-                uow.users.update(user)
-            uow.commit()
-            return user
+        """The user whose password this is; ``SignInFailed`` or ``TooManyAttempts``
+        (throttled per name and address, every failure audited: ``sign_in.py``). For an
+        account with a second factor, ``verify_second_factor`` must follow."""
+        return self._sign_in.password(username, password, client)
 
     def verify_second_factor(self, username: str, code: str, client: str) -> User:
         """The second step of signing in: a current TOTP code not used before, or an
         unused recovery code (then spent, and audited). ``SignInFailed`` or
         ``TooManyAttempts``, counted as password failures are."""
-        now = self._clock.now()
-        keys = _keys(username, client)
-        with self._unit_of_work() as uow:
-            self._check_throttle(uow, keys, now)
-            uow.users.lock()  # two requests with one code: the second sees the first's step
-            user = uow.users.find(username.lower())
-            if user is None or not user.active or user.totp_secret is None:
-                self._fail(uow, keys, now, username, client, "code")
-            given = code.strip()[:40]
-            if totp.looks_like_recovery_code(given):
-                hashed = totp.recovery_code_hash(given)
-                if hashed not in user.recovery_code_hashes:
-                    self._fail(uow, keys, now, username, client, "recovery code")
-                after = replace(user, recovery_code_hashes=user.recovery_code_hashes - {hashed})
-                uow.users.update(after)
-                uow.audit.append(
-                    AuditEntry(
-                        at=now,
-                        actor=user.username,
-                        action="user.recovery_code_used",
-                        subject=f"user:{user.username}",
-                        before=f"recovery_codes_left: {len(user.recovery_code_hashes)}",
-                        after=f"recovery_codes_left: {len(after.recovery_code_hashes)}",
-                    )
-                )
-            else:
-                step = totp.matching_step(user.totp_secret, given, now, after=user.totp_last_step)
-                if step is None:
-                    self._fail(uow, keys, now, username, client, "code")
-                after = replace(user, totp_last_step=step)
-                uow.users.update(after)
-            uow.sign_in.clear(keys[0])
-            uow.commit()
-            return after
-
-    def _check_throttle(self, uow: UnitOfWork, keys: tuple[str, str], now: datetime) -> None:
-        since = now - FAILURE_WINDOW
-        if any(uow.sign_in.failures(key, since) >= FREE_FAILURES for key in keys):
-            raise TooManyAttempts(
-                "too many failed sign-ins; try again later",
-                int(FAILURE_WINDOW.total_seconds()),
-            )
-
-    def _fail(
-        self,
-        uow: UnitOfWork,
-        keys: tuple[str, str],
-        now: datetime,
-        username: str,
-        client: str,
-        what: str,
-    ) -> NoReturn:
-        """Count and audit a failure (committed), then raise ``SignInFailed``."""
-        self._count_failure(uow, keys, now, username, client, what)
-        if what == "password":
-            raise SignInFailed("wrong username or password")
-        raise SignInFailed("wrong code")
-
-    def _count_failure(
-        self,
-        uow: UnitOfWork,
-        keys: tuple[str, str],
-        now: datetime,
-        username: str,
-        client: str,
-        what: str,
-    ) -> None:
-        """Count a failure under ``keys`` and audit it, committed at once."""
-        for key in keys:
-            uow.sign_in.record_failure(key, now)
-        since = now - FAILURE_WINDOW
-        if self._pruned_at is None or now - self._pruned_at >= FAILURE_WINDOW:
-            uow.sign_in.prune(since)  # at most once a window per process
-            self._pruned_at = now
-        name = username.strip().lower()
-        uow.audit.append(
-            AuditEntry(
-                at=now,
-                actor=client[:64] if client and client != "unknown" else "anonymous",
-                action="user.sign_in_failed",
-                subject=f"user:{name if _SUBJECT_NAME.fullmatch(name) else '(invalid)'}",
-                after=f"failed: {what}",
-            )
-        )
-        uow.commit()
-
-    def _dummy_hash(self) -> str:
-        """A hash to verify unknown names against, so they cost as much as known ones;
-        made on first need (Argon2id takes its memory cost, 64 MiB, while hashing)."""
-        if self._dummy is None:
-            self._dummy = self._hasher.hash("herald-dummy-password-for-timing")
-        return self._dummy
+        return self._sign_in.second_factor(username, code, client)
 
 
 _Change = Callable[[User], User]
@@ -516,10 +377,6 @@ _NEEDS_A_CHANGE = {
     "user.reset_second_factor": "{} has no second factor",
 }
 """Changes that must change something, and what to say when they would not."""
-
-
-def _keys(username: str, client: str) -> tuple[str, str]:
-    return (f"user:{username.lower()}@{client}", f"client:{client}")
 
 
 def _yes(value: bool) -> str:
@@ -538,10 +395,3 @@ def _state(user: User) -> str:
             f"session_generation: {user.session_generation}",
         )
     )
-
-
-def check_password(password: str, field: str = "password") -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(field, f"use at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(field, f"use at most {MAX_PASSWORD_LENGTH} characters")

@@ -4,9 +4,11 @@ Every call is one transaction that changes the bulletin and appends its audit en
 together (through ``recording.Recorder``, the door every path shares). Staff actors are
 checked against their roles and the two-person rules: nobody approves their own draft,
 publishing needs an approval, and changes to a published bulletin follow the publisher's
-review policy. The operator at the command line (no named account) holds every role but
-is nobody's second person: a step of theirs that needs one is taken on the emergency
-path and waits for someone's review after the fact. herald itself lifts embargoes.
+review policy (its own steps, approving a proposed change or reviewing an emergency step,
+are in ``review_policy.py``). The operator at the command line (no named account) holds
+every role but is nobody's second person: a step of theirs that needs one is taken on
+the emergency path and waits for someone's review after the fact. herald itself lifts
+embargoes.
 """
 
 from __future__ import annotations
@@ -17,10 +19,8 @@ from datetime import date, datetime
 
 from herald.domain import review, workflow
 from herald.domain.accounts import Action
-from herald.domain.audit import AuditEntry
 from herald.domain.bulletin import Bulletin, BulletinContent, Status
 from herald.domain.catalog import Catalog
-from herald.domain.errors import NotFound
 from herald.domain.ids import ArticleId
 from herald.domain.publisher import Publisher
 from herald.domain.review_policy import (
@@ -29,8 +29,6 @@ from herald.domain.review_policy import (
     Proposal,
     ProposalKind,
     ReviewPolicy,
-    check_after_the_fact_review,
-    check_second_person,
     parse_reason,
 )
 from herald.services._context import require_bulletin, require_publisher
@@ -38,13 +36,8 @@ from herald.services.actors import OPERATOR, SYSTEM, Actor
 from herald.services.alerts import AlertPlanner
 from herald.services.ports.common import Clock, SourceSerializer
 from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from herald.services.recording import (
-    OPERATOR_REASON,
-    ChangeOutcome,
-    PublishedChange,
-    Recorder,
-    apply_proposal,
-)
+from herald.services.recording import OPERATOR_REASON, ChangeOutcome, PublishedChange, Recorder
+from herald.services.review_policy import SecondPerson
 
 
 @dataclass(frozen=True)
@@ -73,6 +66,7 @@ class AuthoringService:
         self._clock = clock
         self.recorder = Recorder(serializer, alerts)
         """Writes each change with its audit entry and its alerts (docs/alerts.md)."""
+        self._second_person = SecondPerson(unit_of_work, clock, self.recorder)
 
     # drafts
 
@@ -240,7 +234,7 @@ class AuthoringService:
             uow.commit()
         return released
 
-    # changes to published bulletins
+    # changes to published bulletins (approving and discarding them: review_policy.py)
 
     def amend(
         self,
@@ -276,110 +270,36 @@ class AuthoringService:
 
     def approve_change(self, article_id: str, actor: Actor = OPERATOR) -> Bulletin:
         """Approve the change proposed to a published bulletin: it goes live now."""
-        actor.require(Action.REVIEW)
-        with self._unit_of_work() as uow:
-            before = require_bulletin(uow, article_id)
-            proposal = _require_proposal(uow, article_id)
-            check_second_person(proposal, actor.name)
-            context = self._context(uow)
-            after = apply_proposal(
-                before, proposal, context.catalog, context.publisher, context.now
-            )
-            uow.review.drop_proposal(article_id)
-            self.recorder.store(
-                uow, actor, f"bulletin.approve_{proposal.kind.value}", before, after, context.now
-            )
-            uow.commit()
-            return after
+        return self._second_person.approve_change(article_id, actor)
 
     def discard_change(self, article_id: str, actor: Actor = OPERATOR) -> Proposal:
         """Drop the change proposed to a published bulletin: its proposer takes it back,
         or a reviewer turns it down. The bulletin stays as it is."""
-        with self._unit_of_work() as uow:
-            bulletin = require_bulletin(uow, article_id)
-            proposal = _require_proposal(uow, article_id)
-            if actor.name != proposal.proposed_by:
-                actor.require(Action.REVIEW)
-            uow.review.drop_proposal(article_id)
-            uow.audit.append(
-                AuditEntry(
-                    at=self._clock.now(),
-                    actor=actor.name,
-                    action=f"bulletin.discard_{proposal.kind.value}",
-                    subject=f"bulletin:{bulletin.article_id}",
-                    before=proposal.describe() + "\n",
-                )
-            )
-            uow.commit()
-            return proposal
+        return self._second_person.discard_change(article_id, actor)
 
     def review_emergency(self, article_id: str, actor: Actor = OPERATOR) -> list[EmergencyStep]:
         """Review, after the fact, the emergency steps taken on a bulletin: someone other
         than who took them looks and records it. The steps reviewed."""
-        actor.require(Action.REVIEW)
-        with self._unit_of_work() as uow:
-            require_bulletin(uow, article_id)
-            steps = uow.review.open_emergencies(article_id)
-            if not steps:
-                raise NotFound(f"{article_id} has no emergency step waiting for review")
-            now = self._clock.now()
-            reviewed: list[EmergencyStep] = []
-            for step in steps:
-                check_after_the_fact_review(step, actor.name)
-                done = replace(step, reviewed_by=actor.name, reviewed_at=now)
-                uow.review.close_emergency(done)
-                uow.audit.append(
-                    AuditEntry(
-                        at=now,
-                        actor=actor.name,
-                        action="bulletin.emergency_review",
-                        subject=f"bulletin:{article_id}",
-                        before=step.describe(),
-                        after=done.describe(),
-                    )
-                )
-                reviewed.append(done)
-            uow.commit()
-            return reviewed
+        return self._second_person.review_emergency(article_id, actor)
 
-    # the review policy
+    # the review policy (review_policy.py)
 
     def review_policy(self) -> ReviewPolicy:
-        with self._unit_of_work() as uow:
-            return uow.review.policy()
+        return self._second_person.review_policy()
 
     def set_review_policy(self, policy: ReviewPolicy, actor: Actor = OPERATOR) -> ReviewPolicy:
         """Change the publisher's review policy for amendments (admins), audited."""
-        actor.require(Action.MANAGE_SETTINGS)
-        with self._unit_of_work() as uow:
-            current = uow.review.policy()
-            if current != policy:
-                uow.review.save_policy(policy)
-                uow.audit.append(
-                    AuditEntry(
-                        at=self._clock.now(),
-                        actor=actor.name,
-                        action="settings.review_policy",
-                        subject="settings:review_policy",
-                        before=current.describe(),
-                        after=policy.describe(),
-                    )
-                )
-            uow.commit()
-        return policy
+        return self._second_person.set_review_policy(policy, actor)
 
     def waiting(self) -> tuple[list[Proposal], list[EmergencyStep]]:
         """What waits for a second person: proposed changes, unreviewed emergency steps."""
-        with self._unit_of_work() as uow:
-            return list(uow.review.proposals()), list(uow.review.open_emergencies())
+        return self._second_person.waiting()
 
     def proposal(self, article_id: str) -> Proposal | None:
-        with self._unit_of_work() as uow:
-            return uow.review.proposal(article_id)
+        return self._second_person.proposal(article_id)
 
     def open_emergencies(self, article_id: str) -> list[EmergencyStep]:
-        with self._unit_of_work() as uow:
-            return list(uow.review.open_emergencies(article_id))
+        return self._second_person.open_emergencies(article_id)
 
     # helpers
 
@@ -415,10 +335,3 @@ class AuthoringService:
             self.recorder.store(uow, actor, action, before, after, context.now)
             uow.commit()
             return after
-
-
-def _require_proposal(uow: UnitOfWork, article_id: str) -> Proposal:
-    proposal = uow.review.proposal(article_id)
-    if proposal is None:
-        raise NotFound(f"{article_id} has no proposed change waiting")
-    return proposal

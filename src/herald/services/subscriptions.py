@@ -1,5 +1,5 @@
 """Subscriptions: double opt-in email, preferences and unsubscribe by signed token,
-webhooks with their secrets, subscriber groups.
+webhooks with their secrets (``webhooks.py``), subscriber groups.
 
 Public calls (``subscribe``, ``confirm``, ``preferences``, ``unsubscribe``) never say
 whether an address is subscribed: they return nothing or raise for a bad token.
@@ -7,12 +7,10 @@ whether an address is subscribed: they return nothing or raise for a bad token.
 
 from __future__ import annotations
 
-import base64
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from herald.domain.accounts import Action
 from herald.domain.alerts import (
@@ -26,29 +24,20 @@ from herald.domain.alerts import (
     SubscriptionStatus,
     parse_email,
 )
-from herald.domain.catalog import Catalog
 from herald.domain.errors import NotFound, ValidationError
-from herald.services._context import require_publisher
 from herald.services.actors import OPERATOR, Actor
 from herald.services.alerts import new_event_id
 from herald.services.alerts_audit import describe_group, describe_subscription, record
 from herald.services.ports.alerts import Confirmation
 from herald.services.ports.common import Clock, TokenSigner
 from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from herald.services.subscription_checks import check_filter, check_group
+from herald.services.webhooks import TargetGuard, Webhooks
 
 CONFIRMATION_LIFETIME = timedelta(hours=48)
 """How long a confirmation link works."""
 CONFIRMATION_INTERVAL = timedelta(minutes=10)
 """At most one confirmation email per address in this interval."""
-MAX_URL_LENGTH = 2000
-
-
-class TargetGuard(Protocol):
-    """Checks a webhook URL before it is stored and before every send."""
-
-    def check(self, url: str) -> None:
-        """``ValidationError`` on field ``url`` when the target is refused."""
-        ...
 
 
 class InvalidToken(ValidationError):
@@ -56,11 +45,6 @@ class InvalidToken(ValidationError):
 
     def __init__(self) -> None:
         super().__init__("token", "is invalid or has expired")
-
-
-def new_webhook_secret() -> str:
-    """``whsec_`` + base64 of 32 random bytes (Standard Webhooks)."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
 def confirmation_value(subscription_id: int, nonce: str) -> str:
@@ -80,7 +64,7 @@ class SubscriptionService:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._signer = signer
-        self._guard = guard
+        self._webhooks = Webhooks(unit_of_work, clock, guard)
 
     # email, public
 
@@ -91,7 +75,7 @@ class SubscriptionService:
         """
         address = parse_email(email)
         with self._unit_of_work() as uow:
-            self._check_filter(uow, alert_filter)
+            check_filter(uow, alert_filter)
             now = self._clock.now()
             existing = uow.subscriptions.find_by_target(Channel.EMAIL, address)
             if existing is not None and existing.status is SubscriptionStatus.ACTIVE:
@@ -153,7 +137,7 @@ class SubscriptionService:
     def update_preferences(self, token: str, alert_filter: AlertFilter) -> Subscription:
         with self._unit_of_work() as uow:
             subscription = self._by_token(uow, "preferences", token)
-            self._check_filter(uow, alert_filter)
+            check_filter(uow, alert_filter)
             changed = replace(subscription, filter=alert_filter)
             uow.subscriptions.update_subscription(changed)
             uow.commit()
@@ -198,8 +182,8 @@ class SubscriptionService:
         actor.require(Action.PUBLISH)
         address = parse_email(email)
         with self._unit_of_work() as uow:
-            self._check_filter(uow, alert_filter)
-            self._check_group(uow, group)
+            check_filter(uow, alert_filter)
+            check_group(uow, group)
             now = self._clock.now()
             subscription = Subscription(
                 id=0,
@@ -237,35 +221,7 @@ class SubscriptionService:
         actor: Actor = OPERATOR,
     ) -> Subscription:
         """A webhook (active at once); the returned subscription carries its secret."""
-        actor.require(Action.PUBLISH)
-        target = self._check_url(url)
-        with self._unit_of_work() as uow:
-            self._check_filter(uow, alert_filter)
-            self._check_group(uow, group)
-            now = self._clock.now()
-            subscription = uow.subscriptions.add_subscription(
-                Subscription(
-                    id=0,
-                    channel=Channel.WEBHOOK,
-                    target=target,
-                    status=SubscriptionStatus.ACTIVE,
-                    filter=alert_filter,
-                    group=group,
-                    secret=new_webhook_secret(),
-                    created_at=now,
-                    confirmed_at=now,
-                )
-            )
-            record(
-                uow,
-                actor,
-                now,
-                "webhook.add",
-                f"subscription:{subscription.id}",
-                after=describe_subscription(subscription),
-            )
-            uow.commit()
-            return subscription
+        return self._webhooks.subscribe(url, alert_filter, group, actor)
 
     def update_webhook(
         self,
@@ -274,29 +230,7 @@ class SubscriptionService:
         alert_filter: AlertFilter | None = None,
         actor: Actor = OPERATOR,
     ) -> Subscription:
-        actor.require(Action.PUBLISH)
-        target = self._check_url(url) if url is not None else None
-        with self._unit_of_work() as uow:
-            subscription = self._webhook(uow, subscription_id)
-            if alert_filter is not None:
-                self._check_filter(uow, alert_filter)
-            changed = replace(
-                subscription,
-                target=target or subscription.target,
-                filter=alert_filter or subscription.filter,
-            )
-            uow.subscriptions.update_subscription(changed)
-            record(
-                uow,
-                actor,
-                self._clock.now(),
-                "webhook.update",
-                f"subscription:{subscription_id}",
-                describe_subscription(subscription),
-                describe_subscription(changed),
-            )
-            uow.commit()
-            return changed
+        return self._webhooks.update(subscription_id, url, alert_filter, actor)
 
     def rotate_secret(
         self,
@@ -305,42 +239,11 @@ class SubscriptionService:
         overlap: timedelta = SECRET_OVERLAP,
     ) -> Subscription:
         """A new signing secret; the old one also signs requests for ``overlap`` (0: stop now)."""
-        actor.require(Action.PUBLISH)
-        with self._unit_of_work() as uow:
-            now = self._clock.now()
-            webhook = self._webhook(uow, subscription_id)
-            changed = webhook.rotated(new_webhook_secret(), now, overlap)
-            uow.subscriptions.update_subscription(changed)
-            until = changed.previous_until.isoformat() if changed.previous_until else "now"
-            record(
-                uow,
-                actor,
-                now,
-                "webhook.rotate",
-                f"subscription:{subscription_id}",
-                None,
-                f"previous secret signs until {until}",
-            )
-            uow.commit()
-            return changed
+        return self._webhooks.rotate_secret(subscription_id, actor, overlap)
 
     def delete_webhook(self, subscription_id: int, actor: Actor = OPERATOR) -> None:
         """Stop a webhook (kept as unsubscribed, with its delivery history)."""
-        actor.require(Action.PUBLISH)
-        with self._unit_of_work() as uow:
-            subscription = self._webhook(uow, subscription_id)
-            stopped = replace(subscription, status=SubscriptionStatus.UNSUBSCRIBED)
-            uow.subscriptions.update_subscription(stopped)
-            record(
-                uow,
-                actor,
-                self._clock.now(),
-                "webhook.delete",
-                f"subscription:{subscription_id}",
-                describe_subscription(subscription),
-                describe_subscription(stopped),
-            )
-            uow.commit()
+        self._webhooks.delete(subscription_id, actor)
 
     def groups(self) -> Sequence[SubscriberGroup]:
         with self._unit_of_work() as uow:
@@ -386,7 +289,7 @@ class SubscriptionService:
             subscription = uow.subscriptions.find_subscription(subscription_id)
             if subscription is None:
                 raise NotFound(f"no subscription {subscription_id}")
-            self._check_group(uow, group)
+            check_group(uow, group)
             changed = replace(subscription, group=group)
             uow.subscriptions.update_subscription(changed)
             record(
@@ -422,37 +325,3 @@ class SubscriptionService:
         if subscription is None:
             raise InvalidToken
         return subscription
-
-    def _webhook(self, uow: UnitOfWork, subscription_id: int) -> Subscription:
-        subscription = uow.subscriptions.find_subscription(subscription_id)
-        if subscription is None or subscription.channel is not Channel.WEBHOOK:
-            raise NotFound(f"no webhook {subscription_id}")
-        return subscription
-
-    def _check_url(self, url: str) -> str:
-        target = url.strip() if isinstance(url, str) else ""
-        if not target or len(target) > MAX_URL_LENGTH:
-            raise ValidationError("url", f"give a URL of at most {MAX_URL_LENGTH} characters")
-        self._guard.check(target)
-        return target
-
-    @staticmethod
-    def _check_group(uow: UnitOfWork, group: str | None) -> None:
-        if group is not None and uow.subscriptions.find_group(group) is None:
-            raise NotFound(f"no subscriber group {group}")
-
-    @staticmethod
-    def _check_filter(uow: UnitOfWork, alert_filter: AlertFilter) -> None:
-        catalog: Catalog = uow.catalog.load()
-        products = {str(product.id): product for product in catalog.products}
-        for product_id in alert_filter.products:
-            if product_id not in products:
-                raise ValidationError("products", f"no product {product_id!r}")
-        for name in alert_filter.versions:
-            product_id, _, version = name.partition(":")
-            product = products.get(product_id)
-            if product is None or version not in {v.name for v in product.versions}:
-                raise ValidationError("versions", f"no version {name!r}")
-        severity = alert_filter.minimum_severity
-        if severity is not None and severity not in require_publisher(uow).severities:
-            raise ValidationError("minimum_severity", f"{severity!r} is not on the scale")
