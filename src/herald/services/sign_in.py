@@ -2,17 +2,21 @@
 second factor) a TOTP code or a recovery code.
 
 Failures are counted per (username, client address) and per client address over
-``FAILURE_WINDOW``; past ``FREE_FAILURES`` of either, sign-in is refused until the window
-passes. Counting a name only together with the address keeps a stranger from locking a
-colleague out by guessing from elsewhere. An unknown name costs as much time as a known
-one. Failures older than the window are forgotten, for every key, at most once a window
-per process. Every failure, at the password or at the code, appends an audit entry
-(actor: the client address). ``AccountService`` signs in through ``SignIn``, and counts a
-wrong current password at a password change as a failure too.
+``FAILURE_WINDOW``; past ``FREE_FAILURES`` of either, each failure doubles the wait before
+the next attempt (``herald.domain.throttle``: a growing delay, never a lock). Counting a
+name only together with the address keeps a stranger from slowing a colleague down by
+guessing from elsewhere; an account with a second factor is not held back by its
+address's count at all (a guessed password alone gets nobody in), only by its own.
+An unknown name costs as much time as a known one. Failures older than the window are
+forgotten, for every key, at most once a window per process. Every failure, at the
+password or at the code, appends an audit entry (actor: the client address).
+``AccountService`` signs in through ``SignIn``, and counts a wrong current password at a
+password change as a failure too.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -22,14 +26,10 @@ from herald.domain import totp
 from herald.domain.accounts import User
 from herald.domain.audit import AuditEntry
 from herald.domain.errors import HeraldError, TooManyAttempts
+from herald.domain.throttle import FAILURE_WINDOW, wait_left
 from herald.services.passwords import MAX_PASSWORD_LENGTH
 from herald.services.ports.common import Clock, PasswordHasher
 from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-
-FAILURE_WINDOW = timedelta(minutes=15)
-"""Failed sign-ins count for this long."""
-FREE_FAILURES = 5
-"""Failures allowed in the window before sign-in for that name or address is refused."""
 
 _SUBJECT_NAME = re.compile(r"[a-z0-9._-]{1,64}")
 
@@ -63,8 +63,9 @@ class SignIn:
         now = self._clock.now()
         keys = throttle_keys(username, client)
         with self._unit_of_work() as uow:
-            self.check_throttle(uow, keys, now)
             user = uow.users.find(username.lower())
+            second_factor = user is not None and user.has_second_factor
+            self.check_throttle(uow, keys[:1] if second_factor else keys, now)
             stored = user.password_hash if user is not None else self._dummy_hash()
             valid = self._hasher.verify(stored, password[:MAX_PASSWORD_LENGTH])
             if user is None or not valid or not user.active:
@@ -115,13 +116,18 @@ class SignIn:
             uow.commit()
             return after
 
-    def check_throttle(self, uow: UnitOfWork, keys: tuple[str, str], now: datetime) -> None:
-        """``TooManyAttempts`` when either key is past ``FREE_FAILURES`` in the window."""
+    def check_throttle(self, uow: UnitOfWork, keys: tuple[str, ...], now: datetime) -> None:
+        """``TooManyAttempts`` (with the seconds left) while a key's wait lasts."""
         since = now - FAILURE_WINDOW
-        if any(uow.sign_in.failures(key, since) >= FREE_FAILURES for key in keys):
+        waits = [
+            wait_left(uow.sign_in.failures(key, since), uow.sign_in.latest_failure(key, since), now)
+            for key in keys
+        ]
+        longest = max(waits, default=timedelta(0))
+        if longest > timedelta(0):
+            seconds = max(1, math.ceil(longest.total_seconds()))
             raise TooManyAttempts(
-                "too many failed sign-ins; try again later",
-                int(FAILURE_WINDOW.total_seconds()),
+                f"too many failed sign-ins; try again in {seconds} seconds", seconds
             )
 
     def count_failure(

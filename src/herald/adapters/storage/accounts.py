@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -111,6 +111,17 @@ class SqlSignInThrottle:
             .where(SignInFailureRow.key == key, SignInFailureRow.at > since)
         )
         return count or 0
+
+    @translated
+    def latest_failure(self, key: str, since: datetime) -> datetime | None:
+        latest = self._session.scalar(
+            select(func.max(SignInFailureRow.at)).where(
+                SignInFailureRow.key == key, SignInFailureRow.at > since
+            )
+        )
+        if latest is not None and latest.tzinfo is None:  # SQLite keeps no zone
+            latest = latest.replace(tzinfo=UTC)
+        return latest
 
     @translated
     def record_failure(self, key: str, at: datetime) -> None:

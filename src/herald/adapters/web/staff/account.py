@@ -57,10 +57,10 @@ def too_many(
     request: Request, template: str, context: dict[str, object], error: TooManyAttempts
 ) -> Response:
     """The throttle's refusal: 429, the same message at the password and at the code."""
-    minutes = max(1, round(error.retry_after / 60))
+    seconds = error.retry_after
+    wait = f"{seconds} seconds" if seconds < 120 else f"{round(seconds / 60)} minutes"
     errors = FormErrors(
-        form=f"Too many failed sign-ins for this name or from this address. "
-        f"Try again in {minutes} minutes."
+        form=f"Too many failed sign-ins for this name or from this address. Try again in {wait}."
     )
     return page(
         request,
