@@ -84,7 +84,7 @@ class SignIn:
         now = self._clock.now()
         keys = throttle_keys(username, client)
         with self._unit_of_work() as uow:
-            self.check_throttle(uow, keys, now)
+            self.check_throttle(uow, keys[:1], now)  # the name at this address only
             uow.users.lock()  # two requests with one code: the second sees the first's step
             user = uow.users.find(username.lower())
             if user is None or not user.active or user.totp_secret is None:

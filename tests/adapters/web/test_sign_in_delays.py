@@ -15,8 +15,8 @@ from fastapi import FastAPI
 
 from herald.domain.throttle import FREE_FAILURES, MAX_DELAY, delay_after
 from tests.adapters.web.conftest import PASSWORD, MovableClock
-from tests.adapters.web.staff_support import new_client, sign_in_form, signed_in
-from tests.adapters.web.test_staff_accounts import _enroll
+from tests.adapters.web.staff_support import new_client, sign_in_form, signed_in, token_of
+from tests.adapters.web.test_staff_accounts import _code, _enroll
 
 WRONG = "wrong password!!"
 
@@ -65,7 +65,7 @@ def test_a_stranger_hammering_a_name_cannot_keep_its_owner_out(
 def test_a_second_factor_gets_past_the_addresss_failures(
     app: FastAPI, staff: dict[str, str], clock: MovableClock
 ) -> None:
-    _enroll(signed_in(app, "carol"), clock)
+    secret, _ = _enroll(signed_in(app, "carol"), clock)
     guesser = new_client(app)
     for name in ("alice", "bob", "dave", "erin", "frank", "gina", "hal"):
         sign_in_form(guesser, name, WRONG)  # the address's count, across names
@@ -74,3 +74,9 @@ def test_a_second_factor_gets_past_the_addresss_failures(
     answered = sign_in_form(carol, "carol", PASSWORD)
     assert answered.status_code == 303
     assert answered.headers["location"].endswith("/staff/sign-in/code")
+    token = token_of(carol.get("/staff/sign-in/code").text)
+    done = carol.post(
+        "/staff/sign-in/code", data={"csrf_token": token, "code": _code(secret, clock, 1)}
+    )
+    assert done.status_code == 303, done.text
+    assert carol.get("/staff/").status_code == 200
