@@ -26,6 +26,7 @@ from herald.adapters.source import SourceTextSerializer
 from herald.adapters.storage import Database
 from herald.config import Settings
 from herald.domain.alerts import Channel, RetryPolicy
+from herald.domain.rate_limits import RateLimit
 from herald.domain.urls import UrlPolicy
 from herald.services.accounts import AccountService
 from herald.services.alerts import AlertPlanner, AlertService
@@ -39,7 +40,11 @@ from herald.services.ports.common import Clock, PasswordHasher
 from herald.services.publication import GENERATION_MAX_AGE, EmbargoKeeper, PublicationService
 from herald.services.reading import ReadingService
 from herald.services.source import SourceService
-from herald.services.subscriptions import SubscriptionService
+from herald.services.subscriptions import (
+    CONFIRMATION_WINDOW,
+    ConfirmationLimits,
+    SubscriptionService,
+)
 
 
 class SystemClock:
@@ -132,6 +137,10 @@ def build(
             clock,
             HmacTokenSigner(settings.signing_key),
             WebhookTargetGuard(allow_private=settings.webhook_allow_private),
+            ConfirmationLimits(
+                per_client=RateLimit(settings.confirmations_per_client, CONFIRMATION_WINDOW),
+                overall=RateLimit(settings.confirmations_per_hour, CONFIRMATION_WINDOW),
+            ),
         ),
         alerts=AlertService(
             database.unit_of_work, clock, timedelta(hours=settings.predisclosure_lead_hours)

@@ -38,6 +38,10 @@ ENVIRONMENT_VARIABLES: Mapping[str, str] = {
     "link-local addresses, and plain http (default: 0, refused).",
     "HERALD_ALLOW_HTTP_URLS": "1 to accept plain http:// addresses in URL fields (update "
     "instructions, the publisher's links); default 0: https:// only.",
+    "HERALD_CONFIRMATIONS_PER_CLIENT": "Confirmation emails one client address may have "
+    "herald send per hour through the subscription form and API (default: 5).",
+    "HERALD_CONFIRMATIONS_PER_HOUR": "Confirmation emails herald sends per hour in all, "
+    "whoever asks (default: 500).",
     "HERALD_PREDISCLOSURE_LEAD_HOURS": "How long before a scheduled bulletin's release its "
     "predisclosure group is alerted (default: 72).",
     "HERALD_ALERT_MAX_AGE_HOURS": "How long a delivery is retried before it fails for good "
@@ -76,6 +80,10 @@ class Settings:
     """Allow webhook targets on internal addresses (and plain http)."""
     allow_http_urls: bool = False
     """Accept ``http://`` in URL fields (``https://`` only otherwise)."""
+    confirmations_per_client: int = 5
+    """Confirmation emails per client address and hour."""
+    confirmations_per_hour: int = 500
+    """Confirmation emails per hour in all."""
     predisclosure_lead_hours: float = 72.0
     """Predisclosure lead time before a scheduled release."""
     alert_max_age_hours: float = 72.0
@@ -133,6 +141,12 @@ class Settings:
             mail_from=mail_from,
             webhook_allow_private=_flag(env, "HERALD_WEBHOOK_ALLOW_PRIVATE"),
             allow_http_urls=_flag(env, "HERALD_ALLOW_HTTP_URLS"),
+            confirmations_per_client=int(
+                _number(env, "HERALD_CONFIRMATIONS_PER_CLIENT", 5, 0, 1_000_000)
+            ),
+            confirmations_per_hour=int(
+                _number(env, "HERALD_CONFIRMATIONS_PER_HOUR", 500, 0, 10_000_000)
+            ),
             predisclosure_lead_hours=_hours(env, "HERALD_PREDISCLOSURE_LEAD_HOURS"),
             alert_max_age_hours=_hours(env, "HERALD_ALERT_MAX_AGE_HOURS"),
             data_dir=data_dir,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from herald.domain.accounts import Action
@@ -25,6 +25,7 @@ from herald.domain.alerts import (
     parse_email,
 )
 from herald.domain.errors import NotFound, ValidationError
+from herald.domain.rate_limits import RateLimit
 from herald.services.actors import OPERATOR, Actor
 from herald.services.alerts import new_event_id
 from herald.services.alerts_audit import describe_group, describe_subscription, record
@@ -38,6 +39,23 @@ CONFIRMATION_LIFETIME = timedelta(hours=48)
 """How long a confirmation link works."""
 CONFIRMATION_INTERVAL = timedelta(minutes=10)
 """At most one confirmation email per address in this interval."""
+
+
+@dataclass(frozen=True)
+class ConfirmationLimits:
+    """How many confirmation emails the public may have herald send (finding 13.2): per
+    client address, and in all; settings ``HERALD_CONFIRMATIONS_PER_CLIENT`` and
+    ``HERALD_CONFIRMATIONS_PER_HOUR``."""
+
+    per_client: RateLimit
+    overall: RateLimit
+
+
+CONFIRMATION_WINDOW = timedelta(hours=1)
+"""The window both confirmation limits count over."""
+DEFAULT_CONFIRMATION_LIMITS = ConfirmationLimits(
+    per_client=RateLimit(5, CONFIRMATION_WINDOW), overall=RateLimit(500, CONFIRMATION_WINDOW)
+)
 
 
 class InvalidToken(ValidationError):
@@ -60,18 +78,23 @@ class SubscriptionService:
         clock: Clock,
         signer: TokenSigner,
         guard: TargetGuard,
+        limits: ConfirmationLimits = DEFAULT_CONFIRMATION_LIMITS,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._signer = signer
         self._webhooks = Webhooks(unit_of_work, clock, guard)
+        self._limits = limits
+        self._pruned_at: datetime | None = None
 
     # email, public
 
-    def subscribe(self, email: str, alert_filter: AlertFilter) -> None:
+    def subscribe(self, email: str, alert_filter: AlertFilter, client: str = "unknown") -> None:
         """Ask for alerts at ``email``: a pending subscription and a confirmation email.
 
-        Harmless to repeat; an active address is left as it is and gets nothing.
+        Harmless to repeat; an active address is left as it is and gets nothing. A
+        confirmation email counts against ``ConfirmationLimits`` for ``client`` (its
+        address) and in all; past either, ``TooManyAttempts`` and nothing is sent.
         """
         address = parse_email(email)
         with self._unit_of_work() as uow:
@@ -99,6 +122,7 @@ class SubscriptionService:
                     existing, status=SubscriptionStatus.PENDING, filter=alert_filter
                 )
                 uow.subscriptions.update_subscription(subscription)
+            self._count_confirmation(uow, client, now)
             self._queue_confirmation(uow, subscription.id, now)
             uow.commit()
 
@@ -305,6 +329,25 @@ class SubscriptionService:
             return changed
 
     # helpers
+
+    def _count_confirmation(self, uow: UnitOfWork, client: str, now: datetime) -> None:
+        """``TooManyAttempts`` past a limit; otherwise the email is counted (committed with
+        it). Old counts are forgotten at most once a window per process."""
+        checks = (
+            (f"confirm:client:{client[:100]}", self._limits.per_client),
+            ("confirm:all", self._limits.overall),
+        )
+        for key, limit in checks:
+            since = now - limit.window
+            seen = uow.rate_limits.count(key, since)
+            if seen >= limit.count:
+                limit.check(seen, uow.rate_limits.oldest(key, since), now, "confirmation emails")
+        for key, _ in checks:
+            uow.rate_limits.record(key, now)
+        longest = max(limit.window for _, limit in checks)
+        if self._pruned_at is None or now - self._pruned_at >= longest:
+            uow.rate_limits.prune(now - longest)
+            self._pruned_at = now
 
     def _queue_confirmation(self, uow: UnitOfWork, subscription_id: int, now: datetime) -> None:
         nonce = secrets.token_urlsafe(16)

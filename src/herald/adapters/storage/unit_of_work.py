@@ -17,6 +17,7 @@ from herald.adapters.storage.bulletins import SqlBulletinRepository
 from herald.adapters.storage.errors import storage_errors
 from herald.adapters.storage.outbox import SqlOutbox
 from herald.adapters.storage.predisclosures import SqlPredisclosureStore
+from herald.adapters.storage.rate_limits import SqlRateLimitStore
 from herald.adapters.storage.repositories import SqlCatalogRepository, SqlPublisherRepository
 from herald.adapters.storage.review import SqlReviewStore
 from herald.adapters.storage.site import PublicChanges, SqlSiteState
@@ -27,6 +28,7 @@ from herald.services.ports.api_tokens import ApiTokenStore
 from herald.services.ports.audit import AuditLog
 from herald.services.ports.bulletins import BulletinRepository
 from herald.services.ports.catalog import CatalogRepository, PublisherRepository
+from herald.services.ports.rate_limits import RateLimitStore
 from herald.services.ports.review import ReviewStore
 from herald.services.ports.site import SiteState
 
@@ -47,10 +49,10 @@ class SqlUnitOfWork:
     ``public=True`` in ``tables``: through ``publisher``, ``catalog`` or ``bulletins``)
     also bumps ``site`` (the site generation), in the same transaction: a public change
     is never visible under the generation of the state before it. Writes to the private
-    tables (``users``, ``audit``, ``sign_in``, the alert stores, ``review``, ``tokens``)
-    do not bump it; neither does a unit of work that only read. A service may still call
-    ``site.bump()`` itself; the commit then bumps again only for public writes made
-    after that call.
+    tables (``users``, ``audit``, ``sign_in``, the alert stores, ``review``, ``tokens``,
+    ``rate_limits``) do not bump it; neither does a unit of work that only read. A
+    service may still call ``site.bump()`` itself; the commit then bumps again only for
+    public writes made after that call.
 
     ``on_public_commit`` hears the new generation after each commit that moved it (the
     ``Database`` keeps the newest one, so this process sees its own changes at once).
@@ -68,6 +70,7 @@ class SqlUnitOfWork:
     predisclosures: PredisclosureStore
     review: ReviewStore
     tokens: ApiTokenStore
+    rate_limits: RateLimitStore
 
     def __init__(
         self,
@@ -92,6 +95,7 @@ class SqlUnitOfWork:
         self.predisclosures = SqlPredisclosureStore(session, where)
         self.review = SqlReviewStore(session, where)
         self.tokens = SqlApiTokenStore(session, where)
+        self.rate_limits = SqlRateLimitStore(session, where)
 
     def __enter__(self) -> Self:
         return self

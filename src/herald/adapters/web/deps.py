@@ -34,6 +34,12 @@ def services(request: Request) -> Any:
     return request.app.state.herald
 
 
+def client_address(request: Request) -> str:
+    """The client's address, as uvicorn gives it: the peer, or the ``X-Forwarded-For``
+    of a proxy named in ``HERALD_FORWARDED_ALLOW_IPS``; what limits count per client."""
+    return request.client.host if request.client else "unknown"
+
+
 def _templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates

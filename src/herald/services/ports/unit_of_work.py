@@ -11,6 +11,7 @@ from herald.services.ports.api_tokens import ApiTokenStore
 from herald.services.ports.audit import AuditLog
 from herald.services.ports.bulletins import BulletinRepository
 from herald.services.ports.catalog import CatalogRepository, PublisherRepository
+from herald.services.ports.rate_limits import RateLimitStore
 from herald.services.ports.review import ReviewStore
 from herald.services.ports.site import SiteState
 
@@ -30,6 +31,7 @@ class UnitOfWork(Protocol):
     predisclosures: PredisclosureStore
     review: ReviewStore
     tokens: ApiTokenStore
+    rate_limits: RateLimitStore
 
     def __enter__(self) -> Self: ...
 

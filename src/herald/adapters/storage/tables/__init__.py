@@ -9,7 +9,8 @@ one module per feature:
 - ``site``: the site generation;
 - ``alerts``: subscriber groups, subscriptions, events, deliveries, predisclosures;
 - ``review``: the review policy, proposals, emergency steps;
-- ``api_tokens``: API tokens and the webhooks they made.
+- ``api_tokens``: API tokens and the webhooks they made;
+- ``rate_limits``: the events rate limits count.
 
 Every row class declares whether its table is public data (``class XRow(Base,
 public=...)``); writes to a public table bump the site generation. Importing this
@@ -24,6 +25,7 @@ from herald.adapters.storage.tables import (
     audit,
     bulletins,
     catalog,
+    rate_limits,
     review,
     site,
 )
@@ -38,6 +40,7 @@ __all__ = [
     "audit",
     "bulletins",
     "catalog",
+    "rate_limits",
     "review",
     "site",
 ]

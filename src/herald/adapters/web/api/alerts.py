@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from herald.adapters.web.api.models import ErrorResponse
-from herald.adapters.web.deps import ApiTokensDep, SubscriptionsDep
+from herald.adapters.web.deps import ApiTokensDep, SubscriptionsDep, client_address
 from herald.adapters.web.site.alerts_forms import checked_url
 from herald.adapters.web.urls import API_PREFIX
 from herald.domain.alerts import (
@@ -271,13 +271,15 @@ async def _own_webhook(
     responses=_NOT_JSON,
 )
 async def subscribe(
-    body: SubscriptionRequest, subscriptions: SubscriptionsDep
+    request: Request, body: SubscriptionRequest, subscriptions: SubscriptionsDep
 ) -> SubscriptionAccepted:
     """Queue a confirmation email to the address; alerts start when its link is opened.
 
     The answer is the same whether or not the address was subscribed already.
     """
-    await run_in_threadpool(subscriptions.subscribe, body.email, body.domain())
+    await run_in_threadpool(
+        subscriptions.subscribe, body.email, body.domain(), client_address(request)
+    )
     return SubscriptionAccepted(status="accepted", message=ACCEPTED_MESSAGE)
 
 

@@ -25,7 +25,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import PublicationDep, SubscriptionsDep
+from herald.adapters.web.deps import PublicationDep, SubscriptionsDep, client_address
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.site.alerts_forms import (
     FilterValues,
@@ -34,7 +34,7 @@ from herald.adapters.web.site.alerts_forms import (
     choices,
     read_filter,
 )
-from herald.domain.errors import ValidationError
+from herald.domain.errors import TooManyAttempts, ValidationError
 from herald.services.publication import PublicationService
 from herald.services.subscriptions import SubscriptionService
 
@@ -44,6 +44,9 @@ TOKEN_LIMIT = 500
 """Longer than any token herald signs."""
 EMAIL_LIMIT = 1000
 """Longer input is refused as too long; the address itself may have 254 characters."""
+HONEYPOT = "website"
+"""A field people never see nor fill (hidden by the style sheet, skipped by keyboards and
+screen readers); a robot filling every field gets the usual answer and nothing is sent."""
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 WITH_TOKEN = {**NO_STORE, "Referrer-Policy": "same-origin"}
 """Pages with a token in their URL: no Referer to other sites (and with "same-origin",
@@ -107,14 +110,22 @@ async def subscribe(
     if not email and "email" not in reader.errors:
         reader.errors.add("email", "give the address the alerts should go to")
     values, alert_filter = read_filter(reader)
+    if reader.text(HONEYPOT, limit=EMAIL_LIMIT, one_line=True).strip():
+        return _page(request, "sent.html", {"email": email})  # a robot: it learns nothing
+    status, headers = 422, {}
     if alert_filter is not None and not reader.errors:
         try:
-            await run_in_threadpool(subscriptions.subscribe, email, alert_filter)
+            await run_in_threadpool(
+                subscriptions.subscribe, email, alert_filter, client_address(request)
+            )
         except ValidationError as error:
             add_error(reader.errors, error)
+        except TooManyAttempts as error:
+            reader.errors.add("form", f"{error.message[0].upper()}{error.message[1:]}.")
+            status, headers = 429, {"Retry-After": str(error.retry_after)}
         else:
             return _page(request, "sent.html", {"email": email})
-    return _page(
+    response = _page(
         request,
         "subscribe.html",
         {
@@ -123,8 +134,10 @@ async def subscribe(
             "email": email[:EMAIL_LIMIT],
             "errors": reader.errors,
         },
-        status=422,
+        status=status,
     )
+    response.headers.update(headers)
+    return response
 
 
 # --- confirm ----------------------------------------------------------------------------
