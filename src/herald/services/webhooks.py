@@ -7,6 +7,7 @@ change appends an audit entry (never the secret). ``SubscriptionService`` delega
 from __future__ import annotations
 
 import base64
+import logging
 import secrets
 from dataclasses import replace
 from datetime import timedelta
@@ -21,6 +22,8 @@ from herald.services.ports.common import Clock
 from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from herald.services.subscription_checks import check_filter, check_group
 
+log = logging.getLogger("herald.webhooks")
+
 MAX_URL_LENGTH = 2000
 
 
@@ -30,6 +33,17 @@ class TargetGuard(Protocol):
     def check(self, url: str) -> None:
         """``ValidationError`` on field ``url`` when the target is refused."""
         ...
+
+
+class RefusedAddress(ValidationError):
+    """A webhook host refused for what its name resolves to (or for not resolving).
+
+    The message names the addresses, for the operator's log and the staff's delivery
+    list; a client storing a webhook only hears ``PUBLIC_REFUSAL`` (finding 13.10): DNS
+    answers inside the operator's network are none of its business."""
+
+
+PUBLIC_REFUSAL = "is not a public internet address herald may send webhooks to"
 
 
 def new_webhook_secret() -> str:
@@ -156,5 +170,9 @@ class Webhooks:
         target = url.strip() if isinstance(url, str) else ""
         if not target or len(target) > MAX_URL_LENGTH:
             raise ValidationError("url", f"give a URL of at most {MAX_URL_LENGTH} characters")
-        self._guard.check(target)
+        try:
+            self._guard.check(target)
+        except RefusedAddress as refused:
+            log.warning("webhook target %s refused: %s", target[:200], refused.reason)
+            raise ValidationError("url", PUBLIC_REFUSAL) from None
         return target

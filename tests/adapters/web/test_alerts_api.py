@@ -285,3 +285,24 @@ def test_the_alert_api_keeps_its_promises(
             case.call_and_validate(headers=bearer(token), checks=CHECKS)
 
         check()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://localhost/hook", "https://127.0.0.1/hook", "https://[::1]/hook"]
+)
+def test_a_refusal_for_an_address_names_no_address_to_the_client(
+    herald: Herald,
+    client: TestClient,
+    token: str,
+    url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Finding 13.10: the client hears a generic refusal; the operator's log has why."""
+    with caplog.at_level("WARNING", logger="herald.webhooks"):
+        response = client.post("/api/v1/webhooks", json={"url": url}, headers=bearer(token))
+    assert response.status_code == 422
+    message = response.json()["error"]["message"]
+    assert "public internet address" in message
+    for detail in ("127.0.0.1", "::1", "loopback", "resolves"):
+        assert detail not in response.text, detail
+    assert any("loopback" in record.getMessage() for record in caplog.records)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from herald.domain.errors import ValidationError
+from herald.services.webhooks import RefusedAddress
 
 Resolver = Callable[[str, int], Sequence[str]]
 """Host and port to IP address strings."""
@@ -96,14 +97,14 @@ class WebhookTargetGuard:
         try:
             addresses = list(self._resolver(host, port))
         except OSError as error:
-            raise ValidationError("url", f"cannot resolve {host} ({error})") from error
+            raise RefusedAddress("url", f"cannot resolve {host} ({error})") from error
         except UnicodeError:  # IDNA refuses the name (an empty or over-long label...)
             raise ValidationError("url", f"{host!r} is not a valid host name") from None
         if not addresses:
-            raise ValidationError("url", f"{host} has no address")
+            raise RefusedAddress("url", f"{host} has no address")
         if not self.allow_private:
             for address in addresses:
                 reason = address_refused(address)
                 if reason is not None:
-                    raise ValidationError("url", f"{host} resolves to a {reason}")
+                    raise RefusedAddress("url", f"{host} resolves to a {reason}")
         return addresses
