@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,16 +28,9 @@ from herald.adapters.signing import SigningKey
 from herald.bootstrap import Herald
 from tests.adapters.csaf_distribution.conftest import MovableClock, make_herald
 from tests.adapters.csaf_distribution.test_provider import provider_schema_errors, verify
+from tests.live_server import free_port, herald_serve
 
 DOC = "/.well-known/csaf/2026/ctx696397.json"
-STARTUP_TIMEOUT = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -47,7 +38,7 @@ def server(
     database_url: str, short_dir: Path, key_home: Path, signing_key: SigningKey
 ) -> Iterator[str]:
     del signing_key  # the key exists before the server starts
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -62,34 +53,8 @@ def server(
         [sys.executable, "-m", "herald", "demo"], env=env, check=True, capture_output=True
     )
     workers = "1" if database_url.startswith("sqlite") else "2"
-    log = short_dir / "serve.log"
-    command = [sys.executable, "-m", "herald", "serve", "--port", str(port), "--workers", workers]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [*command, "--no-access-log"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"herald serve did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.1)
+    with herald_serve(env, short_dir / "serve.log", port, "--workers", workers, "--no-access-log"):
         yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture

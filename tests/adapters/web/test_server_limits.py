@@ -8,7 +8,6 @@ bad setting stops ``herald serve`` with one line naming it.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,17 +21,10 @@ import pytest
 from herald.config import ServerLimits
 from herald.domain.errors import ValidationError
 from tests.demo_services import TEST_SECRET_KEY
+from tests.live_server import free_port, herald_serve
 
 HEADER_TIMEOUT = 1.0
 MAX_CONNECTIONS = 4
-STARTUP_TIMEOUT = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -48,39 +40,14 @@ def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     tmp_path = tmp_path_factory.mktemp("serve")
-    port = _free_port()
+    port = free_port()
     env = _environment(
         tmp_path,
         HERALD_HEADER_TIMEOUT=str(HEADER_TIMEOUT),
         HERALD_MAX_CONNECTIONS=str(MAX_CONNECTIONS),
     )
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "herald", "serve", "--port", str(port), "--no-access-log"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"herald serve did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.1)
+    with herald_serve(env, tmp_path / "serve.log", port, "--no-access-log"):
         yield "127.0.0.1", port
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def _slow_client(address: tuple[str, int]) -> socket.socket:
@@ -166,7 +133,7 @@ def test_a_bad_limit_stops_serve_with_one_line_naming_it(
         ServerLimits.from_environment({name: value})
     assert raised.value.field == name
     done = subprocess.run(
-        [sys.executable, "-m", "herald", "serve", "--port", str(_free_port())],
+        [sys.executable, "-m", "herald", "serve", "--port", str(free_port())],
         env=_environment(tmp_path, **{name: value}),
         capture_output=True,
         text=True,
