@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -64,6 +64,19 @@ _UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
 _NOT_JSON: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "The body is not a JSON document."}
 }
+_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": ErrorResponse,
+        "description": "Too many confirmation emails asked for, from this client or in all "
+        "(HERALD_CONFIRMATIONS_PER_CLIENT, HERALD_CONFIRMATIONS_PER_HOUR); nothing is sent.",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds until a confirmation may be asked for again.",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    }
+}
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "No webhook with this id was made by this token."}
 }
@@ -103,7 +116,7 @@ class FilterModel(BaseModel):
         description="The lowest severity wanted, from the publisher's scale; null: all.",
         examples=["High"],
     )
-    editorial: bool = Field(
+    editorial: StrictBool = Field(
         default=False, description="Also alert on editorial changes (wording only)."
     )
 
@@ -125,12 +138,22 @@ class FilterModel(BaseModel):
         )
 
 
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@{_LABEL}(?:\.{_LABEL})+$"
+"""What ``herald.domain.alerts.parse_email`` accepts, as the schema's pattern."""
+
+
+_WEB_URL = r"^https?://[^\s/?#@]+(?:[/?#][^\s]*)?$"
+"""An absolute http(s) URL with a host and no credentials (the shape; the policy is the
+server's: https only unless private targets are allowed, public addresses only)."""
+
+
 class SubscriptionRequest(FilterModel):
     """An email subscription: the address and its filter."""
 
     email: str = Field(
         max_length=254,
-        pattern=_TEXT,
+        pattern=_EMAIL,
         description="The address alerts go to (it must confirm by a link).",
         examples=["psirt-watch@example.com"],
     )
@@ -148,8 +171,11 @@ class WebhookRequest(BaseModel):
 
     url: str = Field(
         max_length=2000,
-        pattern=_TEXT,
-        description="The https:// URL herald posts signed JSON to (Standard Webhooks).",
+        pattern=_WEB_URL,
+        description="The https:// URL herald posts signed JSON to (Standard Webhooks). "
+        "Its host must be a public internet address: a name that resolves to a loopback, "
+        "private, link-local or reserved address is refused with 422 (and checked again "
+        "before every send).",
         examples=["https://siem.example.com/hooks/herald"],
     )
     filter: FilterModel = Field(default_factory=FilterModel)
@@ -160,7 +186,7 @@ class WebhookChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: str | None = Field(default=None, max_length=2000, pattern=_TEXT)
+    url: str | None = Field(default=None, max_length=2000, pattern=_WEB_URL)
     filter: FilterModel | None = None
 
 
@@ -268,7 +294,7 @@ async def _own_webhook(
     response_model=SubscriptionAccepted,
     summary="Ask for email alerts (double opt-in)",
     tags=["alerts"],
-    responses=_NOT_JSON,
+    responses={**_NOT_JSON, **_LIMITED},
 )
 async def subscribe(
     request: Request, body: SubscriptionRequest, subscriptions: SubscriptionsDep
