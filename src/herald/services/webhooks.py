@@ -173,6 +173,6 @@ class Webhooks:
         try:
             self._guard.check(target)
         except RefusedAddress as refused:
-            log.warning("webhook target %s refused: %s", target[:200], refused.reason)
+            log.info("webhook target %s refused: %s", target[:200], refused.reason)
             raise ValidationError("url", PUBLIC_REFUSAL) from None
         return target

@@ -51,7 +51,7 @@ def test_subscribe_publish_and_deliver_to_the_maildir(herald: Herald, tmp_path: 
         (("alerts", "add-email", "a@example.com", "--min-severity", "Huge"), ("severity",)),
         (("alerts", "add-email", "a@example.com", "--product", "nope"), ("products",)),
         (("alerts", "add-webhook", "http://127.0.0.1:9/hook"), ("url",)),
-        (("alerts", "add-webhook", "https://10.0.0.1/hook"), ("url", "private")),
+        (("alerts", "add-webhook", "https://10.0.0.1/hook"), ("url", "public internet address")),
         (("alerts", "group", "Bad Name", "--title", "x"), ("group",)),
         (("worker", "--batch", "0"), ("--batch",)),
         (("worker", "--lanes", "17"), ("--lanes", "16")),

@@ -183,6 +183,8 @@ HOSTILE = [
 @pytest.mark.parametrize("where", ["title", "problem", "mitigation", "section"])
 @pytest.mark.parametrize("payload", HOSTILE)
 def test_nothing_executable_survives_in_authored_fields(where: str, payload: str) -> None:
+    if where == "title":  # a title is one line (herald.domain.text)
+        payload = payload.replace("\n", " ")
     html = render_html(hostile_document(where, payload))
     lowered = html.lower()
     for fragment in ("<script", "<iframe", "<svg", "<img", "<div"):

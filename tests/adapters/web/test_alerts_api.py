@@ -324,7 +324,7 @@ def test_a_refusal_for_an_address_names_no_address_to_the_client(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Finding 13.10: the client hears a generic refusal; the operator's log has why."""
-    with caplog.at_level("WARNING", logger="herald.webhooks"):
+    with caplog.at_level("INFO", logger="herald.webhooks"):
         response = client.post("/api/v1/webhooks", json={"url": url}, headers=bearer(token))
     assert response.status_code == 422
     message = response.json()["error"]["message"]
