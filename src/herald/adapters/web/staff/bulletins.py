@@ -1,13 +1,13 @@
-"""Staff routes for bulletins: the draft form with its preview, and the workflow steps.
+"""Staff routes for bulletins: the draft form with its preview, and the bulletin's page.
 
 The services decide who may do what (``Actor.require``) and which step a status
 allows; these routes read forms, show errors next to their fields, and redirect
-after every change (POST, then GET).
+after every change (POST, then GET). The workflow steps taken from the bulletin's
+page are in ``workflow.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, assert_never
 
@@ -20,11 +20,9 @@ from herald.adapters.web.deps import AuthoringDep, ClockDep, ReadingDep
 from herald.adapters.web.errors import status_of
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.staff.bulletin_form import (
-    SUMMARY_LIMIT,
     BulletinFormChoices,
     BulletinFormValues,
     read_bulletin_form,
-    read_release_at,
 )
 from herald.adapters.web.staff.pages import (
     article_path,
@@ -300,7 +298,7 @@ async def preview(
     )
 
 
-# --- the bulletin's page and its workflow steps --------------------------------------
+# --- the bulletin's page -------------------------------------------------------------
 
 
 @router.get("/bulletins/{article_id}")
@@ -358,167 +356,6 @@ async def bulletin_page(
 def _policy_hint(authoring: AuthoringService) -> str:
     policy = authoring.review_policy()
     return f"Review policy: {policy.amendments.description}"
-
-
-Step = Callable[[AuthoringService, str, Staff], Bulletin]
-
-_STEPS: dict[str, tuple[Step, str]] = {
-    "submit": (lambda authoring, a, s: authoring.submit(a, s.actor), "submitted for review"),
-    "approve": (lambda authoring, a, s: authoring.approve(a, s.actor), "approved"),
-    "request-changes": (
-        lambda authoring, a, s: authoring.request_changes(a, s.actor),
-        "sent back to its author",
-    ),
-    "publish": (lambda authoring, a, s: authoring.publish(a, actor=s.actor), "published"),
-    "unschedule": (lambda authoring, a, s: authoring.unschedule(a, s.actor), "unscheduled"),
-}
-
-
-@router.post("/bulletins/{article_id}/schedule")
-async def schedule(
-    request: Request,
-    article_id: str,
-    clock: ClockDep,
-    authoring: AuthoringDep,
-    reading: ReadingDep,
-    staff: SignedIn,
-) -> Response:
-    reader = FormReader(await read_form(request))
-    typed = {"release_at": reader.text("release_at", limit=40, one_line=True)}
-    release_at = read_release_at(reader)
-    if release_at is None:
-        return await bulletin_page(
-            request,
-            clock,
-            authoring,
-            reading,
-            staff,
-            article_id,
-            reader.errors,
-            status=422,
-            typed=typed,
-        )
-    try:
-        done = await run_in_threadpool(
-            authoring.schedule, checked_article_id(article_id), release_at, staff.actor
-        )
-    except ValidationError as error:
-        reader.errors.add_error(error)
-        return await bulletin_page(
-            request,
-            clock,
-            authoring,
-            reading,
-            staff,
-            article_id,
-            reader.errors,
-            status=422,
-            typed=typed,
-        )
-    assert done.release_at is not None
-    when = done.release_at.strftime("%Y-%m-%d %H:%M UTC")
-    flash(request, f"{done.article_id} scheduled: it publishes itself at {when}.")
-    return see_other(article_path(done.article_id))
-
-
-@router.post("/bulletins/{article_id}/withdraw")
-async def withdraw(
-    request: Request,
-    article_id: str,
-    clock: ClockDep,
-    authoring: AuthoringDep,
-    reading: ReadingDep,
-    staff: SignedIn,
-) -> Response:
-    reader = FormReader(await read_form(request))
-    summary = reader.text("summary", limit=SUMMARY_LIMIT, one_line=True, label="the summary")
-    emergency = reader.text("emergency", limit=SUMMARY_LIMIT, one_line=True, label="the reason")
-    typed = {"summary": summary, "emergency": emergency}
-    if not summary.strip() and "summary" not in reader.errors:
-        reader.errors.add("summary", "say why the bulletin is withdrawn; it goes in the change log")
-    if reader.errors:
-        return await bulletin_page(
-            request,
-            clock,
-            authoring,
-            reading,
-            staff,
-            article_id,
-            reader.errors,
-            status=422,
-            typed=typed,
-        )
-    try:
-        done = await run_in_threadpool(
-            lambda: authoring.withdraw(
-                checked_article_id(article_id),
-                summary.strip(),
-                actor=staff.actor,
-                emergency=emergency.strip() or None,
-            )
-        )
-    except ValidationError as error:
-        reader.errors.add_error(error)
-        return await bulletin_page(
-            request,
-            clock,
-            authoring,
-            reading,
-            staff,
-            article_id,
-            reader.errors,
-            status=422,
-            typed=typed,
-        )
-    flash(request, change_message(done, "withdrawn"))
-    return see_other(article_path(done.bulletin.article_id))
-
-
-@router.post("/bulletins/{article_id}/delete")
-async def delete(
-    request: Request,
-    article_id: str,
-    clock: ClockDep,
-    authoring: AuthoringDep,
-    reading: ReadingDep,
-    staff: SignedIn,
-) -> Response:
-    try:
-        await run_in_threadpool(authoring.delete_draft, checked_article_id(article_id), staff.actor)
-    except ValidationError as error:
-        errors = FormErrors()
-        errors.add("action", error.message)
-        return await bulletin_page(
-            request, clock, authoring, reading, staff, article_id, errors, status=422
-        )
-    flash(request, f"{article_id} deleted.")
-    return see_other("/staff/")
-
-
-@router.post("/bulletins/{article_id}/{step}")
-async def take_step(
-    request: Request,
-    article_id: str,
-    step: str,
-    clock: ClockDep,
-    authoring: AuthoringDep,
-    reading: ReadingDep,
-    staff: SignedIn,
-) -> Response:
-    """Submit, approve, request changes, publish now, unschedule."""
-    if step not in _STEPS:
-        raise NotFound(f"no step {step[:40]!r}")
-    run, done = _STEPS[step]
-    try:
-        changed = await run_in_threadpool(run, authoring, checked_article_id(article_id), staff)
-    except ValidationError as error:
-        errors = FormErrors()
-        errors.add("action", error.message)
-        return await bulletin_page(
-            request, clock, authoring, reading, staff, article_id, errors, status=422
-        )
-    flash(request, f"{changed.article_id} {done}.")
-    return see_other(article_path(changed.article_id))
 
 
 def grouped(bulletins: list[Bulletin]) -> list[tuple[Status, list[Bulletin]]]:

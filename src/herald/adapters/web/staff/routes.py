@@ -30,6 +30,7 @@ from herald.adapters.web.staff import account as staff_account
 from herald.adapters.web.staff import audit as staff_audit
 from herald.adapters.web.staff import bulletins as staff_bulletins
 from herald.adapters.web.staff import review as staff_review
+from herald.adapters.web.staff import workflow as staff_workflow
 from herald.adapters.web.staff.pages import local_target, page, see_other
 from herald.adapters.web.staff.session import (
     SignedIn,
@@ -287,6 +288,7 @@ async def change_account(
     return see_other("/staff/users")
 
 
-router.include_router(staff_review.router)  # before the bulletins' /{step} catch-all
+router.include_router(staff_review.router)  # before the workflow's /{step} catch-all
 router.include_router(staff_bulletins.router)
+router.include_router(staff_workflow.router)  # its /{step} catch-all after the pages
 router.include_router(staff_account.router)
