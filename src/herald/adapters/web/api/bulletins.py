@@ -1,11 +1,12 @@
-"""The public JSON API under ``/api/v1``: bulletins (cursor-paged) and the product catalog.
+"""The public JSON API under ``/api/v1``: bulletins (cursor-paged); the product catalog
+is ``catalog.py``, whose router this one includes after its own routes.
 
 Every read goes through ``PublicationService``, so an embargoed or draft bulletin is
 never listed and its id answers exactly like an unknown one. Each 200 carries a weak
 ``ETag`` (a hash of the body) and ``Cache-Control``; bulletin responses also carry
 ``Last-Modified``. Bulletin answers are kept per site generation and URL in the site
-cache (``site_cache.keep``), like the site's pages. ``docs/api.md`` describes the API
-for its users.
+cache (``site_cache.keep``), like the site's pages (``responses.py``). ``docs/api.md``
+describes the API for its users.
 """
 
 from __future__ import annotations
@@ -13,31 +14,25 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from itsdangerous import BadData, URLSafeSerializer
-from pydantic import BaseModel
 
 from herald.adapters.web import http_cache
-from herald.adapters.web.api.catalog_models import (
-    ProductDetail,
-    ProductList,
-    ProductSummary,
-    ReleaseList,
-    ReleaseModel,
-    VersionDetail,
-)
-from herald.adapters.web.api.models import (
-    BulletinDetail,
-    BulletinList,
-    BulletinSummary,
-    ErrorResponse,
+from herald.adapters.web.api import catalog as api_catalog
+from herald.adapters.web.api.models import BulletinDetail, BulletinList, BulletinSummary
+from herald.adapters.web.api.responses import (
+    CACHE_HEADERS,
+    INVALID,
+    LAST_MODIFIED,
+    NOT_MODIFIED,
+    json_answer,
+    not_found,
 )
 from herald.adapters.web.deps import PublicationDep, SettingsDep
-from herald.adapters.web.site import cache as site_cache
 from herald.adapters.web.urls import API_PREFIX, PublicUrls
 from herald.config import Settings
 from herald.domain.bulletin import Bulletin
@@ -47,40 +42,7 @@ from herald.domain.ids import parse_cve_id
 from herald.services.ports.bulletins import BulletinQuery
 from herald.services.publication import PublicationService
 
-_CACHE_HEADERS: dict[str, Any] = {
-    "ETag": {
-        "description": "Weak validator: a hash of the body.",
-        "schema": {"type": "string"},
-        "required": True,
-    },
-    "Cache-Control": {
-        "description": f"`public, max-age={http_cache.MAX_AGE}`.",
-        "schema": {"type": "string"},
-        "required": True,
-    },
-}
-_LAST_MODIFIED: dict[str, Any] = {
-    "Last-Modified": {
-        "description": "The newest change of a public bulletin the response depends on.",
-        "schema": {"type": "string"},
-    }
-}
-_NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
-    304: {
-        "description": "Not Modified: the copy named by `If-None-Match` (or, without it, "
-        "dated by `If-Modified-Since`) is current. Empty body."
-    }
-}
-_INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorResponse, "description": "A parameter is invalid; `error.field` names it."}
-}
-
-
-def _not_found(what: str) -> dict[int | str, dict[str, Any]]:
-    return {404: {"model": ErrorResponse, "description": f"No such {what}."}}
-
-
-router = APIRouter(prefix=API_PREFIX, responses={**_INVALID})
+router = APIRouter(prefix=API_PREFIX, responses={**INVALID})
 
 PAGE_SIZE = 20
 """Bulletins per page unless ``limit`` says otherwise."""
@@ -166,15 +128,15 @@ CursorParam = Annotated[
     responses={
         200: {
             "headers": {
-                **_CACHE_HEADERS,
-                **_LAST_MODIFIED,
+                **CACHE_HEADERS,
+                **LAST_MODIFIED,
                 "Link": {
                     "description": 'The next page: `<URL>; rel="next"` (absent on the last).',
                     "schema": {"type": "string"},
                 },
             }
         },
-        **_NOT_MODIFIED,
+        **NOT_MODIFIED,
     },
 )
 def list_bulletins(
@@ -208,7 +170,9 @@ def list_bulletins(
     links: dict[str, str] = {}
     if next_cursor is not None:
         links["Link"] = f'<{_next_url(request, urls, next_cursor)}>; rel="next"'
-    return _json(request, body, http_cache.newest_change(publication), links, generation=generation)
+    return json_answer(
+        request, body, http_cache.newest_change(publication), links, generation=generation
+    )
 
 
 @router.get(
@@ -217,9 +181,9 @@ def list_bulletins(
     tags=["bulletins"],
     summary="One public bulletin with its revisions",
     responses={
-        200: {"headers": {**_CACHE_HEADERS, **_LAST_MODIFIED}},
-        **_NOT_MODIFIED,
-        **_not_found("public bulletin (unknown and unpublished ids answer alike)"),
+        200: {"headers": {**CACHE_HEADERS, **LAST_MODIFIED}},
+        **NOT_MODIFIED,
+        **not_found("public bulletin (unknown and unpublished ids answer alike)"),
     },
 )
 def get_bulletin(
@@ -243,88 +207,7 @@ def get_bulletin(
         raise missing from None
     urls = PublicUrls(settings.base_url)
     body = BulletinDetail.build(public.bulletin, public.document, urls)
-    return _json(request, body, public.bulletin.updated_at, generation=generation)
-
-
-# --- products ----------------------------------------------------------------------
-
-ProductIdPath = Annotated[
-    str, Path(description="The product id.", examples=["xenserver"], max_length=64)
-]
-VersionPath = Annotated[str, Path(description="The version name.", examples=["8.4"])]
-ChannelPath = Annotated[str, Path(description="The update channel.", examples=["Normal"])]
-_CATALOG_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"headers": _CACHE_HEADERS},
-    **_NOT_MODIFIED,
-}
-
-
-@router.get(
-    "/products",
-    response_model=ProductList,
-    tags=["products"],
-    summary="List products",
-    responses=_CATALOG_RESPONSES,
-)
-def list_products(request: Request, settings: SettingsDep, publication: PublicationDep) -> Response:
-    """Every product with its versions and their lifecycle, in display order."""
-    urls = PublicUrls(settings.base_url)
-    products = publication.catalog().products
-    return _json(request, ProductList(data=[ProductSummary.build(p, urls) for p in products]))
-
-
-@router.get(
-    "/products/{product_id}",
-    response_model=ProductDetail,
-    tags=["products"],
-    summary="One product",
-    responses={**_CATALOG_RESPONSES, **_not_found("product")},
-)
-def get_product(
-    request: Request, settings: SettingsDep, publication: PublicationDep, product_id: ProductIdPath
-) -> Response:
-    """The product's versions with their lifecycle and update channels."""
-    product = publication.catalog().product(product_id)
-    return _json(request, ProductDetail.build(product, PublicUrls(settings.base_url)))
-
-
-@router.get(
-    "/products/{product_id}/versions/{version}",
-    response_model=VersionDetail,
-    tags=["products"],
-    summary="One version of a product",
-    responses={**_CATALOG_RESPONSES, **_not_found("product or version")},
-)
-def get_version(
-    request: Request,
-    settings: SettingsDep,
-    publication: PublicationDep,
-    product_id: ProductIdPath,
-    version: VersionPath,
-) -> Response:
-    """The version's update channels with their releases and the components they ship."""
-    product = publication.catalog().product(product_id)
-    body = VersionDetail.build_for(product, product.version(version), PublicUrls(settings.base_url))
-    return _json(request, body)
-
-
-@router.get(
-    "/products/{product_id}/versions/{version}/channels/{channel}/releases",
-    response_model=ReleaseList,
-    tags=["products"],
-    summary="The releases of one update channel",
-    responses={**_CATALOG_RESPONSES, **_not_found("product, version or channel")},
-)
-def list_releases(
-    request: Request,
-    publication: PublicationDep,
-    product_id: ProductIdPath,
-    version: VersionPath,
-    channel: ChannelPath,
-) -> Response:
-    """The channel's releases in the order they shipped, with their components."""
-    found = publication.catalog().product(product_id).version(version).channel(channel)
-    return _json(request, ReleaseList(data=[ReleaseModel.build(r) for r in found.releases]))
+    return json_answer(request, body, public.bulletin.updated_at, generation=generation)
 
 
 # --- helpers -----------------------------------------------------------------------
@@ -382,36 +265,6 @@ def _severity(publication: PublicationService, severity: str) -> str:
     raise ValidationError("severity", f"{severity!r} is not one of {', '.join(scale)}")
 
 
-def _json(
-    request: Request,
-    body: BaseModel,
-    last_modified: datetime | None = None,
-    headers: dict[str, str] | None = None,
-    *,
-    generation: int | None = None,
-) -> Response:
-    """``body`` as JSON with its validators, or a 304.
-
-    With the ``generation`` read before the body's data, the answer is also kept in the
-    site cache for this URL and sent from there until the generation moves.
-    """
-    if generation is not None:
-        answer = http_cache.prepare(
-            body.model_dump_json().encode(),
-            "application/json",
-            last_modified=last_modified,
-            headers=headers,
-        )
-        return site_cache.keep(request, generation, answer)
-    return http_cache.respond(
-        request,
-        body.model_dump_json().encode(),
-        "application/json",
-        last_modified=last_modified,
-        headers=headers,
-    )
-
-
 def _serializer(settings: Settings) -> URLSafeSerializer:
     return URLSafeSerializer(settings.signing_key(), salt=_CURSOR_SALT)
 
@@ -443,3 +296,6 @@ def _next_url(request: Request, urls: PublicUrls, cursor: str) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
     params.append(("cursor", cursor))
     return f"{urls.bulletins_api()}?{urlencode(params)}"
+
+
+router.include_router(api_catalog.router)  # /products...: under this prefix, after /bulletins
