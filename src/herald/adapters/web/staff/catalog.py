@@ -6,15 +6,14 @@ Every signed-in member may look; the catalog service decides who may change
 (``Action.MANAGE_CATALOG``: publishers and admins) and writes one audit entry per
 change. Every POST passes ``staff_session.protect`` (same origin and the CSRF token); a
 form with a problem comes back (422) with the message next to its field and nothing
-saved; a change redirects to the product's page.
+saved; a change redirects to the product's page. The forms' fields, and the paths
+they post to, are ``catalog_forms.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -22,82 +21,38 @@ from starlette.concurrency import run_in_threadpool
 
 from herald.adapters.web.deps import CatalogDep
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
+from herald.adapters.web.staff.catalog_forms import (
+    CHANNEL,
+    COMPONENTS,
+    DATE,
+    LABEL,
+    LIFECYCLE,
+    LIFECYCLES,
+    NAME,
+    RELEASE,
+    URL,
+    VERSION,
+    FormField,
+    checked_product_id,
+    place_error,
+    product_path,
+    read_fields,
+    release_path,
+    version_form,
+)
 from herald.adapters.web.staff.pages import page, see_other
 from herald.adapters.web.staff.session import SignedIn, Staff, flash, may, protect
 from herald.domain.accounts import Action
-from herald.domain.catalog import NAME_LIMIT, Lifecycle, Product
+from herald.domain.catalog import Product
 from herald.domain.errors import Conflict, NotFound, ValidationError
-from herald.domain.ids import parse_product_id
 from herald.services.catalog import CatalogService
 
 router = APIRouter(
     prefix="/staff/catalog", dependencies=[Depends(protect)], include_in_schema=False
 )
 
-LIFECYCLES = (
-    (Lifecycle.PREVIEW.value, "Preview"),
-    (Lifecycle.SUPPORTED.value, "Supported"),
-    (Lifecycle.END_OF_LIFE.value, "End of life"),
-)
-"""The lifecycle states the forms offer, in their order."""
-URL_LIMIT = 2000
-COMPONENTS_LIMIT = 20_000
-
-
-@dataclass(frozen=True)
-class _Field:
-    """A posted field: its name (the service's field name too), its label and limit."""
-
-    name: str
-    label: str
-    limit: int = NAME_LIMIT
-    one_line: bool = True
-
-
-_NAME = _Field("name", "the name")
-_VERSION = _Field("version", "the version")
-_CHANNEL = _Field("channel", "the channel")
-_RELEASE = _Field("release", "the release")
-_LIFECYCLE = _Field("lifecycle", "the lifecycle state", 40)
-_LABEL = _Field("lifecycle_label", "the label")
-_URL = _Field("update_instructions_url", "the URL", URL_LIMIT)
-_DATE = _Field("released_on", "the date", 40)
-_COMPONENTS = _Field("components", "the components", COMPONENTS_LIMIT, one_line=False)
-
 Call = Callable[[dict[str, str]], object]
 """Runs the service call with the typed values (in a worker thread)."""
-
-
-def _product_id(text: str) -> str:
-    try:
-        return parse_product_id(text)
-    except ValidationError:
-        raise NotFound(f"no product {text[:70]!r}") from None
-
-
-def product_path(product_id: str) -> str:
-    return f"/staff/catalog/{product_id}"
-
-
-def release_path(product_id: str, version: str, channel: str, release: str) -> str:
-    query = urlencode({"version": version, "channel": channel, "release": release})
-    return f"{product_path(product_id)}/release?{query}"
-
-
-def _read(reader: FormReader, fields: Sequence[_Field]) -> dict[str, str]:
-    return {
-        f.name: reader.text(f.name, limit=f.limit, one_line=f.one_line, label=f.label)
-        for f in fields
-    }
-
-
-def _place(errors: FormErrors, error: ValidationError | Conflict, fields: Sequence[_Field]) -> None:
-    """The service's error next to the field it names (a taken id is the ``id`` field's)."""
-    if isinstance(error, Conflict):
-        errors.add("id", error.message)
-        return
-    names = {f.name for f in fields}
-    errors.add(error.field if error.field in names else "form", error.reason)
 
 
 # --- the list of products ----------------------------------------------------------------
@@ -130,9 +85,9 @@ async def products(request: Request, catalog: CatalogDep, staff: SignedIn) -> Re
 async def add_product(
     request: Request, catalog: CatalogDep, staff: Annotated[Staff, may(Action.MANAGE_CATALOG)]
 ) -> Response:
-    fields = (_Field("id", "the id", 64), _NAME, _URL)
+    fields = (FormField("id", "the id", 64), NAME, URL)
     reader = FormReader(await read_form(request))
-    typed = _read(reader, fields)
+    typed = read_fields(reader, fields)
     if not reader.errors:
         try:
             added = await run_in_threadpool(
@@ -143,7 +98,7 @@ async def add_product(
                 staff.actor,
             )
         except (ValidationError, Conflict) as error:
-            _place(reader.errors, error, fields)
+            place_error(reader.errors, error, fields)
         else:
             flash(request, f"Product {added.name} added.")
             return see_other(product_path(added.id))
@@ -154,7 +109,7 @@ async def add_product(
 
 
 async def _product(catalog: CatalogService, product_id: str) -> Product:
-    return await run_in_threadpool(catalog.product, _product_id(product_id))
+    return await run_in_threadpool(catalog.product, checked_product_id(product_id))
 
 
 async def _product_page(
@@ -191,23 +146,12 @@ async def product(
     return await _product_page(request, catalog, staff, product_id)
 
 
-def _version_form(prefix: str) -> Callable[[Product, dict[str, str]], str | None]:
-    """The key of the version's form on the page (``prefix-<index>``), None if unknown."""
-
-    def key(product: Product, typed: dict[str, str]) -> str | None:
-        names = [v.name for v in product.versions]
-        name = typed.get("version", "")
-        return f"{prefix}-{names.index(name)}" if name in names else None
-
-    return key
-
-
 async def _change(
     request: Request,
     catalog: CatalogService,
     staff: Staff,
     product_id: str,
-    fields: Sequence[_Field],
+    fields: Sequence[FormField],
     form_key: Callable[[Product, dict[str, str]], str | None],
     call: Call,
     done: Callable[[dict[str, str]], str],
@@ -217,12 +161,12 @@ async def _change(
     staff.actor.require(Action.MANAGE_CATALOG)
     product = await _product(catalog, product_id)
     reader = FormReader(await read_form(request))
-    typed = _read(reader, fields)
+    typed = read_fields(reader, fields)
     if not reader.errors:
         try:
             await run_in_threadpool(call, typed)
         except (ValidationError, Conflict) as error:
-            _place(reader.errors, error, fields)
+            place_error(reader.errors, error, fields)
         else:
             flash(request, done(typed))
             return see_other(product_path(product.id))
@@ -247,7 +191,7 @@ async def change_product(
         catalog,
         staff,
         product_id,
-        (_NAME, _URL),
+        (NAME, URL),
         lambda _product, _typed: "product",
         call,
         lambda typed: f"Product {typed['name'].strip()} saved.",
@@ -269,7 +213,7 @@ async def add_version(
         catalog,
         staff,
         product_id,
-        (_NAME, _LIFECYCLE, _LABEL),
+        (NAME, LIFECYCLE, LABEL),
         lambda _product, _typed: "version-new",
         call,
         lambda typed: f"Version {typed['name'].strip()} added.",
@@ -291,8 +235,8 @@ async def change_version(
         catalog,
         staff,
         product_id,
-        (_VERSION, _LIFECYCLE, _LABEL),
-        _version_form("lifecycle"),
+        (VERSION, LIFECYCLE, LABEL),
+        version_form("lifecycle"),
         call,
         lambda typed: f"Version {typed['version']} saved.",
     )
@@ -311,8 +255,8 @@ async def add_channel(
         catalog,
         staff,
         product_id,
-        (_VERSION, _NAME),
-        _version_form("channel"),
+        (VERSION, NAME),
+        version_form("channel"),
         call,
         lambda typed: f"Channel {typed['name'].strip()} added to {typed['version']}.",
     )
@@ -340,8 +284,8 @@ async def add_release(
         catalog,
         staff,
         product_id,
-        (_VERSION, _CHANNEL, _NAME, _DATE, _COMPONENTS),
-        _version_form("release"),
+        (VERSION, CHANNEL, NAME, DATE, COMPONENTS),
+        version_form("release"),
         call,
         lambda typed: (
             f"Release {typed['name'].strip()} added to {typed['version']} / {typed['channel']}."
@@ -400,9 +344,9 @@ async def change_release(
     staff: Annotated[Staff, may(Action.MANAGE_CATALOG)],
 ) -> Response:
     product = await _product(catalog, product_id)
-    fields = (_VERSION, _CHANNEL, _RELEASE, _DATE, _COMPONENTS)
+    fields = (VERSION, CHANNEL, RELEASE, DATE, COMPONENTS)
     reader = FormReader(await read_form(request))
-    typed = _read(reader, fields)
+    typed = read_fields(reader, fields)
     if not reader.errors:
         try:
             await run_in_threadpool(
@@ -416,7 +360,7 @@ async def change_release(
                 staff.actor,
             )
         except ValidationError as error:
-            _place(reader.errors, error, fields)
+            place_error(reader.errors, error, fields)
         else:
             flash(request, f"Release {typed['release']} saved.")
             return see_other(product_path(product.id))
