@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from herald.adapters.csaf_validation.checks import Check
-from herald.adapters.csaf_validation.index import build_index
+from herald.adapters.csaf_validation.indexing import build_index
 from herald.adapters.csaf_validation.informative import INFORMATIVE
 from herald.adapters.csaf_validation.loading import (
     DocumentLoadError,
