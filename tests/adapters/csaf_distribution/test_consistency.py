@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from herald import demo
 from herald.adapters.csaf_distribution import Distribution
-from herald.adapters.site_export import export_site
+from herald.adapters.site_export.export import export_site
 from herald.adapters.web import create_app
 from herald.bootstrap import Herald
 from herald.services.actors import Actor

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from herald.adapters.site_export import export_site
+from herald.adapters.site_export.export import export_site
 from herald.adapters.web import create_app
 from herald.bootstrap import Herald
 from herald.domain import CveId

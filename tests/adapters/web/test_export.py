@@ -20,8 +20,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from herald.adapters import site_export
-from herald.adapters.site_export import ENTRY_POINTS, export_site, file_for, links_in
+from herald.adapters.site_export import crawl as site_export_crawl
+from herald.adapters.site_export.export import ENTRY_POINTS, export_site
+from herald.adapters.site_export.files import file_for
+from herald.adapters.site_export.links import links_in
 from herald.adapters.web import create_app
 from herald.adapters.web.site.routes import for_static_export
 from herald.bootstrap import Herald
@@ -183,7 +185,7 @@ def test_every_file_is_what_the_site_answers_for_its_url(
     """Bulletins read three at a time (eight windows for 22): each file holds, byte for
     byte, what a fresh copy of the site (its own publication service, reading each
     bulletin alone) answers for the URL, rendered for a static copy."""
-    monkeypatch.setattr(site_export, "WINDOW", 3)
+    monkeypatch.setattr(site_export_crawl, "WINDOW", 3)
     destination = tmp_path / "public"
     _export(site, destination)
     read = functools.partial(site.database.unit_of_work, read_only=True)

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from herald.adapters.formats.cve5 import PLACEHOLDER_ORG_ID
 from herald.adapters.formats.machine import MACHINE_FORMATS, MachineFormat, Scope, Sources
-from herald.adapters.site_export import export_site, file_for
+from herald.adapters.site_export.export import export_site
+from herald.adapters.site_export.files import file_for
 from herald.adapters.web import create_app
 from herald.bootstrap import Herald
 

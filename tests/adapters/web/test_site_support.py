@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 import herald.demo as demo
-from herald.adapters.site_export import file_for, links_in, same_site_path
+from herald.adapters.site_export.files import file_for
+from herald.adapters.site_export.links import links_in, same_site_path
 from herald.bootstrap import Herald
 from herald.domain import BulletinContent, ChannelRef, CveId, Fix, VersionRef
 from herald.domain.bulletin import Bulletin

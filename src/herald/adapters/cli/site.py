@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from herald.adapters.cli.context import herald_app
-from herald.adapters.site_export import export_site as write_site
+from herald.adapters.site_export.export import export_site as write_site
 from herald.adapters.web import create_app
 
 
