@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from herald.adapters.csaf_distribution.listing import LISTING_POLICY
+from herald.adapters.site_export.files import REDIRECT_POLICY
 from herald.adapters.web.middleware import CONTENT_SECURITY_POLICY
 from herald.bootstrap import Herald
 
@@ -43,9 +44,11 @@ def test_every_exported_page_carries_the_policy(herald: Herald, tmp_path: Path) 
     assert len(pages) > 5
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        if 'http-equiv="refresh"' in html:
-            continue  # TODO(after the site_export split): redirect stand-ins too
         head = html.split("</head>", 1)[0]
-        listing = ".well-known/csaf" in page.as_posix()
-        wanted = LISTING_POLICY if listing else CONTENT_SECURITY_POLICY
+        if 'http-equiv="refresh"' in html:
+            wanted = REDIRECT_POLICY
+        elif ".well-known/csaf" in page.as_posix():
+            wanted = LISTING_POLICY
+        else:
+            wanted = CONTENT_SECURITY_POLICY
         assert _policy_of(head) == wanted, page

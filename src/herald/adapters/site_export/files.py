@@ -80,10 +80,15 @@ def redirect_page(target: str) -> bytes:
     href = escape(target, quote=True)
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{REDIRECT_POLICY}">\n'
         f'<title>Moved</title>\n<meta http-equiv="refresh" content="0; url={href}">\n'
         f'<link rel="canonical" href="{href}">\n</head>\n<body>\n'
         f'<p>This page is at <a href="{href}">{href}</a>.</p>\n</body>\n</html>\n'
     ).encode()
+
+
+REDIRECT_POLICY = "default-src 'none'"
+"""A redirect stand-in is a link and a refresh: it may load and run nothing."""
 
 
 def swap_in(destination: Path, staging: Path) -> None:
