@@ -23,7 +23,7 @@ META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"
 
 
 def _policy_of(html: str) -> str:
-    found = META.findall(html)
+    found: list[str] = META.findall(html)
     assert len(found) == 1, "one policy per page, in the head"
     return found[0].replace("&#39;", "'")
 
