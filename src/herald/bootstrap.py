@@ -39,6 +39,7 @@ from herald.services.delivery import DeliveryService
 from herald.services.ports.common import Clock, PasswordHasher
 from herald.services.publication import GENERATION_MAX_AGE, EmbargoKeeper, PublicationService
 from herald.services.reading import ReadingService
+from herald.services.sessions import SessionService
 from herald.services.source import SourceService
 from herald.services.subscriptions import (
     CONFIRMATION_WINDOW,
@@ -77,6 +78,8 @@ class Herald:
     """Deliveries per bulletin, resend, predisclosure."""
     api_tokens: ApiTokenService
     """API tokens for the webhook API (docs/alerts-web.md)."""
+    sessions: SessionService
+    """Staff browser sessions, kept in the database (the cookie holds only their id)."""
     signatures: SignatureCache
     """OpenPGP signatures of CSAF documents, made once and kept under the data folder."""
     csaf_distribution: DistributionKeeper
@@ -146,6 +149,7 @@ def build(
             database.unit_of_work, clock, timedelta(hours=settings.predisclosure_lead_hours)
         ),
         api_tokens=ApiTokenService(database.unit_of_work, clock),
+        sessions=SessionService(database.unit_of_work, read, clock),
         publication=publication,
         signatures=signatures,
         csaf_distribution=DistributionKeeper(

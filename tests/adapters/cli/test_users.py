@@ -128,6 +128,23 @@ def test_the_account_lifecycle_from_the_command_line(
     ]
 
 
+@pytest.mark.parametrize("step", ["sign-out-everywhere", "deactivate", "reset-password"])
+def test_ending_an_accounts_sessions_deletes_them_on_the_server(
+    run: Run, database_url: str, tmp_path: Path, step: str
+) -> None:
+    _add(run, "alice", "author")
+    _add(run, "bob", "author")
+    herald = build(Settings(data_dir=tmp_path / "var", database_url=database_url))
+    try:
+        alices = herald.sessions.start({"user": "alice"}, "alice")
+        bobs = herald.sessions.start({"user": "bob"}, "bob")
+        assert run("users", step, "alice").exit_code == 0
+        assert herald.sessions.open(alices.id) is None
+        assert herald.sessions.open(bobs.id) is not None
+    finally:
+        herald.close()
+
+
 def test_lifecycle_mistakes_are_one_line_and_change_nothing(run: Run) -> None:
     _add(run, "root", "admin")
     _add(run, "alice", "author")

@@ -1,7 +1,8 @@
 """``CachedPages``: a cached page answered before FastAPI, with the same bytes and headers.
 
-A request carrying the session cookie (here an unsigned one, which the session
-middleware ignores) always goes through FastAPI, so it gives the reference answer.
+A request carrying the session cookie (here an id the server does not know, which the
+session middleware ignores on a public page) always goes through FastAPI, so it gives
+the reference answer.
 """
 
 from __future__ import annotations

@@ -91,6 +91,7 @@ def deactivate(username: UsernameArgument, as_user: AsOption = None) -> None:
         user = herald.accounts.deactivate(
             username, acting(herald.accounts, as_user, required=False)
         )
+        herald.sessions.end_all(user.username)
     say(f"user {user.username} deactivated")
 
 
@@ -133,6 +134,7 @@ def reset_password(username: UsernameArgument, as_user: AsOption = None) -> None
         user, temporary = herald.accounts.reset_password(
             username, acting(herald.accounts, as_user, required=False)
         )
+        herald.sessions.end_all(user.username)
     say(f"temporary password for {user.username} (shown once): {temporary}")
     say("it must be changed at the next sign-in; every session of the account ended")
 
@@ -144,6 +146,7 @@ def sign_out_everywhere(username: UsernameArgument, as_user: AsOption = None) ->
         user = herald.accounts.sign_out_everywhere(
             username, acting(herald.accounts, as_user, required=False)
         )
+        herald.sessions.end_all(user.username)
     say(f"every session of {user.username} ended")
 
 

@@ -20,6 +20,7 @@ from herald.adapters.storage.predisclosures import SqlPredisclosureStore
 from herald.adapters.storage.rate_limits import SqlRateLimitStore
 from herald.adapters.storage.repositories import SqlCatalogRepository, SqlPublisherRepository
 from herald.adapters.storage.review import SqlReviewStore
+from herald.adapters.storage.sessions import SqlSessionStore
 from herald.adapters.storage.site import PublicChanges, SqlSiteState
 from herald.adapters.storage.subscriptions import SqlSubscriptionStore
 from herald.services.ports.accounts import SignInThrottle, UserRepository
@@ -30,6 +31,7 @@ from herald.services.ports.bulletins import BulletinRepository
 from herald.services.ports.catalog import CatalogRepository, PublisherRepository
 from herald.services.ports.rate_limits import RateLimitStore
 from herald.services.ports.review import ReviewStore
+from herald.services.ports.sessions import SessionStore
 from herald.services.ports.site import SiteState
 
 
@@ -43,16 +45,16 @@ class SqlUnitOfWork:
             uow.commit()
 
     It is the one unit of work: every repository and store of ``UnitOfWork`` is here,
-    on the same session (the API tokens too).
+    on the same session (the API tokens and the staff sessions too).
 
     A commit of a unit of work that wrote to a public table (one declared
     ``public=True`` in ``tables``: through ``publisher``, ``catalog`` or ``bulletins``)
     also bumps ``site`` (the site generation), in the same transaction: a public change
     is never visible under the generation of the state before it. Writes to the private
     tables (``users``, ``audit``, ``sign_in``, the alert stores, ``review``, ``tokens``,
-    ``rate_limits``) do not bump it; neither does a unit of work that only read. A
-    service may still call ``site.bump()`` itself; the commit then bumps again only for
-    public writes made after that call.
+    ``rate_limits``, ``sessions``) do not bump it; neither does a unit of work that only
+    read. A service may still call ``site.bump()`` itself; the commit then bumps again
+    only for public writes made after that call.
 
     ``on_public_commit`` hears the new generation after each commit that moved it (the
     ``Database`` keeps the newest one, so this process sees its own changes at once).
@@ -71,6 +73,7 @@ class SqlUnitOfWork:
     review: ReviewStore
     tokens: ApiTokenStore
     rate_limits: RateLimitStore
+    sessions: SessionStore
 
     def __init__(
         self,
@@ -96,6 +99,7 @@ class SqlUnitOfWork:
         self.review = SqlReviewStore(session, where)
         self.tokens = SqlApiTokenStore(session, where)
         self.rate_limits = SqlRateLimitStore(session, where)
+        self.sessions = SqlSessionStore(session, where)
 
     def __enter__(self) -> Self:
         return self

@@ -14,7 +14,6 @@ from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from herald import __version__
@@ -28,6 +27,7 @@ from herald.adapters.web.middleware import (
     SecurityHeaders,
     security_headers,
 )
+from herald.adapters.web.sessions import SESSION_COOKIE, ServerSessions
 from herald.adapters.web.site import alerts, csaf_provider, documents, feeds
 from herald.adapters.web.site import routes as site
 from herald.adapters.web.site.cache import CachedPages
@@ -35,11 +35,10 @@ from herald.adapters.web.staff import alerts as staff_alerts
 from herald.adapters.web.staff import catalog as staff_catalog
 from herald.adapters.web.staff import routes as staff
 from herald.adapters.web.staff.pages import sign_in_first
-from herald.adapters.web.staff.session import SignInFirst
+from herald.adapters.web.staff.session import SignInFirst, session_owner
 from herald.bootstrap import Herald, in_process_worker
 
 HERE = Path(__file__).resolve().parent
-SESSION_COOKIE = "herald_session"
 MAX_BODY_BYTES = 1_000_000
 """The largest request body accepted (forms and API input)."""
 EMBARGO_POLL_SECONDS = 30.0
@@ -134,12 +133,10 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
         return PlainTextResponse("ok")
 
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=herald.settings.signing_key(),
-        session_cookie=SESSION_COOKIE,
-        max_age=8 * 3600,
-        same_site="lax",
-        https_only=herald.settings.secure_cookies,
+        ServerSessions,
+        sessions=herald.sessions,
+        owner=session_owner,
+        secure=herald.settings.secure_cookies,
     )
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(PrivateAnswers)

@@ -25,6 +25,7 @@ from herald.services.csaf_import import CsafImportService
 from herald.services.ports.common import Clock
 from herald.services.publication import EmbargoKeeper, PublicationService
 from herald.services.reading import ReadingService
+from herald.services.sessions import SessionService
 from herald.services.source import SourceService
 from herald.services.subscriptions import SubscriptionService
 
@@ -115,6 +116,11 @@ def _api_tokens(request: Request) -> ApiTokenService:
     return api_tokens
 
 
+def _sessions(request: Request) -> SessionService:
+    sessions: SessionService = services(request).sessions
+    return sessions
+
+
 def _signatures(request: Request) -> SignatureCache:
     signatures: SignatureCache = services(request).signatures
     return signatures
@@ -141,5 +147,7 @@ PublicationDep = Annotated[PublicationService, Depends(_publication)]
 SubscriptionsDep = Annotated[SubscriptionService, Depends(_subscriptions)]
 AlertsDep = Annotated[AlertService, Depends(_alerts)]
 ApiTokensDep = Annotated[ApiTokenService, Depends(_api_tokens)]
+SessionsDep = Annotated[SessionService, Depends(_sessions)]
+"""Staff sessions on the server (``herald.adapters.web.sessions`` loads and saves them)."""
 SignaturesDep = Annotated[SignatureCache, Depends(_signatures)]
 CsafDistributionDep = Annotated[DistributionKeeper, Depends(_csaf_distribution)]

@@ -11,6 +11,7 @@ feature. Storage adapters implement them; ``herald.bootstrap`` decides which.
   ``Confirmation``, ``DeliveryFailure``, ``DeliveryView``;
 - ``review``: ``ReviewStore``;
 - ``api_tokens``: ``ApiTokenStore``;
+- ``sessions``: ``SessionStore``, with ``StoredSession``;
 - ``unit_of_work``: ``UnitOfWork`` (one transaction exposing every store above) and
   ``UnitOfWorkFactory``;
 - ``common``: ports every feature may use: ``Clock``, ``PasswordHasher``,

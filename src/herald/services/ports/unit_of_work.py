@@ -13,6 +13,7 @@ from herald.services.ports.bulletins import BulletinRepository
 from herald.services.ports.catalog import CatalogRepository, PublisherRepository
 from herald.services.ports.rate_limits import RateLimitStore
 from herald.services.ports.review import ReviewStore
+from herald.services.ports.sessions import SessionStore
 from herald.services.ports.site import SiteState
 
 
@@ -32,6 +33,7 @@ class UnitOfWork(Protocol):
     review: ReviewStore
     tokens: ApiTokenStore
     rate_limits: RateLimitStore
+    sessions: SessionStore
 
     def __enter__(self) -> Self: ...
 

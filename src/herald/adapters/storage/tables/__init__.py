@@ -10,7 +10,8 @@ one module per feature:
 - ``alerts``: subscriber groups, subscriptions, events, deliveries, predisclosures;
 - ``review``: the review policy, proposals, emergency steps;
 - ``api_tokens``: API tokens and the webhooks they made;
-- ``rate_limits``: the events rate limits count.
+- ``rate_limits``: the events rate limits count;
+- ``sessions``: staff browser sessions (by the hash of their id).
 
 Every row class declares whether its table is public data (``class XRow(Base,
 public=...)``); writes to a public table bump the site generation. Importing this
@@ -27,6 +28,7 @@ from herald.adapters.storage.tables import (
     catalog,
     rate_limits,
     review,
+    sessions,
     site,
 )
 from herald.adapters.storage.tables.base import Base, UtcDateTime
@@ -42,5 +44,6 @@ __all__ = [
     "catalog",
     "rate_limits",
     "review",
+    "sessions",
     "site",
 ]

@@ -241,7 +241,7 @@ class CachedPages:
     (``app.HeraldApp``), so it adds ``extra_headers`` itself: the same security headers
     ``SecurityHeaders`` adds to every other response. A request goes on to the app
     when it is not a GET or HEAD, announces a body (the body limit decides), carries
-    the session cookie (staff: the session middleware may refresh it), names a key the
+    the session cookie (staff: their session is loaded, and may change), names a key the
     cache does not hold at the current generation, or when reading the generation
     fails (the app then answers with its own error page).
     """

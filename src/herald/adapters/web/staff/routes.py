@@ -23,6 +23,7 @@ from herald.adapters.web.deps import (
     AuthoringDep,
     ClockDep,
     ReadingDep,
+    SessionsDep,
 )
 from herald.adapters.web.errors import status_of
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
@@ -227,6 +228,9 @@ ACCOUNT_STEPS = {
     "reset-second-factor": "without a second factor now",
 }
 """What an admin may do to an account at ``/staff/users/{username}/{step}``."""
+ENDS_SESSIONS = frozenset({"deactivate", "reset-password", "sign-out-everywhere"})
+"""The steps after which the account's stored sessions are deleted (the account's
+session generation moved on too, which already refuses them)."""
 
 
 @router.post("/users/policy")
@@ -249,6 +253,7 @@ async def account_policy(
 async def change_account(
     request: Request,
     accounts_service: AccountsDep,
+    sessions: SessionsDep,
     staff: Annotated[Staff, may(Action.MANAGE_USERS)],
     username: str,
     step: str,
@@ -282,6 +287,8 @@ async def change_account(
         return await _users_page(
             request, accounts_service, staff, None, None, 422, account_errors={name: error.reason}
         )
+    if step in ENDS_SESSIONS:
+        await run_in_threadpool(sessions.end_all, name)
     if temporary is not None:  # shown once, on this page only
         return await _users_page(request, accounts_service, staff, temporary=temporary)
     flash(request, f"Account {name} {ACCOUNT_STEPS[step]}.")

@@ -1,15 +1,19 @@
 """Staff sessions: who is signed in, CSRF tokens, the same-origin check, flash messages.
 
-The session lives in Starlette's signed cookie (``herald_session``: HttpOnly,
-SameSite=Lax, Secure over https). It holds the username, a random session id, the
-instant of sign-in and the CSRF token; signing in replaces all of them. Signing out
-also ends, on the server, every session of that user begun until then
-(the cookie holds the user's session generation, which signing out moves on:
-``end_all_sessions``), so a copy of the cookie is worthless afterwards.
+The session is kept on the server (``herald.adapters.web.sessions``, the table
+``staff_sessions``); the browser's cookie (``herald_session``: HttpOnly, SameSite=Lax,
+Secure over https, Path=/) holds only its random id, so nothing in it can be read.
+The session holds the username, the instant of sign-in, the CSRF token and the
+account's session generation. Signing in gives the session a new id and a new CSRF
+token (``start_session``: no session fixation); signing out deletes it on the server,
+together with every other session of that user, and moves the account to its next
+session generation (``end_all_sessions``), so a copy of the cookie is worthless
+afterwards. A password change, a reset or a deactivation also moves the generation on,
+which ends the account's other sessions at their next request.
 
 Signing in may take more than the password: a code when the account has a second
 factor, a new password after an admin reset it, enrolling a second factor when the
-policy requires one. Until every step is done the cookie holds only a *pending*
+policy requires one. Until every step is done the session holds only a *pending*
 sign-in (the username, the step, its start and the account's session generation) and
 grants nothing: :func:`current_staff` answers None, and the staff pages send the
 browser to the step's page (:func:`pending_path`). A pending sign-in lasts 10 minutes.
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -36,21 +41,20 @@ from starlette.exceptions import HTTPException
 
 from herald.adapters.web.deps import services
 from herald.adapters.web.forms import read_form
+from herald.adapters.web.sessions import renew_session
 from herald.domain.accounts import Action, User
 from herald.services.accounts import Member
 from herald.services.actors import Actor
+from herald.services.sessions import SESSION_LIFETIME
 
 CSRF_FIELD = "csrf_token"
 """The hidden form field that carries the CSRF token."""
 CSRF_HEADER = "x-csrf-token"
 """The header the preview script may use instead."""
-SESSION_LIFETIME = timedelta(hours=8)
-"""A session ends this long after sign-in, however busy (the cookie's Max-Age matches)."""
 PENDING_LIFETIME = timedelta(minutes=10)
 """A sign-in half done (waiting for a code, a new password, an enrollment) ends after this."""
 
 _USER = "user"
-_SESSION_ID = "sid"
 _CSRF = "csrf"
 _SIGNED_IN_AT = "at"
 _GENERATION = "gen"
@@ -179,10 +183,10 @@ def _refused(message: str) -> HTTPException:
 def start_session(request: Request, user: User, now: datetime) -> None:
     """Sign ``user`` in: a new session id and CSRF token replace whatever was there."""
     request.session.clear()
+    renew_session(request)
     request.session.update(
         {
             _USER: user.username,
-            _SESSION_ID: secrets.token_urlsafe(24),
             _CSRF: secrets.token_urlsafe(32),
             _SIGNED_IN_AT: now.timestamp(),
             _GENERATION: user.session_generation,
@@ -193,6 +197,7 @@ def start_session(request: Request, user: User, now: datetime) -> None:
 def start_pending(request: Request, user: User, step: Step, now: datetime, target: str) -> None:
     """The password was right; ``step`` remains. Nothing is granted until it is done."""
     request.session.clear()
+    renew_session(request)
     request.session.update(
         {
             _PENDING: user.username,
@@ -241,17 +246,27 @@ async def pending_sign_in(request: Request, step: Step) -> Pending | None:
 
 
 def end_session(request: Request) -> None:
-    """The cookie is cleared (the session may live on in a copy: see ``end_all_sessions``)."""
+    """This session ends on the server; anything stored in it afterwards (a flash
+    message) goes under a new id."""
     request.session.clear()
+    renew_session(request)
 
 
 async def end_all_sessions(request: Request) -> None:
-    """End every session of the signed-in user on the server, then clear the cookie."""
+    """End every session of the signed-in user on the server (their stored sessions are
+    deleted and the account moves to its next session generation), then this one."""
     herald = services(request)
     username = request.session.get(_USER)
     if isinstance(username, str):
         await run_in_threadpool(herald.accounts.end_sessions, username)
+        await run_in_threadpool(herald.sessions.end_all, username)
     end_session(request)
+
+
+def session_owner(data: Mapping[str, Any]) -> str | None:
+    """The account a session is for, signed in or half-way; None for a visitor."""
+    username = data.get(_USER, data.get(_PENDING))
+    return username if isinstance(username, str) else None
 
 
 async def current_staff(request: Request) -> Staff | None:
