@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from herald.adapters.web.deps import AccountsDep, ClockDep
+from herald.adapters.web.deps import AccountsDep, ClockDep, client_address
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.staff.pages import page, see_other
 from herald.adapters.web.staff.session import (
@@ -24,7 +24,6 @@ from herald.adapters.web.staff.session import (
     SignedIn,
     Staff,
     Step,
-    client_address,
     flash,
     next_step,
     pending_sign_in,

@@ -24,6 +24,7 @@ from herald.adapters.web.deps import (
     ClockDep,
     ReadingDep,
     SessionsDep,
+    client_address,
 )
 from herald.adapters.web.errors import status_of
 from herald.adapters.web.forms import FormErrors, FormReader, read_form
@@ -37,7 +38,6 @@ from herald.adapters.web.staff.session import (
     SignedIn,
     Staff,
     StaffDep,
-    client_address,
     end_all_sessions,
     flash,
     may,

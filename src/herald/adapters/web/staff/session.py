@@ -334,8 +334,3 @@ def flash(request: Request, message: str) -> None:
 def take_flashes(request: Request) -> list[str]:
     messages = request.session.pop(_FLASH, None)
     return [str(m) for m in messages] if isinstance(messages, list) else []
-
-
-def client_address(request: Request) -> str:
-    """The address failed sign-ins are counted under (the proxy sets it via uvicorn)."""
-    return request.client.host if request.client else "unknown"
