@@ -153,7 +153,9 @@ components = st.builds(Component, line_texts, line_texts)
 
 
 def _release(name: str) -> st.SearchStrategy[Release]:
-    return st.builds(Release, st.just(name), days, st.lists(components, max_size=3).map(tuple))
+    return st.builds(
+        Release, st.just(name), days, st.lists(components, max_size=3).map(tuple), st.booleans()
+    )
 
 
 def _channel(name: str) -> st.SearchStrategy[UpdateChannel]:
@@ -161,6 +163,7 @@ def _channel(name: str) -> st.SearchStrategy[UpdateChannel]:
         UpdateChannel,
         st.just(name),
         unique_lists(names).flatmap(lambda ns: st.tuples(*(_release(n) for n in ns))),
+        st.booleans(),
     )
 
 
@@ -171,6 +174,7 @@ def _version(name: str) -> st.SearchStrategy[ProductVersion]:
         st.sampled_from(Lifecycle),
         st.none() | line_texts,
         unique_lists(names).flatmap(lambda ns: st.tuples(*(_channel(n) for n in ns))),
+        st.booleans(),
     )
 
 
@@ -180,8 +184,10 @@ products = st.builds(
     names,
     unique_lists(names).flatmap(lambda ns: st.tuples(*(_version(n) for n in ns))),
     st.none() | urls,
+    st.booleans(),
 )
-"""Products with unique, non-blank names at every level, as ``check_product`` wants."""
+"""Products with unique, non-blank names at every level, as ``check_product`` wants; any
+entry may be hidden."""
 
 
 # --- publisher ---------------------------------------------------------------------------

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 
-from herald.domain.catalog import ChannelRef, NotCovered, VersionRef
+from herald.domain.catalog import CatalogReferences, ChannelRef, NotCovered, VersionRef
 from herald.domain.errors import ValidationError
 from herald.domain.ids import ArticleId, CveId
 from herald.domain.publisher import SectionKind
@@ -135,6 +135,12 @@ class Bulletin:
             return self.changelog[-1].on
         return self.updated_at.date()
 
+    @property
+    def catalog_references(self) -> CatalogReferences:
+        """The catalog entries the bulletin names (``CatalogReferences``): its affected
+        versions, the versions it does not cover, and the channel and release of each fix."""
+        return named_by((self,))
+
     def content(self) -> BulletinContent:
         """The part of the bulletin an author writes."""
         return BulletinContent(
@@ -161,6 +167,22 @@ class Bulletin:
             sections=content.sections,
             updated_at=at,
         )
+
+
+def named_by(bulletins: Iterable[Bulletin]) -> CatalogReferences:
+    """The catalog entries ``bulletins`` name; for the public bulletins, what the public
+    sees of the entries marked hidden (``catalog.public_catalog``)."""
+    versions: list[VersionRef] = []
+    channels: list[ChannelRef] = []
+    releases: list[tuple[ChannelRef, str]] = []
+    for bulletin in bulletins:
+        versions.extend(bulletin.affected)
+        versions.extend(note.version for note in bulletin.not_covered)
+        for fix in bulletin.fixes:
+            channels.append(fix.channel)
+            if fix.release is not None:
+                releases.append((fix.channel, fix.release))
+    return CatalogReferences.of(versions, channels, releases)
 
 
 @dataclass(frozen=True)

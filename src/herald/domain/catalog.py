@@ -45,6 +45,9 @@ class Release:
     """The day it shipped."""
     components: tuple[Component, ...] = ()
     """The component versions it ships."""
+    hidden: bool = False
+    """Hidden until a public bulletin names it (``public_catalog``): staff see it, the
+    public does not."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class UpdateChannel:
     """The channel's display name, unique within its version."""
     releases: tuple[Release, ...] = ()
     """Its releases, in the order they shipped."""
+    hidden: bool = False
+    """Hidden until a public bulletin names it (``public_catalog``): staff see it, the
+    public does not."""
 
     def release(self, name: str) -> Release:
         for release in self.releases:
@@ -81,6 +87,9 @@ class ProductVersion:
     """How the vendor names the state in prose, e.g. "Public Preview"."""
     channels: tuple[UpdateChannel, ...] = ()
     """Its update channels."""
+    hidden: bool = False
+    """Hidden until a public bulletin names it (``public_catalog``): staff see it, the
+    public does not."""
 
     def channel(self, name: str) -> UpdateChannel:
         for channel in self.channels:
@@ -111,6 +120,9 @@ class Product:
     """Its versions, oldest first."""
     update_instructions_url: str | None = None
     """Where customers learn to update this product; the publisher's URL when absent."""
+    hidden: bool = False
+    """Hidden until a public bulletin names it (``public_catalog``): staff see it, the
+    public does not."""
 
     def __post_init__(self) -> None:
         if self.update_instructions_url is not None:
@@ -148,6 +160,45 @@ class ChannelRef:
 
     def __str__(self) -> str:
         return f"{self.product} {self.version} / {self.channel}"
+
+
+ReleaseRef = tuple[ChannelRef, str]
+"""Names one release: its channel and its name."""
+
+
+@dataclass(frozen=True)
+class CatalogReferences:
+    """The catalog entries some bulletins name (``of`` adds what each name implies).
+
+    A bulletin names the product and version of every affected version and of every
+    version it does not cover, the channel of every fix, and the release of every fix
+    that has one. Naming an entry names the entries above it: a release names its
+    channel, a channel its version, a version its product.
+    """
+
+    products: frozenset[ProductId] = frozenset()
+    versions: frozenset[VersionRef] = frozenset()
+    channels: frozenset[ChannelRef] = frozenset()
+    releases: frozenset[ReleaseRef] = frozenset()
+
+    @classmethod
+    def of(
+        cls,
+        versions: Iterable[VersionRef] = (),
+        channels: Iterable[ChannelRef] = (),
+        releases: Iterable[ReleaseRef] = (),
+    ) -> CatalogReferences:
+        """The references to ``versions``, ``channels`` and ``releases`` and to every
+        entry above them."""
+        named_releases = frozenset(releases)
+        named_channels = frozenset(channels) | {channel for channel, _ in named_releases}
+        named_versions = frozenset(versions) | {c.version_ref for c in named_channels}
+        return cls(
+            products=frozenset(v.product for v in named_versions),
+            versions=named_versions,
+            channels=named_channels,
+            releases=named_releases,
+        )
 
 
 @dataclass(frozen=True)
@@ -188,12 +239,113 @@ class Catalog:
         version = self.version(ref)
         return tuple(ChannelRef(ref.product, ref.version, c.name) for c in version.channels)
 
+    @property
+    def has_hidden(self) -> bool:
+        """Whether any entry is marked hidden (``public_catalog`` has work to do)."""
+        return any(
+            product.hidden
+            or any(
+                version.hidden
+                or any(
+                    channel.hidden or any(release.hidden for release in channel.releases)
+                    for channel in version.channels
+                )
+                for version in product.versions
+            )
+            for product in self.products
+        )
+
     def with_product(self, product: Product) -> Catalog:
         """A catalog where ``product`` replaces the product of the same id, or is added."""
         others = tuple(p for p in self.products if p.id != product.id)
         if len(others) == len(self.products):
             return Catalog((*self.products, product))
         return Catalog(tuple(product if p.id == product.id else p for p in self.products))
+
+
+# --- what the public sees of the catalog ---------------------------------------------------
+
+
+def public_catalog(catalog: Catalog, named: CatalogReferences) -> Catalog:
+    """The catalog as the public sees it, given what the public bulletins name.
+
+    An entry is public when it is not hidden or a public bulletin names it, and the
+    entry above it is public: a hidden product hides its versions, a hidden version its
+    channels, a hidden channel its releases, whatever their own flag says. Entries that
+    are not public are left out; the others keep their order, none marked hidden.
+    """
+    if not catalog.has_hidden:
+        return catalog
+    products = []
+    for product in revealed(catalog, named).products:
+        if product.hidden:
+            continue
+        versions = []
+        for version in product.versions:
+            if version.hidden:
+                continue
+            channels = tuple(
+                replace(channel, releases=tuple(r for r in channel.releases if not r.hidden))
+                for channel in version.channels
+                if not channel.hidden
+            )
+            versions.append(replace(version, channels=channels))
+        products.append(replace(product, versions=tuple(versions)))
+    return Catalog(tuple(products))
+
+
+def revealed(catalog: Catalog, named: CatalogReferences) -> Catalog:
+    """``catalog`` with every entry ``named`` no longer marked hidden: what the rules for a
+    bulletin read (an entry a public bulletin names is public, whatever its flag says).
+
+    Every entry stays; only the flags change: what is still marked hidden is what the
+    public does not see (with the entries under it).
+    """
+    if not catalog.has_hidden:
+        return catalog
+
+    def still_hidden(hidden: bool, is_named: bool) -> bool:
+        return hidden and not is_named
+
+    products = []
+    for product in catalog.products:
+        versions = []
+        for version in product.versions:
+            channels = []
+            for channel in version.channels:
+                c_ref = ChannelRef(product.id, version.name, channel.name)
+                releases = tuple(
+                    replace(
+                        release,
+                        hidden=still_hidden(
+                            release.hidden, (c_ref, release.name) in named.releases
+                        ),
+                    )
+                    for release in channel.releases
+                )
+                channels.append(
+                    replace(
+                        channel,
+                        releases=releases,
+                        hidden=still_hidden(channel.hidden, c_ref in named.channels),
+                    )
+                )
+            v_ref = VersionRef(product.id, version.name)
+            versions.append(
+                replace(
+                    version,
+                    channels=tuple(channels),
+                    hidden=still_hidden(version.hidden, v_ref in named.versions),
+                )
+            )
+        products.append(
+            replace(
+                product,
+                versions=tuple(versions),
+                hidden=still_hidden(product.hidden, product.id in named.products),
+            )
+        )
+    return Catalog(tuple(products))
 
 
 def check_product(product: Product) -> None:
@@ -329,15 +481,16 @@ def with_version_state(
     return _replace_version(product, changed)
 
 
-def with_channel(product: Product, version: str, channel: str) -> Product:
-    """``product`` with a new, empty update channel on ``version``."""
+def with_channel(product: Product, version: str, channel: str, *, hidden: bool = False) -> Product:
+    """``product`` with a new, empty update channel on ``version`` (``hidden`` until a
+    public bulletin names it, when asked)."""
     current = _version_of(product, version)
     name = checked_name(channel)
     if any(c.name == name for c in current.channels):
         raise ValidationError(
             "name", f"{product.name} {current.name} has a channel {name!r} already"
         )
-    changed = replace(current, channels=(*current.channels, UpdateChannel(name)))
+    changed = replace(current, channels=(*current.channels, UpdateChannel(name, hidden=hidden)))
     return _replace_version(product, changed)
 
 
@@ -356,15 +509,40 @@ def with_release(product: Product, version: str, channel: str, release: Release)
 
 def with_release_changed(product: Product, version: str, channel: str, release: Release) -> Product:
     """``product`` with the release of the same name on that channel replaced by ``release``
-    (its date and components; a release keeps its name, which bulletins refer to)."""
+    (its date and components; a release keeps its name, which bulletins refer to, and its
+    visibility, which ``with_hidden`` changes)."""
     current = _version_of(product, version)
     stream = _channel_of(product, current, channel)
-    if not any(r.name == release.name for r in stream.releases):
-        raise ValidationError(
-            "release",
-            f"{product.name} {current.name} / {stream.name} has no release {release.name!r}",
-        )
-    releases = tuple(release if r.name == release.name else r for r in stream.releases)
+    stored = _release_of(product, current, stream, release.name)
+    changed = replace(release, hidden=stored.hidden)
+    releases = tuple(changed if r.name == release.name else r for r in stream.releases)
+    return _replace_channel(product, current, replace(stream, releases=releases))
+
+
+def with_hidden(
+    product: Product,
+    hidden: bool,
+    version: str | None = None,
+    channel: str | None = None,
+    release: str | None = None,
+) -> Product:
+    """``product`` with one entry marked hidden (or not): the product itself, or the
+    version, channel or release named (each name needs the ones before it)."""
+    if version is None:
+        if channel is not None or release is not None:
+            raise ValidationError("version", "name the version of the channel or release")
+        return replace(product, hidden=hidden)
+    current = _version_of(product, version)
+    if channel is None:
+        if release is not None:
+            raise ValidationError("channel", "name the channel of the release")
+        return _replace_version(product, replace(current, hidden=hidden))
+    stream = _channel_of(product, current, channel)
+    if release is None:
+        return _replace_channel(product, current, replace(stream, hidden=hidden))
+    stored = _release_of(product, current, stream, release)
+    changed = replace(stored, hidden=hidden)
+    releases = tuple(changed if r.name == release else r for r in stream.releases)
     return _replace_channel(product, current, replace(stream, releases=releases))
 
 
@@ -380,6 +558,17 @@ def _channel_of(product: Product, version: ProductVersion, channel: str) -> Upda
         if candidate.name == channel:
             return candidate
     raise ValidationError("channel", f"{product.name} {version.name} has no channel {channel!r}")
+
+
+def _release_of(
+    product: Product, version: ProductVersion, channel: UpdateChannel, release: str
+) -> Release:
+    for candidate in channel.releases:
+        if candidate.name == release:
+            return candidate
+    raise ValidationError(
+        "release", f"{product.name} {version.name} / {channel.name} has no release {release!r}"
+    )
 
 
 def _replace_version(product: Product, version: ProductVersion) -> Product:

@@ -58,7 +58,12 @@ def check_content(content: BulletinContent, catalog: Catalog, publisher: Publish
 
 
 def check_publishable(content: BulletinContent, catalog: Catalog, publisher: Publisher) -> None:
-    """The rules for a bulletin readers see: severity, a CVE, a supported version, a fix."""
+    """The rules for a bulletin readers see: severity, a CVE, a supported version, a fix.
+
+    Every channel of a supported affected version needs a fix or a mitigation, except a
+    channel still hidden (the caller passes ``catalog.revealed``): requiring it would make
+    it public with this bulletin. A fix may name it all the same.
+    """
     check_content(content, catalog, publisher)
     if content.severity is None:
         raise RuleViolation("severity", "a published bulletin needs a severity")
@@ -74,7 +79,7 @@ def check_publishable(content: BulletinContent, catalog: Catalog, publisher: Pub
     remedied = {fix.channel for fix in content.fixes}
     for ref in supported:
         for channel in catalog.channels_of(ref):
-            if channel not in remedied:
+            if channel not in remedied and not catalog.channel(channel).hidden:
                 raise RuleViolation(
                     "fixes", f"no fix or mitigation for channel {channel.channel!r} of {ref}"
                 )
@@ -89,7 +94,9 @@ def not_covered(content: BulletinContent, catalog: Catalog) -> tuple[NotCovered,
     """What the bulletin says it does not cover.
 
     Every preview version of an affected product, and every affected version that is
-    past its end of life, in catalog order.
+    past its end of life, in catalog order. A preview version still hidden (no public
+    bulletin names it; the caller passes ``catalog.revealed``) is left out unless the
+    bulletin affects it: the note would make it public.
     """
     named = set(content.affected)
     products = list(dict.fromkeys(ref.product for ref in content.affected))
@@ -98,7 +105,9 @@ def not_covered(content: BulletinContent, catalog: Catalog) -> tuple[NotCovered,
         product = catalog.product(product_id)
         for version in product.versions:
             ref = VersionRef(product.id, version.name)
-            is_preview = version.lifecycle is Lifecycle.PREVIEW
+            is_preview = version.lifecycle is Lifecycle.PREVIEW and (
+                not version.hidden or ref in named
+            )
             is_named_eol = version.lifecycle is Lifecycle.END_OF_LIFE and ref in named
             if is_preview or is_named_eol:
                 notes.append(NotCovered(ref, version.lifecycle, version.state_label))

@@ -31,7 +31,7 @@ from herald.domain.review_policy import (
     ReviewPolicy,
     parse_reason,
 )
-from herald.services._context import require_bulletin, require_publisher
+from herald.services._context import require_bulletin, require_publisher, rules_catalog
 from herald.services.actors import OPERATOR, SYSTEM, Actor
 from herald.services.alerts import AlertPlanner
 from herald.services.ports.common import Clock, SourceSerializer
@@ -226,7 +226,7 @@ class AuthoringService:
             due = uow.bulletins.due_for_release(now)
             if not due:
                 return released
-            catalog, publisher = uow.catalog.load(), require_publisher(uow)
+            catalog, publisher = rules_catalog(uow), require_publisher(uow)
             for bulletin in due:
                 published = review.release(bulletin, catalog, publisher, now)
                 self.recorder.store(uow, SYSTEM, "bulletin.release", bulletin, published, now)
@@ -304,7 +304,7 @@ class AuthoringService:
     # helpers
 
     def _context(self, uow: UnitOfWork) -> _Context:
-        return _Context(self._clock.now(), uow.catalog.load(), require_publisher(uow))
+        return _Context(self._clock.now(), rules_catalog(uow), require_publisher(uow))
 
     def _change_published(
         self, article_id: str, change: PublishedChange, actor: Actor, emergency: str | None

@@ -7,11 +7,16 @@ audit entry (``catalog_audit.audit_product``: the product's source text before a
 after), and refused as a whole, naming the field, when any part of it breaks a rule.
 Names are the keys bulletins refer to, so versions, channels and releases keep theirs;
 their lifecycle state, label, dates and components may change.
+
+Any entry may be created ``hidden`` (or marked so later, ``set_hidden``): the public
+catalog (``PublicationService``) leaves it out until a public bulletin names it. Staff
+read the whole catalog here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from herald.domain.accounts import Action
@@ -29,6 +34,7 @@ from herald.domain.catalog import (
     parse_release_date,
     with_channel,
     with_details,
+    with_hidden,
     with_release,
     with_release_changed,
     with_version,
@@ -81,11 +87,16 @@ class CatalogService:
         name: str,
         update_instructions_url: str = "",
         actor: Actor = OPERATOR,
+        *,
+        hidden: bool = False,
     ) -> Product:
-        """A new product, without versions yet; ``Conflict`` when the id is taken."""
+        """A new product, without versions yet; ``Conflict`` when the id is taken.
+
+        ``hidden``: kept off every public surface until a public bulletin names it (for
+        a product created for an embargoed fix)."""
         actor.require(Action.MANAGE_CATALOG)
         key = parse_product_id(product_id.strip(), "id")
-        product = new_product(key, name, update_instructions_url)
+        product = replace(new_product(key, name, update_instructions_url), hidden=hidden)
         self._urls.check(product.update_instructions_url, "update_instructions_url")
         with self._unit_of_work() as uow:
             if any(p.id == key for p in uow.catalog.load().products):
@@ -131,11 +142,14 @@ class CatalogService:
         lifecycle: Lifecycle | str,
         lifecycle_label: str = "",
         actor: Actor = OPERATOR,
+        *,
+        hidden: bool = False,
     ) -> Product:
-        """A new version, listed after the others (versions go oldest first)."""
+        """A new version, listed after the others (versions go oldest first); ``hidden``
+        until a public bulletin names it, when asked."""
         state = _lifecycle(lifecycle)
         label = _label(lifecycle_label)
-        version = ProductVersion(name, state, label)
+        version = ProductVersion(name, state, label, hidden=hidden)
         return self._edit(
             actor, "catalog.version.add", product_id, lambda p: with_version(p, version)
         )
@@ -161,11 +175,21 @@ class CatalogService:
     # channels and releases
 
     def add_channel(
-        self, product_id: str, version: str, name: str, actor: Actor = OPERATOR
+        self,
+        product_id: str,
+        version: str,
+        name: str,
+        actor: Actor = OPERATOR,
+        *,
+        hidden: bool = False,
     ) -> Product:
-        """A new, empty update channel of a version."""
+        """A new, empty update channel of a version; ``hidden`` until a public bulletin
+        names it, when asked."""
         return self._edit(
-            actor, "catalog.channel.add", product_id, lambda p: with_channel(p, version, name)
+            actor,
+            "catalog.channel.add",
+            product_id,
+            lambda p: with_channel(p, version, name, hidden=hidden),
         )
 
     def add_release(
@@ -177,9 +201,13 @@ class CatalogService:
         released_on: date | str,
         components: ComponentsInput = (),
         actor: Actor = OPERATOR,
+        *,
+        hidden: bool = False,
     ) -> Product:
-        """A release shipped on a channel of a version (e.g. the one that fixes a bulletin)."""
-        release = Release(name, _day(released_on), _components(components))
+        """A release shipped on a channel of a version (e.g. the one that fixes a bulletin);
+        ``hidden`` until a public bulletin names it, when asked (a release made for an
+        embargoed fix)."""
+        release = Release(name, _day(released_on), _components(components), hidden=hidden)
         return self._edit(
             actor,
             "catalog.release.add",
@@ -197,13 +225,37 @@ class CatalogService:
         components: ComponentsInput = (),
         actor: Actor = OPERATOR,
     ) -> Product:
-        """A release's date and components (it keeps its name)."""
+        """A release's date and components (it keeps its name and its visibility)."""
         changed = Release(release, _day(released_on), _components(components))
         return self._edit(
             actor,
             "catalog.release.change",
             product_id,
             lambda p: with_release_changed(p, version, channel, changed),
+        )
+
+    # visibility
+
+    def set_hidden(
+        self,
+        product_id: str,
+        hidden: bool,
+        version: str | None = None,
+        channel: str | None = None,
+        release: str | None = None,
+        actor: Actor = OPERATOR,
+    ) -> Product:
+        """Mark the product, or the version, channel or release named, hidden until a
+        public bulletin names it (``hidden``), or visible to all.
+
+        Hiding an entry a public bulletin already names changes nothing the public sees:
+        it stays public. The change is audited as ``catalog.visibility.change``.
+        """
+        return self._edit(
+            actor,
+            "catalog.visibility.change",
+            product_id,
+            lambda p: with_hidden(p, hidden, version, channel, release),
         )
 
     # the one way a product changes

@@ -19,7 +19,7 @@ from herald.domain.document import BulletinDocument, compose
 from herald.domain.errors import NotFound
 from herald.domain.ids import parse_cve_id
 from herald.domain.publisher import Publisher
-from herald.services._context import require_publisher
+from herald.services._context import public_catalog_of, require_publisher
 from herald.services.ports.bulletins import BulletinHeadline, BulletinPage, BulletinQuery
 from herald.services.ports.common import Clock
 from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -212,7 +212,10 @@ class PublicationService:
             return self._facts(uow)[1]
 
     def _facts(self, uow: UnitOfWork) -> tuple[Catalog, Publisher]:
-        """The catalog and the publisher, at least as new as anything ``uow`` read before.
+        """The public catalog and the publisher, at least as new as anything ``uow`` read
+        before. The catalog leaves out the entries marked hidden that no public bulletin
+        names (``domain.catalog.public_catalog``); a bulletin's publication moves the
+        generation, so what it names shows from that instant.
 
         Both change only with the site generation, so they are kept per generation: one
         cheap statement reads it, and the whole catalog (hundreds of releases with their
@@ -223,7 +226,7 @@ class PublicationService:
         kept = self._kept
         if kept is not None and kept[0] == generation:
             return kept[1], kept[2]
-        catalog, publisher = uow.catalog.load(), require_publisher(uow)
+        catalog, publisher = public_catalog_of(uow), require_publisher(uow)
         if kept is None or kept[0] < generation:
             self._kept = (generation, catalog, publisher)
         return catalog, publisher

@@ -8,7 +8,7 @@ from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog
 from herald.domain.document import BulletinDocument, compose
 from herald.domain.publisher import Publisher
-from herald.services._context import require_bulletin, require_publisher
+from herald.services._context import require_bulletin, require_publisher, rules_catalog
 from herald.services.ports.unit_of_work import UnitOfWorkFactory
 
 
@@ -26,7 +26,7 @@ class ReadingService:
         """The bulletin as readers see it, every template filled in."""
         with self._unit_of_work() as uow:
             bulletin = require_bulletin(uow, article_id)
-            return compose(bulletin, uow.catalog.load(), require_publisher(uow))
+            return compose(bulletin, rules_catalog(uow), require_publisher(uow))
 
     def bulletins(self, status: Status | None = None) -> Sequence[Bulletin]:
         """Every bulletin, newest first; only those in ``status`` when given."""

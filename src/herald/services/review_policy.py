@@ -19,7 +19,7 @@ from herald.domain.review_policy import (
     check_after_the_fact_review,
     check_second_person,
 )
-from herald.services._context import require_bulletin, require_publisher
+from herald.services._context import require_bulletin, require_publisher, rules_catalog
 from herald.services.actors import Actor
 from herald.services.ports.common import Clock
 from herald.services.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -40,7 +40,7 @@ class SecondPerson:
             before = require_bulletin(uow, article_id)
             proposal = _require_proposal(uow, article_id)
             check_second_person(proposal, actor.name)
-            now, catalog, publisher = self._clock.now(), uow.catalog.load(), require_publisher(uow)
+            now, catalog, publisher = self._clock.now(), rules_catalog(uow), require_publisher(uow)
             after = apply_proposal(before, proposal, catalog, publisher, now)
             uow.review.drop_proposal(article_id)
             self._recorder.store(

@@ -1,13 +1,14 @@
 """What a subscription may name, checked in the caller's transaction: a filter whose
-products and versions are in the catalog and whose severity is on the publisher's scale,
-and a subscriber group that exists."""
+products and versions are in the public catalog (an entry hidden until a bulletin names
+it is refused as an unknown one, so the answer tells nothing of it) and whose severity
+is on the publisher's scale, and a subscriber group that exists."""
 
 from __future__ import annotations
 
 from herald.domain.alerts import AlertFilter
 from herald.domain.catalog import Catalog
 from herald.domain.errors import NotFound, ValidationError
-from herald.services._context import require_publisher
+from herald.services._context import public_catalog_of, require_publisher
 from herald.services.ports.unit_of_work import UnitOfWork
 
 
@@ -17,7 +18,7 @@ def check_group(uow: UnitOfWork, group: str | None) -> None:
 
 
 def check_filter(uow: UnitOfWork, alert_filter: AlertFilter) -> None:
-    catalog: Catalog = uow.catalog.load()
+    catalog: Catalog = public_catalog_of(uow)
     products = {str(product.id): product for product in catalog.products}
     for product_id in alert_filter.products:
         if product_id not in products:

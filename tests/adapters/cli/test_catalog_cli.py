@@ -71,3 +71,43 @@ def test_bad_input_names_the_argument_and_changes_nothing(herald: Herald) -> Non
         result = herald("catalog", *args)
         assert_one_line_error(result, named)
     assert herald("catalog", "show").stdout == before
+
+
+def test_entries_for_an_embargoed_fix_are_added_hidden_and_shown_marked(herald: Herald) -> None:
+    assert herald("demo").exit_code == 0
+    steps = [
+        ("add-product", "secret", "--name", "Secret Appliance", "--hidden"),
+        ("add-version", "secret", "1.0", "--hidden"),
+        ("add-channel", "secret", "1.0", "Normal", "--hidden"),
+        ("add-release", "secret", "1.0", "Normal", "1.0.1", "--date", "2026-11-02", "--hidden"),
+        ("add-release", "xenserver", "8.4", "Normal", "8.4.fix", "--date", "2026-11-02"),
+    ]
+    for step in steps:
+        result = herald("catalog", *step)
+        assert result.exit_code == 0, result.stderr
+        hidden = "--hidden" in step
+        assert ("(hidden until a bulletin names it)" in result.stdout) is hidden, result.stdout
+
+    shown = herald("catalog", "show").stdout.splitlines()
+    marked = [line.strip() for line in shown if line.endswith("(hidden until a bulletin names it)")]
+    assert marked == [
+        "secret: Secret Appliance  (hidden until a bulletin names it)",
+        "1.0 (Supported)  (hidden until a bulletin names it)",
+        "Normal  (hidden until a bulletin names it)",
+        "1.0.1  2026-11-02  (hidden until a bulletin names it)",
+    ]
+    assert "      8.4.fix  2026-11-02" in shown
+
+    hid = herald("catalog", "hide", "xenserver", "8.4", "Normal", "8.4.fix")
+    assert hid.exit_code == 0, hid.stderr
+    assert "xenserver 8.4 / Normal 8.4.fix is hidden until a bulletin names it" in hid.stdout
+    shown_again = herald("catalog", "show", "xenserver").stdout
+    assert "8.4.fix  2026-11-02  (hidden until a bulletin names it)" in shown_again
+    unhidden = herald("catalog", "unhide", "secret")
+    assert unhidden.exit_code == 0, unhidden.stderr
+    assert "secret is visible to the public" in unhidden.stdout
+    assert "secret: Secret Appliance\n" in herald("catalog", "show", "secret").stdout
+
+    log = herald("audit", "log", "--subject", "product:secret")
+    assert "cli catalog.visibility.change product:secret" in log.stdout
+    assert_one_line_error(herald("catalog", "hide", "secret", "9.9"), "no version '9.9'")

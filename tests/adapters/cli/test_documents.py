@@ -191,3 +191,17 @@ def _tree(root: Path) -> dict[str, bytes]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
+
+
+def test_what_an_import_adds_to_the_catalog_is_hidden_until_its_bulletin_is_out(
+    herald: Herald, services: Services
+) -> None:
+    """An advisory may come under embargo (a pre-disclosure list): the products,
+    versions, channels and releases its import adds are hidden (finding 13.3)."""
+    imported = herald("csaf", "import", str(_example("bsi-2022-0001.json")))
+    assert imported.exit_code == 0, imported.stderr
+    assert "hidden" in imported.stdout
+    added = services.reading.catalog().products
+    assert added and all(p.hidden for p in added)
+    assert all(v.hidden for p in added for v in p.versions)
+    assert services.publication.catalog().products == ()

@@ -385,6 +385,13 @@ CASES: dict[str, Case] = {
         "versions[0].channels[0].releases[0].components.xen",
         "expected text, got a list",
     ),
+    "hidden that is not true or false": Case(
+        {"p.yaml": PRODUCT + "            hidden: yes\n"},
+        "p.yaml",
+        13,
+        "versions[0].channels[0].releases[0].hidden",
+        "expected true or false, got 'yes'",
+    ),
     "components of another shape": Case(
         {"p.yaml": PRODUCT + "            components: xen 4.17\n"},
         "p.yaml",

@@ -229,6 +229,54 @@ def test_a_product_file_reads_back_equal(found: list[Product]) -> None:
         assert load_paths([path]).products == (product,)
 
 
+HIDDEN_PRODUCT = """\
+schema: herald/v1
+kind: product
+id: secret
+name: Secret Appliance
+hidden: true
+versions:
+  - name: '1.0'
+    lifecycle: supported
+    hidden: true
+    channels:
+      - name: Normal
+        hidden: true
+        releases:
+          - name: 1.0.1
+            date: 2026-11-02
+            hidden: true
+          - name: 1.0.2
+            date: 2026-11-03
+            components:
+              xen: 4.17.5-21
+      - name: Early Access
+"""
+
+
+def test_hidden_entries_are_written_only_when_hidden_and_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "secret.yaml"
+    path.write_text(HIDDEN_PRODUCT, encoding="utf-8")
+    (product,) = load_paths([path]).products
+    version = product.version("1.0")
+    normal = version.channel("Normal")
+    assert product.hidden and version.hidden and normal.hidden
+    assert [r.hidden for r in normal.releases] == [True, False]
+    assert not version.channel("Early Access").hidden
+    assert dump_product(product) == HIDDEN_PRODUCT
+    assert "hidden" not in dump_product(demo.catalog().products[0])
+
+
+@pytest.mark.parametrize("written", ["true", "True", "TRUE", "false", "False", "FALSE"])
+def test_hidden_takes_the_yaml_booleans_editors_read(written: str, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        f"schema: herald/v1\nkind: product\nid: p\nname: P\nhidden: {written}\n",
+        encoding="utf-8",
+    )
+    assert load_paths([path]).products[0].hidden is (written.lower() == "true")
+
+
 def _scheduled() -> Bulletin:
     published = demo.reference_bulletin()
     return replace(

@@ -31,7 +31,7 @@ from herald.services.actors import Actor
 from herald.services.publication import PublicationService
 
 from .conftest import MovableClock
-from .test_site_support import BASE_URL, content, publish
+from .test_site_support import BASE_URL, content, export, publish
 
 EMBARGOED = "CTX990001"
 EMBARGO_MARKER = "Vx9SecretExportMarker"
@@ -88,15 +88,6 @@ def site(herald: Herald, clock: MovableClock, staff: dict[str, str]) -> Herald:
     return herald
 
 
-def _export(herald: Herald, destination: Path) -> None:
-    app = create_app(herald, run_scheduler=False)
-    report = export_site(
-        app, destination, herald.settings.base_url, generation=herald.publication.generation
-    )
-    assert report.consistent
-    assert report.missing == (), report.missing
-
-
 def _static_crawl(root_url: str) -> tuple[dict[str, httpx.Response], set[str]]:
     """Every page reachable on the file server, and the query-string links skipped."""
     pages: dict[str, httpx.Response] = {}
@@ -148,7 +139,7 @@ def test_the_export_serves_from_a_plain_file_server_like_the_live_site(
     site: Herald, client: TestClient, tmp_path: Path, serve: functools.partial[str]
 ) -> None:
     destination = tmp_path / "public"
-    _export(site, destination)
+    export(site, destination)
     root_url = serve(destination)
     pages, skipped = _static_crawl(root_url)
 
@@ -187,7 +178,7 @@ def test_every_file_is_what_the_site_answers_for_its_url(
     bulletin alone) answers for the URL, rendered for a static copy."""
     monkeypatch.setattr(site_export_crawl, "WINDOW", 3)
     destination = tmp_path / "public"
-    _export(site, destination)
+    export(site, destination)
     read = functools.partial(site.database.unit_of_work, read_only=True)
     fresh = dataclasses.replace(site, publication=PublicationService(read, site.embargo))
     app = create_app(fresh, run_scheduler=False)
@@ -211,10 +202,10 @@ def test_a_new_export_replaces_the_old_one_whole(
     site: Herald, clock: MovableClock, tmp_path: Path
 ) -> None:
     destination = tmp_path / "public"
-    _export(site, destination)
+    export(site, destination)
     (destination / "stale.html").write_text("old")
     clock.advance(timedelta(hours=2))
-    _export(site, destination)
+    export(site, destination)
     assert not (destination / "stale.html").exists()
     assert (destination / "bulletins" / EMBARGOED / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".public")) == []

@@ -7,14 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 import herald.demo as demo
+from herald.adapters.site_export.export import export_site
 from herald.adapters.site_export.files import file_for
 from herald.adapters.site_export.links import links_in, same_site_path
+from herald.adapters.web import create_app
 from herald.bootstrap import Herald
 from herald.domain import BulletinContent, ChannelRef, CveId, Fix, VersionRef
 from herald.domain.bulletin import Bulletin
@@ -58,6 +61,16 @@ def publish(
     published = herald.authoring.publish(article_id, on=clock.now().date())
     clock.advance(timedelta(days=1))
     return published
+
+
+def export(herald: Herald, destination: Path) -> None:
+    """Export the public site of ``herald`` to ``destination``: consistent, nothing missing."""
+    app = create_app(herald, run_scheduler=False)
+    report = export_site(
+        app, destination, herald.settings.base_url, generation=herald.publication.generation
+    )
+    assert report.consistent
+    assert report.missing == (), report.missing
 
 
 @dataclass

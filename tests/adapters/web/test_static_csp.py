@@ -17,7 +17,7 @@ from herald.adapters.site_export.files import REDIRECT_POLICY
 from herald.adapters.web.middleware import CONTENT_SECURITY_POLICY
 from herald.bootstrap import Herald
 
-from .test_export import _export
+from .test_site_support import export
 
 META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
 
@@ -39,7 +39,7 @@ def test_live_pages_carry_the_policy_of_their_header(client: TestClient) -> None
 
 def test_every_exported_page_carries_the_policy(herald: Herald, tmp_path: Path) -> None:
     destination = tmp_path / "public"
-    _export(herald, destination)
+    export(herald, destination)
     pages = list(destination.rglob("*.html"))
     assert len(pages) > 5
     for page in pages:

@@ -1,5 +1,9 @@
 """Commands on the catalog, one audited change each: ``herald catalog show``,
-``add-product``, ``add-version``, ``lifecycle``, ``add-channel``, ``add-release``.
+``add-product``, ``add-version``, ``lifecycle``, ``add-channel``, ``add-release``,
+``hide`` and ``unhide``.
+
+``--hidden`` on the ``add-*`` commands (and ``hide``) keeps an entry off every public
+surface until a published bulletin names it: for entries created for an embargoed fix.
 
 Changes act as the operator (``cli`` in the audit log) unless ``--as`` names a staff
 account, which then needs ``manage_catalog`` (publisher or admin), as on the web.
@@ -28,6 +32,15 @@ VersionArg = Annotated[str, typer.Argument(help="The version's name, e.g. 8.4.")
 LabelOption = Annotated[
     str, typer.Option("--label", help="How the vendor names the state, e.g. 'Public Preview'.")
 ]
+HiddenOption = Annotated[
+    bool,
+    typer.Option(
+        "--hidden",
+        help="Hide it from the public until a published bulletin names it (for an embargoed fix).",
+    ),
+]
+HIDDEN_NOTE = "(hidden until a bulletin names it)"
+"""How ``show`` marks an entry the public does not see yet."""
 
 
 def register(app: typer.Typer) -> None:
@@ -49,18 +62,26 @@ def _named(**options: str) -> Iterator[None]:
 def show(
     product: Annotated[str | None, typer.Argument(help="Only this product.")] = None,
 ) -> None:
-    """Print the products with their versions, channels and releases."""
+    """Print the products with their versions, channels and releases; entries the public
+    does not see yet are marked (hidden until a bulletin names it)."""
     with herald_app() as herald:
         catalog = herald.catalog.catalog()
     products = catalog.products if product is None else (catalog.product(product),)
     for item in products:
-        say(f"{item.id}: {item.name}")
+        say(f"{item.id}: {item.name}{_hidden(item.hidden)}")
         for version in item.versions:
-            say(f"  {version.name} ({version.state_label})")
+            say(f"  {version.name} ({version.state_label}){_hidden(version.hidden)}")
             for channel in version.channels:
-                say(f"    {channel.name}")
+                say(f"    {channel.name}{_hidden(channel.hidden)}")
                 for release in channel.releases:
-                    say(f"      {release.name}  {release.released_on.isoformat()}")
+                    say(
+                        f"      {release.name}  {release.released_on.isoformat()}"
+                        f"{_hidden(release.hidden)}"
+                    )
+
+
+def _hidden(hidden: bool) -> str:
+    return f"  {HIDDEN_NOTE}" if hidden else ""
 
 
 @catalog_app.command("add-product")
@@ -70,6 +91,7 @@ def add_product(
     url: Annotated[
         str, typer.Option("--update-instructions-url", help="Where customers learn to update.")
     ] = "",
+    hidden: HiddenOption = False,
     as_user: AsOption = None,
 ) -> None:
     """Add a product (no versions yet)."""
@@ -78,9 +100,9 @@ def add_product(
         herald_app() as herald,
     ):
         added = herald.catalog.add_product(
-            product, name, url, acting(herald.accounts, as_user, required=False)
+            product, name, url, acting(herald.accounts, as_user, required=False), hidden=hidden
         )
-    say(f"product {added.id} added")
+    say(f"product {added.id} added{_hidden(hidden)}")
 
 
 @catalog_app.command("add-version")
@@ -91,6 +113,7 @@ def add_version(
         str, typer.Option("--lifecycle", help="preview, supported or end_of_life.")
     ] = "supported",
     label: LabelOption = "",
+    hidden: HiddenOption = False,
     as_user: AsOption = None,
 ) -> None:
     """Add a version to a product (listed last: versions go oldest first)."""
@@ -99,9 +122,14 @@ def add_version(
         herald_app() as herald,
     ):
         herald.catalog.add_version(
-            product, version, lifecycle, label, acting(herald.accounts, as_user, required=False)
+            product,
+            version,
+            lifecycle,
+            label,
+            acting(herald.accounts, as_user, required=False),
+            hidden=hidden,
         )
-    say(f"version {product} {version} added")
+    say(f"version {product} {version} added{_hidden(hidden)}")
 
 
 @catalog_app.command("lifecycle")
@@ -125,14 +153,19 @@ def add_channel(
     product: ProductArg,
     version: VersionArg,
     channel: Annotated[str, typer.Argument(help="The channel's name, e.g. Normal.")],
+    hidden: HiddenOption = False,
     as_user: AsOption = None,
 ) -> None:
     """Add an update channel to a version."""
     with _named(name="CHANNEL"), herald_app() as herald:
         herald.catalog.add_channel(
-            product, version, channel, acting(herald.accounts, as_user, required=False)
+            product,
+            version,
+            channel,
+            acting(herald.accounts, as_user, required=False),
+            hidden=hidden,
         )
-    say(f"channel {product} {version} / {channel} added")
+    say(f"channel {product} {version} / {channel} added{_hidden(hidden)}")
 
 
 @catalog_app.command("add-release")
@@ -146,9 +179,11 @@ def add_release(
         list[str] | None,
         typer.Option("--component", metavar="'NAME VERSION'", help="A component (repeatable)."),
     ] = None,
+    hidden: HiddenOption = False,
     as_user: AsOption = None,
 ) -> None:
-    """Add a release shipped on a channel (e.g. the one that fixes a bulletin)."""
+    """Add a release shipped on a channel (e.g. the one that fixes a bulletin; --hidden
+    while that bulletin is under embargo)."""
     with (
         _named(name="RELEASE", released_on="--date", components="--component"),
         herald_app() as herald,
@@ -161,5 +196,61 @@ def add_release(
             on,
             "\n".join(component or []),
             acting(herald.accounts, as_user, required=False),
+            hidden=hidden,
         )
-    say(f"release {release} added to {product} {version} / {channel}")
+    say(f"release {release} added to {product} {version} / {channel}{_hidden(hidden)}")
+
+
+EntryVersion = Annotated[str | None, typer.Argument(help="The version, for a version or below.")]
+EntryChannel = Annotated[str | None, typer.Argument(help="The channel, for a channel or below.")]
+EntryRelease = Annotated[str | None, typer.Argument(help="The release, for a release.")]
+
+
+@catalog_app.command("hide")
+def hide(
+    product: ProductArg,
+    version: EntryVersion = None,
+    channel: EntryChannel = None,
+    release: EntryRelease = None,
+    as_user: AsOption = None,
+) -> None:
+    """Hide the product, or the version, channel or release named, until a published
+    bulletin names it (it stays public if one already does)."""
+    _set_hidden(True, product, version, channel, release, as_user)
+
+
+@catalog_app.command("unhide")
+def unhide(
+    product: ProductArg,
+    version: EntryVersion = None,
+    channel: EntryChannel = None,
+    release: EntryRelease = None,
+    as_user: AsOption = None,
+) -> None:
+    """Show the product, or the version, channel or release named, to the public now."""
+    _set_hidden(False, product, version, channel, release, as_user)
+
+
+def _set_hidden(
+    hidden: bool,
+    product: str,
+    version: str | None,
+    channel: str | None,
+    release: str | None,
+    as_user: str | None,
+) -> None:
+    with _named(version="VERSION", channel="CHANNEL", release="RELEASE"), herald_app() as herald:
+        herald.catalog.set_hidden(
+            product,
+            hidden,
+            version,
+            channel,
+            release,
+            acting(herald.accounts, as_user, required=False),
+        )
+    entry = " ".join(part for part in (product, version) if part)
+    if channel:
+        entry += f" / {channel}"
+    if release:
+        entry += f" {release}"
+    say(f"{entry} is {'hidden until a bulletin names it' if hidden else 'visible to the public'}")

@@ -65,17 +65,20 @@ def _ensure_release(plan: Plan, channel: ChannelRef, name: str, released_on: dat
             channels = list(version.channels)
             existing = next((c for c in channels if c.name == channel.channel), None)
             if existing is None:
-                channels.append(UpdateChannel(channel.channel, (Release(name, released_on),)))
-                plan.note(f"new channel {channel}")
+                release = Release(name, released_on, hidden=True)
+                channels.append(UpdateChannel(channel.channel, (release,), hidden=True))
+                plan.note(f"new channel {channel} (hidden until the bulletin is published)")
             elif not any(r.name == name for r in existing.releases):
-                updated = UpdateChannel(
-                    existing.name, (*existing.releases, Release(name, released_on))
-                )
+                release = Release(name, released_on, hidden=True)
+                updated = replace(existing, releases=(*existing.releases, release))
                 channels = [updated if c.name == existing.name else c for c in channels]
             else:
                 versions.append(version)
                 continue
-            plan.note(f"new release {name} on {channel} ({released_on.isoformat()})")
+            plan.note(
+                f"new release {name} on {channel} ({released_on.isoformat()}; hidden until "
+                "the bulletin is published)"
+            )
             version = replace(version, channels=tuple(channels))
         versions.append(version)
     updated_product = replace(product, versions=tuple(versions))

@@ -99,18 +99,20 @@ def affected_versions(
 
 
 def version_ref(plan: Plan, product_name: str, version_name: str) -> VersionRef:
-    """The version, added to the catalog (as supported) when it is new."""
+    """The version, added to the catalog (as supported, hidden until a public bulletin
+    names it) when it is new."""
     product = product_named(plan, product_name)
     if not any(v.name == version_name for v in product.versions):
-        version = ProductVersion(version_name, Lifecycle.SUPPORTED)
+        version = ProductVersion(version_name, Lifecycle.SUPPORTED, hidden=True)
         product = replace(product, versions=(*product.versions, version))
-        plan.note(f"new version {product.name} {version_name} (marked supported)")
+        plan.note(f"new version {product.name} {version_name} (marked supported; hidden)")
         plan.store(product)
     return VersionRef(product.id, version_name)
 
 
 def product_named(plan: Plan, name: str) -> Product:
-    """The catalog's product of that name, or a new one with a free id made from it."""
+    """The catalog's product of that name, or a new one with a free id made from it
+    (hidden until a public bulletin names it)."""
     for product in plan.catalog.products:
         if product.name == name:
             return product
@@ -120,7 +122,7 @@ def product_named(plan: Plan, name: str) -> Product:
     while candidate in taken:
         number += 1
         candidate = f"{slug}-{number}"
-    product = Product(ProductId(candidate), name)
-    plan.note(f"new product {name} (id {candidate})")
+    product = Product(ProductId(candidate), name, hidden=True)
+    plan.note(f"new product {name} (id {candidate}; hidden)")
     plan.store(product)
     return product

@@ -91,7 +91,9 @@ def product(shape: ProductFile) -> Product:
     product_id = _domain(("id",), parse_product_id, shape.id, "")
     _unique([v.name for v in shape.versions], ("versions",), "version")
     versions = tuple(_version(v, ("versions", i)) for i, v in enumerate(shape.versions))
-    built = _domain((), Product, product_id, shape.name, versions, shape.update_instructions_url)
+    built = _domain(
+        (), Product, product_id, shape.name, versions, shape.update_instructions_url, shape.hidden
+    )
     _domain((), check_product, built)
     return built
 
@@ -103,8 +105,10 @@ def _version(shape: VersionShape, path: FieldPath) -> ProductVersion:
         c_path = (*path, "channels", c_index)
         _unique([r.name for r in channel.releases], (*c_path, "releases"), "release")
         releases = tuple(_release(r) for r in channel.releases)
-        channels.append(UpdateChannel(channel.name, releases))
-    return ProductVersion(shape.name, shape.lifecycle, shape.lifecycle_label, tuple(channels))
+        channels.append(UpdateChannel(channel.name, releases, channel.hidden))
+    return ProductVersion(
+        shape.name, shape.lifecycle, shape.lifecycle_label, tuple(channels), shape.hidden
+    )
 
 
 def _release(shape: ReleaseShape) -> Release:
@@ -112,7 +116,7 @@ def _release(shape: ReleaseShape) -> Release:
         components = tuple(Component(name, version) for name, version in shape.components.items())
     else:
         components = tuple(_component(c) for c in shape.components)
-    return Release(shape.name, shape.date, components)
+    return Release(shape.name, shape.date, components, shape.hidden)
 
 
 def _component(shape: ComponentShape) -> Component:

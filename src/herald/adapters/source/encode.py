@@ -13,7 +13,7 @@ from typing import Any
 from herald.adapters.source._yaml import BlockText
 from herald.adapters.source.models import SCHEMA_V1
 from herald.domain.bulletin import Bulletin, Fix, Status
-from herald.domain.catalog import Lifecycle, Product, ProductVersion, Release
+from herald.domain.catalog import Lifecycle, Product, ProductVersion, Release, UpdateChannel
 from herald.domain.errors import ValidationError
 from herald.domain.ids import ArticleIdPattern
 from herald.domain.publisher import (
@@ -72,6 +72,8 @@ def product(value: Product) -> Data:
     data: Data = {"schema": SCHEMA_V1, "kind": "product", "id": value.id, "name": value.name}
     if value.update_instructions_url is not None:
         data["update_instructions_url"] = value.update_instructions_url
+    if value.hidden:
+        data["hidden"] = True
     if value.versions:
         data["versions"] = [_version(version) for version in value.versions]
     return data
@@ -81,18 +83,26 @@ def _version(value: ProductVersion) -> Data:
     data: Data = {"name": value.name, "lifecycle": Lifecycle(value.lifecycle).value}
     if value.lifecycle_label is not None:
         data["lifecycle_label"] = value.lifecycle_label
+    if value.hidden:
+        data["hidden"] = True
     if value.channels:
-        data["channels"] = [
-            {"name": c.name, "releases": [_release(r) for r in c.releases]}
-            if c.releases
-            else {"name": c.name}
-            for c in value.channels
-        ]
+        data["channels"] = [_channel(c) for c in value.channels]
+    return data
+
+
+def _channel(value: UpdateChannel) -> Data:
+    data: Data = {"name": value.name}
+    if value.hidden:
+        data["hidden"] = True
+    if value.releases:
+        data["releases"] = [_release(r) for r in value.releases]
     return data
 
 
 def _release(value: Release) -> Data:
     data: Data = {"name": value.name, "date": _day(value.released_on)}
+    if value.hidden:
+        data["hidden"] = True
     names = [component.name for component in value.components]
     if not names:
         return data

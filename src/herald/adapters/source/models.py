@@ -51,6 +51,21 @@ def _parse_time(value: object) -> object:
     )
 
 
+_FLAGS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+"""The booleans of YAML 1.2's core schema, as editors read them."""
+
+
+def _parse_flag(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in _FLAGS:
+        return _FLAGS[value]
+    raise ValueError(f"expected true or false, got {describe_value(value)}")
+
+
+Flag = Annotated[bool, BeforeValidator(_parse_flag)]
+"""``true`` or ``false`` (not ``yes``, ``on`` or ``1``, which YAML 1.2 reads as text)."""
+
 Day = Annotated[dt.date, BeforeValidator(_parse_date)]
 """A calendar day, written ``YYYY-MM-DD``."""
 
@@ -181,6 +196,8 @@ class ReleaseShape(_Shape):
     """The day it shipped."""
     components: Components = Field(default_factory=list)
     """The component versions it ships."""
+    hidden: Flag = False
+    """Hidden until a public bulletin names it: staff see it, the public does not."""
 
 
 class ChannelShape(_Shape):
@@ -190,6 +207,8 @@ class ChannelShape(_Shape):
     """The channel's name, unique within its version."""
     releases: list[ReleaseShape] = Field(default_factory=list)
     """Its releases, in the order they shipped."""
+    hidden: Flag = False
+    """Hidden until a public bulletin names it: staff see it, the public does not."""
 
 
 class VersionShape(_Shape):
@@ -203,6 +222,8 @@ class VersionShape(_Shape):
     """The vendor's words for the state, e.g. ``Public Preview``."""
     channels: list[ChannelShape] = Field(default_factory=list)
     """Its update channels."""
+    hidden: Flag = False
+    """Hidden until a public bulletin names it: staff see it, the public does not."""
 
 
 class ProductFile(_Shape):
@@ -220,6 +241,8 @@ class ProductFile(_Shape):
     """Where customers learn to update it; the publisher's URL when absent."""
     versions: list[VersionShape] = Field(default_factory=list)
     """Its versions, oldest first."""
+    hidden: Flag = False
+    """Hidden until a public bulletin names it: staff see it, the public does not."""
 
 
 # --- bulletin --------------------------------------------------------------------------

@@ -17,9 +17,16 @@ from sqlalchemy.sql.base import ExecutableOption
 from herald.adapters.storage import queries
 from herald.adapters.storage.errors import translated
 from herald.adapters.storage.mapping import bulletin_from_row, bulletin_to_row, changelog_row
-from herald.adapters.storage.tables.bulletins import BulletinRow
+from herald.adapters.storage.tables.bulletins import (
+    AffectedRow,
+    BulletinRow,
+    FixRow,
+    NotCoveredRow,
+)
 from herald.domain.bulletin import Bulletin, Status
+from herald.domain.catalog import CatalogReferences, ChannelRef, VersionRef
 from herald.domain.errors import Conflict, NotFound
+from herald.domain.ids import ProductId
 from herald.domain.workflow import check_changelog_extends
 from herald.services.ports.bulletins import (
     MAX_HEADLINES,
@@ -172,6 +179,34 @@ class SqlBulletinRepository:
             BulletinHeadline(article_id, title, Status(status), published_at, updated_at)
             for article_id, title, status, published_at, updated_at in rows
         ]
+
+    @translated
+    def public_references(self) -> CatalogReferences:
+        """Three statements over the reference tables, each joined to the public bulletins;
+        distinct rows only (a catalog entry many bulletins name counts once)."""
+        public = BulletinRow.status.in_(queries.PUBLIC)
+        versions: set[VersionRef] = set()
+        for table in (AffectedRow, NotCoveredRow):
+            rows = self._session.execute(
+                select(table.product_id, table.version_name)
+                .distinct()
+                .join(BulletinRow, BulletinRow.article_id == table.article_id)
+                .where(public)
+            )
+            versions.update(VersionRef(ProductId(p), v) for p, v in rows)
+        channels: set[ChannelRef] = set()
+        releases: set[tuple[ChannelRef, str]] = set()
+        for product, version, channel, release in self._session.execute(
+            select(FixRow.product_id, FixRow.version_name, FixRow.channel_name, FixRow.release_name)
+            .distinct()
+            .join(BulletinRow, BulletinRow.article_id == FixRow.article_id)
+            .where(public)
+        ):
+            ref = ChannelRef(ProductId(product), version, channel)
+            channels.add(ref)
+            if release is not None:
+                releases.add((ref, release))
+        return CatalogReferences.of(versions, channels, releases)
 
     @translated
     def next_release_at(self) -> datetime | None:

@@ -104,6 +104,7 @@ def product_from_row(row: ProductRow) -> Product:
         name=row.name,
         update_instructions_url=row.update_instructions_url,
         versions=tuple(_version_from_row(version) for version in row.versions),
+        hidden=row.hidden,
     )
 
 
@@ -113,11 +114,14 @@ def _version_from_row(row: VersionRow) -> ProductVersion:
         lifecycle=Lifecycle(row.lifecycle),
         lifecycle_label=row.lifecycle_label,
         channels=tuple(_channel_from_row(channel) for channel in row.channels),
+        hidden=row.hidden,
     )
 
 
 def _channel_from_row(row: ChannelRow) -> UpdateChannel:
-    return UpdateChannel(row.name, tuple(_release_from_row(release) for release in row.releases))
+    return UpdateChannel(
+        row.name, tuple(_release_from_row(release) for release in row.releases), row.hidden
+    )
 
 
 def _release_from_row(row: ReleaseRow) -> Release:
@@ -125,6 +129,7 @@ def _release_from_row(row: ReleaseRow) -> Release:
         row.name,
         row.released_on,
         tuple(Component(component.name, component.version) for component in row.components),
+        row.hidden,
     )
 
 
@@ -132,11 +137,18 @@ def version_to_row(version: ProductVersion, position: int, row: VersionRow) -> N
     row.position = position
     row.lifecycle = version.lifecycle.value
     row.lifecycle_label = version.lifecycle_label
+    row.hidden = version.hidden
+
+
+def channel_to_row(channel: UpdateChannel, position: int, row: ChannelRow) -> None:
+    row.position = position
+    row.hidden = channel.hidden
 
 
 def release_to_row(release: Release, position: int, row: ReleaseRow) -> None:
     row.position = position
     row.released_on = release.released_on
+    row.hidden = release.hidden
     stored = tuple(Component(component.name, component.version) for component in row.components)
     if stored != release.components:
         row.components = [

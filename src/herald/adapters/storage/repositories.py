@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from herald.adapters.storage.errors import translated
 from herald.adapters.storage.mapping import (
+    channel_to_row,
     product_from_row,
     publisher_from_row,
     publisher_to_row,
@@ -100,6 +101,7 @@ class SqlCatalogRepository:
             self._refuse_dangling(product_from_row(row), product)
         row.name = product.name
         row.update_instructions_url = product.update_instructions_url
+        row.hidden = product.hidden
         _sync_versions(row, product)
         self._session.flush()
 
@@ -204,7 +206,7 @@ def _sync_versions(row: ProductRow, product: Product) -> None:
             c_row = stored_channels.get(channel.name) or ChannelRow(
                 product_id=product.id, version_name=version.name, name=channel.name
             )
-            c_row.position = c_index
+            channel_to_row(channel, c_index, c_row)
             stored_releases = {release.name: release for release in c_row.releases}
             releases: list[ReleaseRow] = []
             for r_index, release in enumerate(channel.releases):

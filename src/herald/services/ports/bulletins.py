@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from herald.domain.bulletin import Bulletin, Status
+from herald.domain.catalog import CatalogReferences
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,11 @@ class BulletinRepository(Protocol):
         """The headlines of the page ``query`` selects (same filters, order and paging as
         ``query``, without the total), one statement; ``limit`` may reach
         ``MAX_HEADLINES``."""
+        ...
+
+    def public_references(self) -> CatalogReferences:
+        """The catalog entries the public (published and withdrawn) bulletins name, as
+        ``domain.bulletin.named_by`` would find them; nothing of another bulletin counts."""
         ...
 
     def next_release_at(self) -> datetime | None:

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, ForeignKeyConstraint, Integer, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from herald.adapters.storage.tables.base import CASCADE, CHILDREN, Base
@@ -52,6 +60,8 @@ class ProductRow(Base, public=True):
     name: Mapped[str]
     update_instructions_url: Mapped[str | None]
     position: Mapped[int]
+    hidden: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    """Hidden until a public bulletin names it (``domain.catalog.public_catalog``)."""
 
     versions: Mapped[list[VersionRow]] = relationship(
         order_by="VersionRow.position", cascade=CHILDREN, passive_deletes=True
@@ -70,6 +80,8 @@ class VersionRow(Base, public=True):
     position: Mapped[int]
     lifecycle: Mapped[str]
     lifecycle_label: Mapped[str | None]
+    hidden: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    """Hidden until a public bulletin names it (``domain.catalog.public_catalog``)."""
 
     channels: Mapped[list[ChannelRow]] = relationship(
         order_by="ChannelRow.position", cascade=CHILDREN, passive_deletes=True
@@ -92,6 +104,8 @@ class ChannelRow(Base, public=True):
     version_name: Mapped[str] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(primary_key=True)
     position: Mapped[int]
+    hidden: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    """Hidden until a public bulletin names it (``domain.catalog.public_catalog``)."""
 
     releases: Mapped[list[ReleaseRow]] = relationship(
         order_by="ReleaseRow.position", cascade=CHILDREN, passive_deletes=True
@@ -116,6 +130,8 @@ class ReleaseRow(Base, public=True):
     name: Mapped[str] = mapped_column(primary_key=True)
     position: Mapped[int]
     released_on: Mapped[date]
+    hidden: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    """Hidden until a public bulletin names it (``domain.catalog.public_catalog``)."""
 
     components: Mapped[list[ComponentRow]] = relationship(
         order_by="ComponentRow.position", cascade=CHILDREN, passive_deletes=True
