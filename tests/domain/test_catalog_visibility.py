@@ -24,13 +24,8 @@ from herald.domain import (
     VersionRef,
 )
 from herald.domain.bulletin import named_by
-from herald.domain.catalog import (
-    CatalogReferences,
-    public_catalog,
-    revealed,
-    with_hidden,
-    with_release_changed,
-)
+from herald.domain.catalog import CatalogReferences, public_catalog, revealed
+from herald.domain.catalog_editing import with_hidden, with_release_changed
 from herald.domain.errors import RuleViolation
 from herald.domain.workflow import check_publishable, not_covered
 

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from herald import demo
-from herald.domain.catalog import Product, new_product
+from herald.domain.catalog import Product
+from herald.domain.catalog_editing import new_product
 from herald.domain.errors import ValidationError
 from herald.domain.ids import ProductId
 from herald.domain.urls import UrlPolicy, checked_web_url, is_web_url

@@ -15,7 +15,8 @@ from herald import demo
 from herald.adapters.source import SourceTextSerializer
 from herald.domain.accounts import Role, User
 from herald.domain.audit import AuditEntry
-from herald.domain.catalog import Catalog, Component, Lifecycle, with_channel
+from herald.domain.catalog import Catalog, Component, Lifecycle
+from herald.domain.catalog_editing import with_channel
 from herald.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from herald.services.actors import Actor
 from herald.services.catalog import CatalogService

@@ -20,13 +20,8 @@ from dataclasses import replace
 from datetime import date
 
 from herald.domain.accounts import Action
-from herald.domain.catalog import (
-    Catalog,
-    Component,
-    Lifecycle,
-    Product,
-    ProductVersion,
-    Release,
+from herald.domain.catalog import Catalog, Component, Lifecycle, Product, ProductVersion, Release
+from herald.domain.catalog_editing import (
     checked_name,
     new_product,
     parse_components,

@@ -26,7 +26,8 @@ from herald.domain import (
     VersionRef,
 )
 from herald.domain.bulletin import named_by
-from herald.domain.catalog import CatalogReferences, public_catalog, with_hidden
+from herald.domain.catalog import CatalogReferences, public_catalog
+from herald.domain.catalog_editing import with_hidden
 from herald.domain.ids import ArticleId
 
 from .samples import XENSERVER, draft, rich_bulletin, seed, xenserver

@@ -15,9 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from herald.adapters.formats.json_document import document_to_dict
 from herald.adapters.web.urls import PublicUrls
 from herald.domain.bulletin import Bulletin, Status
-from herald.domain.catalog import (
-    VersionRef,
-)
+from herald.domain.catalog import VersionRef
 from herald.domain.document import BulletinDocument
 from herald.domain.scoring import CvssScore
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from herald.adapters.web.forms import FormErrors, FormReader
-from herald.domain.catalog import NAME_LIMIT, Lifecycle, Product
+from herald.domain.catalog import Lifecycle, Product
+from herald.domain.catalog_editing import NAME_LIMIT
 from herald.domain.errors import Conflict, NotFound, ValidationError
 from herald.domain.ids import parse_product_id
 
