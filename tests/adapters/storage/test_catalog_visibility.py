@@ -175,12 +175,12 @@ def test_public_references_name_only_what_public_bulletins_name(uow_factory: Uow
     assert public.version(VersionRef(XENSERVER, "10")).channels[0].releases[0].name == "10.0"
 
 
-def test_0013_goes_down_and_up_keeping_the_catalog(own_database: Database) -> None:
-    """Down to 0012 the flags go (the catalog stays); up again every entry is visible."""
+def test_0014_goes_down_and_up_keeping_the_catalog(own_database: Database) -> None:
+    """Down to 0013 the flags go (the catalog stays); up again every entry is visible."""
     with own_database.unit_of_work() as uow:
         seed(uow, _hidden_everywhere())
     with own_database.migration_connection() as connection:
-        command.downgrade(alembic_config(connection), "0012")
+        command.downgrade(alembic_config(connection), "0013")
     with own_database.engine.connect() as connection:
         columns = {c["name"] for c in inspect(connection).get_columns("releases")}
         names = connection.execute(text("SELECT name FROM releases ORDER BY name")).scalars()
