@@ -108,3 +108,19 @@ def test_the_subscribe_form_is_usable_by_keyboard(site: Site, page: Page) -> Non
     expect(page.get_by_label(re.compile(r"XenServer, every version"))).to_be_checked()
     expect(page.get_by_role("group", name="Products and versions")).to_be_visible()
     expect(page.get_by_role("group", name="Editorial changes")).to_be_visible()
+
+
+def test_the_spam_trap_is_out_of_reach_of_people(site: Site, page: Page) -> None:
+    """The honeypot field is off screen, skipped by Tab and hidden from screen readers."""
+    page.goto(site("/alerts/subscribe"))
+    trap = page.locator("#f-website")
+    expect(trap).not_to_be_in_viewport()
+    assert trap.evaluate("e => e.closest('[aria-hidden=true]') !== null")
+    reached: list[str] = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+        if page.evaluate("document.activeElement.tagName") == "BUTTON":
+            break
+    assert "f-website" not in reached
+    expect(page.get_by_role("button", name="Subscribe")).to_be_focused()
