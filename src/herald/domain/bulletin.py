@@ -13,6 +13,8 @@ from herald.domain.errors import ValidationError
 from herald.domain.ids import ArticleId, CveId
 from herald.domain.publisher import SectionKind
 from herald.domain.scoring import CvssScore
+from herald.domain.statements import BulletinKind, NotAffected
+from herald.domain.urls import checked_web_url
 
 
 class Status(StrEnum):
@@ -39,22 +41,113 @@ class Status(StrEnum):
         return self.value.replace("_", " ")
 
 
+class Restart(StrEnum):
+    """What applying a fix restarts: CSAF's ``restart_required`` categories."""
+
+    NONE = "none"
+    VULNERABLE_COMPONENT = "vulnerable_component"
+    SERVICE = "service"
+    PARENT = "parent"
+    DEPENDENCIES = "dependencies"
+    CONNECTED = "connected"
+    MACHINE = "machine"
+    ZONE = "zone"
+    SYSTEM = "system"
+
+    @property
+    def label(self) -> str:
+        """How a reader sees it: "Restart: machine"."""
+        return {
+            Restart.NONE: "No restart needed",
+            Restart.VULNERABLE_COMPONENT: "Restart the vulnerable component",
+            Restart.SERVICE: "Restart the service",
+            Restart.PARENT: "Restart the parent component",
+            Restart.DEPENDENCIES: "Restart the dependent components",
+            Restart.CONNECTED: "Restart connected systems",
+            Restart.MACHINE: "Restart the host",
+            Restart.ZONE: "Restart every host of the zone",
+            Restart.SYSTEM: "Restart the whole system",
+        }[self]
+
+
+class NoFix(StrEnum):
+    """Why a channel has no fixed release: none yet, or none coming (CSAF's categories)."""
+
+    NONE_AVAILABLE = "none_available"
+    NO_FIX_PLANNED = "no_fix_planned"
+
+
+class RemedyCategory(StrEnum):
+    """The CSAF remediation categories a channel's remedy is made of."""
+
+    VENDOR_FIX = "vendor_fix"
+    MITIGATION = "mitigation"
+    WORKAROUND = "workaround"
+    NONE_AVAILABLE = "none_available"
+    NO_FIX_PLANNED = "no_fix_planned"
+
+
 @dataclass(frozen=True)
 class Fix:
-    """How one affected channel is remedied: a release that fixes it, or a mitigation."""
+    """How one affected channel is remedied.
+
+    A fixed release (CSAF ``vendor_fix``), or a statement that there is none
+    (``no_fix``: none available yet, or none planned); either may come with a mitigation
+    (what lowers the risk) and a workaround (what avoids it) for the meantime. At least
+    one of them is given.
+    """
 
     channel: ChannelRef
     """The channel remedied."""
     release: str | None = None
     """The first release on that channel with the fix."""
     mitigation: str | None = None
-    """What to do when there is no fixed release (Markdown)."""
+    """What lowers the risk until the channel is updated or when there is no fix (Markdown)."""
+    workaround: str | None = None
+    """A change of configuration or use that avoids the vulnerability (Markdown)."""
+    no_fix: NoFix | None = None
+    """There is no fixed release: none available yet, or none planned."""
+    no_fix_reason: str | None = None
+    """Why, in the author's words (Markdown); herald words it when absent."""
+    url: str | None = None
+    """Where the remedy is described; the product's update instructions when absent."""
+    restart: Restart | None = None
+    """What applying the fixed release restarts (CSAF ``restart_required``)."""
 
     def __post_init__(self) -> None:
-        if (self.release is None) == (self.mitigation is None):
+        where = f"fixes {self.channel}"
+        if self.release is not None and self.no_fix is not None:
+            raise ValidationError(where, "a channel with a fixed release cannot also have no fix")
+        if (
+            self.release is None
+            and self.no_fix is None
+            and not (self.mitigation or self.workaround)
+        ):
             raise ValidationError(
-                "fixes", f"{self.channel}: give either a fixed release or a mitigation"
+                "fixes",
+                f"{self.channel}: give a fixed release, a mitigation, a workaround "
+                "or say there is no fix",
             )
+        if self.no_fix_reason is not None and self.no_fix is None:
+            raise ValidationError(where, "a reason for no fix needs no_fix")
+        if self.restart is not None and self.release is None:
+            raise ValidationError(where, "restart is what the fixed release needs: give a release")
+        if self.url is not None:
+            checked_web_url(self.url, "fixes.url")
+
+    @property
+    def categories(self) -> tuple[RemedyCategory, ...]:
+        """The CSAF remediation categories this remedy states, in that order."""
+        found: list[RemedyCategory] = []
+        if self.release is not None:
+            found.append(RemedyCategory.VENDOR_FIX)
+        if self.mitigation:
+            found.append(RemedyCategory.MITIGATION)
+        if self.workaround:
+            found.append(RemedyCategory.WORKAROUND)
+        if self.no_fix is not None:
+            found.append(RemedyCategory(self.no_fix.value))
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -104,6 +197,13 @@ class Bulletin:
     """The remedy per affected channel."""
     sections: Mapping[SectionKind, str] = field(default_factory=lambda: _NO_OVERRIDES)
     """Narrative section bodies that replace the publisher's templates for this bulletin."""
+    kind: BulletinKind = BulletinKind.ADVISORY
+    """A security advisory, or a VEX statement only."""
+    not_affected: tuple[NotAffected, ...] = ()
+    """Versions stated not affected, each with its VEX justification and impact."""
+    under_investigation: tuple[VersionRef, ...] = ()
+    """Versions still being looked at; any supported version of the bulletin's products
+    the bulletin says nothing of is under investigation too (``product_status``)."""
     changelog: tuple[ChangeLogEntry, ...] = ()
     """The change log; it only grows."""
     status: Status = Status.DRAFT
@@ -152,6 +252,9 @@ class Bulletin:
             affected=self.affected,
             fixes=self.fixes,
             sections=self.sections,
+            kind=self.kind,
+            not_affected=self.not_affected,
+            under_investigation=self.under_investigation,
         )
 
     def with_content(self, content: BulletinContent, at: datetime) -> Bulletin:
@@ -165,6 +268,9 @@ class Bulletin:
             affected=content.affected,
             fixes=content.fixes,
             sections=content.sections,
+            kind=content.kind,
+            not_affected=content.not_affected,
+            under_investigation=content.under_investigation,
             updated_at=at,
         )
 
@@ -178,6 +284,8 @@ def named_by(bulletins: Iterable[Bulletin]) -> CatalogReferences:
     for bulletin in bulletins:
         versions.extend(bulletin.affected)
         versions.extend(note.version for note in bulletin.not_covered)
+        versions.extend(statement.version for statement in bulletin.not_affected)
+        versions.extend(bulletin.under_investigation)
         for fix in bulletin.fixes:
             channels.append(fix.channel)
             if fix.release is not None:
@@ -197,10 +305,24 @@ class BulletinContent:
     affected: tuple[VersionRef, ...] = ()
     fixes: tuple[Fix, ...] = ()
     sections: Mapping[SectionKind, str] = field(default_factory=lambda: _NO_OVERRIDES)
+    kind: BulletinKind = BulletinKind.ADVISORY
+    not_affected: tuple[NotAffected, ...] = ()
+    under_investigation: tuple[VersionRef, ...] = ()
 
     def changed_fields(self, other: BulletinContent) -> list[str]:
         """The names of the fields that differ from ``other``."""
-        names = ("title", "severity", "cves", "cvss", "problem", "affected", "fixes")
+        names = (
+            "title",
+            "severity",
+            "cves",
+            "cvss",
+            "problem",
+            "affected",
+            "fixes",
+            "kind",
+            "not_affected",
+            "under_investigation",
+        )
         changed = [name for name in names if getattr(self, name) != getattr(other, name)]
         if dict(self.sections) != dict(other.sections):
             changed.append("sections")

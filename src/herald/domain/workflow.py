@@ -21,7 +21,9 @@ from herald.domain.bulletin import (
 from herald.domain.catalog import Catalog, Lifecycle, NotCovered, VersionRef
 from herald.domain.errors import InvalidTransition, NotFound, RuleViolation, ValidationError
 from herald.domain.ids import ArticleId
+from herald.domain.product_status import products_of
 from herald.domain.publisher import Publisher
+from herald.domain.statements import BulletinKind
 from herald.domain.text import check_text
 
 
@@ -34,8 +36,10 @@ def check_content(content: BulletinContent, catalog: Catalog, publisher: Publish
     for kind, text in content.sections.items():
         check_text(text, f"sections.{kind}")
     for index, fix in enumerate(content.fixes):
-        if fix.mitigation is not None:
-            check_text(fix.mitigation, f"fixes[{index}].mitigation")
+        for name in ("mitigation", "workaround", "no_fix_reason"):
+            text = getattr(fix, name)
+            if text is not None:
+                check_text(text, f"fixes[{index}].{name}")
     if content.severity is not None and content.severity not in publisher.severities:
         scale = ", ".join(publisher.severities)
         raise ValidationError("severity", f"{content.severity!r} is not one of {scale}")
@@ -55,6 +59,43 @@ def check_content(content: BulletinContent, catalog: Catalog, publisher: Publish
                 channel.release(fix.release)
         if fix.channel.version_ref not in affected:
             raise ValidationError(where, f"{fix.channel.version_ref} is not an affected version")
+    _check_statements(content, catalog)
+
+
+def _check_statements(content: BulletinContent, catalog: Catalog) -> None:
+    """Versions stated not affected or under investigation exist, are supported, and are
+    stated once: never also affected."""
+    affected = set(content.affected)
+    _no_repeats([str(s.version) for s in content.not_affected], "not_affected")
+    _no_repeats([str(ref) for ref in content.under_investigation], "under_investigation")
+    not_affected = {statement.version for statement in content.not_affected}
+    for index, statement in enumerate(content.not_affected):
+        where = f"not_affected[{index}]"
+        with _located(where):
+            version = catalog.version(statement.version)
+        if statement.version in affected:
+            raise ValidationError(
+                where,
+                f"{statement.version} is listed as affected; a justification is for "
+                "a version that is not",
+            )
+        if not version.lifecycle.covered:
+            raise ValidationError(
+                where,
+                f"{statement.version} is {version.state_label}: bulletins do not cover "
+                "it, so it cannot be stated not affected",
+            )
+    for index, ref in enumerate(content.under_investigation):
+        where = f"under_investigation[{index}]"
+        with _located(where):
+            version = catalog.version(ref)
+        if ref in affected or ref in not_affected:
+            state = "affected" if ref in affected else "not affected"
+            raise ValidationError(where, f"{ref} is already stated {state}")
+        if not version.lifecycle.covered:
+            raise ValidationError(
+                where, f"{ref} is {version.state_label}: bulletins do not cover it"
+            )
 
 
 def check_publishable(content: BulletinContent, catalog: Catalog, publisher: Publisher) -> None:
@@ -65,14 +106,21 @@ def check_publishable(content: BulletinContent, catalog: Catalog, publisher: Pub
     it public with this bulletin. A fix may name it all the same.
     """
     check_content(content, catalog, publisher)
-    if content.severity is None:
+    vex = content.kind is BulletinKind.VEX
+    if content.severity is None and not vex:
         raise RuleViolation("severity", "a published bulletin needs a severity")
     if not content.cves:
         raise RuleViolation("cves", "a published bulletin needs at least one CVE")
     if not content.problem.strip():
         raise RuleViolation("problem", "a published bulletin needs a description of the problem")
     supported = covered_versions(content, catalog)
-    if not supported:
+    if vex and not (supported or content.not_affected or content.under_investigation):
+        raise RuleViolation(
+            "not_affected",
+            "a published VEX statement needs a supported version stated affected, not "
+            "affected or under investigation",
+        )
+    if not supported and not vex:
         raise RuleViolation(
             "affected", "a published bulletin needs at least one affected supported version"
         )
@@ -99,7 +147,7 @@ def not_covered(content: BulletinContent, catalog: Catalog) -> tuple[NotCovered,
     bulletin affects it: the note would make it public.
     """
     named = set(content.affected)
-    products = list(dict.fromkeys(ref.product for ref in content.affected))
+    products = products_of(content)
     notes: list[NotCovered] = []
     for product_id in products:
         product = catalog.product(product_id)

@@ -319,16 +319,15 @@ CASES: dict[str, Case] = {
         "versions[0].channels[0].name",
         "must not be empty",
     ),
-    "fix with a release and a mitigation": Case(
+    "fix with neither a release nor a remedy": Case(
         {
             "b.yaml": BULLETIN
             + "fixes:\n  - product: xenserver\n    version: '8.4'\n    channel: Normal\n"
-            "    release: r1\n    mitigation: Turn it off.\n"
         },
         "b.yaml",
         11,
         "fixes[0]",
-        "give either a fixed release or a mitigation",
+        "give a fixed release, a mitigation, a workaround or say there is no fix",
     ),
     "change log summary on two lines": Case(
         {
