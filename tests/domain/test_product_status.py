@@ -247,11 +247,11 @@ def test_every_supported_stream_gets_exactly_one_status(
     catalog, content = case
     check_content(content, catalog, demo_publisher())
     table = derive_status(content, catalog)
-    expected = set()
+    expected: set[tuple[VersionRef, str | None]] = set()
     for version in catalog.products[0].versions:
         if not version.lifecycle.covered:
             continue
-        names = [c.name for c in version.channels] or [None]
+        names: list[str | None] = [c.name for c in version.channels] or [None]
         expected |= {(VersionRef(XS, version.name), name) for name in names}
     if not content.affected and not content.not_affected and not content.under_investigation:
         expected = set()  # the bulletin is about no product yet
