@@ -7,9 +7,10 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -67,6 +68,34 @@ class HeraldApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
+@cache
+def _every_route() -> APIRouter:
+    """The wings' routers and the static files, included once per process.
+
+    FastAPI works out each route's dependencies (signatures, parameter models) once per
+    inclusion, on the first request. Every application of the process shares this one
+    inclusion, so a second app (each test has its own) costs no second analysis. Routes
+    find their services through ``request.app``, the application serving the request,
+    and so never mix two apps' services; dependency overrides are not used.
+    """
+    router = APIRouter()
+    for wing in (
+        api.router,
+        alerts_api.router,
+        feeds.router,
+        staff.router,
+        staff_alerts.router,
+        staff_catalog.router,
+        alerts.router,
+        documents.router,
+        csaf_provider.router,
+        site.router,
+    ):
+        router.include_router(wing)
+    router.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return router
+
+
 def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     """The web application; ``run_scheduler`` starts the embargo task with the server."""
 
@@ -104,17 +133,7 @@ def create_app(herald: Herald, *, run_scheduler: bool = True) -> FastAPI:
     app.state.templates = templates
     errors.install(app, templates)
     app.add_exception_handler(SignInFirst, _to_sign_in)
-    app.include_router(api.router)
-    app.include_router(alerts_api.router)
-    app.include_router(feeds.router)
-    app.include_router(staff.router)
-    app.include_router(staff_alerts.router)
-    app.include_router(staff_catalog.router)
-    app.include_router(alerts.router)
-    app.include_router(documents.router)
-    app.include_router(csaf_provider.router)
-    app.include_router(site.router)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.router.routes.extend(_every_route().routes)
 
     @app.get("/api/", include_in_schema=False)
     def api_index(request: Request) -> Response:
