@@ -97,9 +97,7 @@ def test_import_options_that_need_amend_say_so(herald: Herald, tmp_path: Path) -
     )
 
 
-def test_weaknesses_come_in_by_import_and_go_with_their_cve(
-    herald: Herald, tmp_path: Path
-) -> None:
+def test_weaknesses_come_in_by_import_and_go_with_their_cve(herald: Herald, tmp_path: Path) -> None:
     assert herald("demo").exit_code == 0
     add_staff(herald, "root", "admin")
     assert herald("export", str(tmp_path / "source")).exit_code == 0
