@@ -265,19 +265,7 @@ cwe_ids = st.sampled_from(sorted(weakness_names())).map(CweId)
 """Weaknesses of the CWE catalogue herald ships."""
 
 
-def _with_weaknesses(bulletin: Bulletin) -> st.SearchStrategy[Bulletin]:
-    """``bulletin`` with CWE ids for some of its CVEs (distinct ids per CVE)."""
-    if not bulletin.cves:
-        return st.just(bulletin)
-    weaknesses = st.dictionaries(
-        st.sampled_from(bulletin.cves),
-        st.lists(cwe_ids, min_size=1, max_size=3, unique=True).map(tuple),
-        max_size=len(bulletin.cves),
-    )
-    return weaknesses.map(lambda found: replace(bulletin, weaknesses=MappingProxyType(found)))
-
-
-bulletins = st.builds(
+_plain_bulletins = st.builds(
     Bulletin,
     article_id=article_ids,
     title=texts,
@@ -299,5 +287,23 @@ bulletins = st.builds(
     submitted_by=st.none() | usernames,
     approved_by=st.none() | usernames,
     release_at=st.none() | moments,
-).flatmap(_with_weaknesses)
+)
+
+
+@st.composite
+def _bulletins(draw: st.DrawFn) -> Bulletin:
+    """A plain bulletin with CWE ids for some of its CVEs (distinct ids per CVE). A
+    composite, not a ``flatmap``: its repr stays short where Hypothesis shows it."""
+    bulletin = draw(_plain_bulletins)
+    if not bulletin.cves:
+        return bulletin
+    weaknesses = st.dictionaries(
+        st.sampled_from(bulletin.cves),
+        st.lists(cwe_ids, min_size=1, max_size=3, unique=True).map(tuple),
+        max_size=len(bulletin.cves),
+    )
+    return replace(bulletin, weaknesses=MappingProxyType(draw(weaknesses)))
+
+
+bulletins = _bulletins()
 """Any bulletin the domain can hold, publishable or not; some CVEs have weaknesses."""
