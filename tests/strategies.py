@@ -9,6 +9,7 @@ any Unicode that can be written as UTF-8.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import MappingProxyType
 
@@ -41,6 +42,7 @@ from herald.domain import (
 from herald.domain.publisher import DEFAULT_SECTIONS, DEFAULT_SEVERITIES
 from herald.domain.templates import TEMPLATE_VARIABLES
 from herald.domain.text import UNSAFE_IN_ONE_LINE, UNSAFE_IN_TEXT
+from herald.domain.weaknesses import CweId, weakness_names
 
 TRICKY = (
     "",
@@ -259,7 +261,11 @@ usernames = st.from_regex(r"[a-z0-9][a-z0-9._-]{1,62}", fullmatch=True)
 """Sign-in names, as ``parse_username`` takes them."""
 not_covered_notes = st.builds(NotCovered, version_refs, st.sampled_from(Lifecycle), texts)
 
-bulletins = st.builds(
+cwe_ids = st.sampled_from(sorted(weakness_names())).map(CweId)
+"""Weaknesses of the CWE catalogue herald ships."""
+
+
+_plain_bulletins = st.builds(
     Bulletin,
     article_id=article_ids,
     title=texts,
@@ -282,4 +288,22 @@ bulletins = st.builds(
     approved_by=st.none() | usernames,
     release_at=st.none() | moments,
 )
-"""Any bulletin the domain can hold, publishable or not."""
+
+
+@st.composite
+def _bulletins(draw: st.DrawFn) -> Bulletin:
+    """A plain bulletin with CWE ids for some of its CVEs (distinct ids per CVE). A
+    composite, not a ``flatmap``: its repr stays short where Hypothesis shows it."""
+    bulletin = draw(_plain_bulletins)
+    if not bulletin.cves:
+        return bulletin
+    weaknesses = st.dictionaries(
+        st.sampled_from(bulletin.cves),
+        st.lists(cwe_ids, min_size=1, max_size=3, unique=True).map(tuple),
+        max_size=len(bulletin.cves),
+    )
+    return replace(bulletin, weaknesses=MappingProxyType(draw(weaknesses)))
+
+
+bulletins = _bulletins()
+"""Any bulletin the domain can hold, publishable or not; some CVEs have weaknesses."""

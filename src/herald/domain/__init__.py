@@ -32,6 +32,7 @@ from herald.domain.errors import (
 from herald.domain.ids import ArticleId, ArticleIdPattern, CveId, ProductId, parse_cve_id
 from herald.domain.publisher import Publisher, SectionKind, SectionTemplate
 from herald.domain.scoring import CvssScore, CvssVersion, parse_cvss
+from herald.domain.weaknesses import CweId, parse_cwe_id
 
 __all__ = [
     "INITIAL_PUBLICATION",
@@ -48,6 +49,7 @@ __all__ = [
     "CveId",
     "CvssScore",
     "CvssVersion",
+    "CweId",
     "Fix",
     "HeraldError",
     "InvalidTransition",
@@ -70,4 +72,5 @@ __all__ = [
     "compose",
     "parse_cve_id",
     "parse_cvss",
+    "parse_cwe_id",
 ]

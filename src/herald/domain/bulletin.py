@@ -15,6 +15,7 @@ from herald.domain.publisher import SectionKind
 from herald.domain.scoring import CvssScore
 from herald.domain.statements import BulletinKind, NotAffected
 from herald.domain.urls import checked_web_url
+from herald.domain.weaknesses import CweId
 
 
 class Status(StrEnum):
@@ -169,6 +170,7 @@ class ChangeLogEntry:
 INITIAL_PUBLICATION = "Initial Publication"
 
 _NO_OVERRIDES: Mapping[SectionKind, str] = MappingProxyType({})
+_NO_WEAKNESSES: Mapping[CveId, tuple[CweId, ...]] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,8 @@ class Bulletin:
     """The CVE ids the bulletin is about."""
     cvss: tuple[CvssScore, ...] = ()
     """Optional CVSS v3.1 / v4.0 base scores."""
+    weaknesses: Mapping[CveId, tuple[CweId, ...]] = field(default_factory=lambda: _NO_WEAKNESSES)
+    """The CWE ids of each CVE that has any (every key one of ``cves``; order: ``cves``)."""
     problem: str = ""
     """The description of the problem (Markdown)."""
     affected: tuple[VersionRef, ...] = ()
@@ -248,6 +252,7 @@ class Bulletin:
             severity=self.severity,
             cves=self.cves,
             cvss=self.cvss,
+            weaknesses=self.weaknesses,
             problem=self.problem,
             affected=self.affected,
             fixes=self.fixes,
@@ -264,6 +269,7 @@ class Bulletin:
             severity=content.severity,
             cves=content.cves,
             cvss=content.cvss,
+            weaknesses=content.weaknesses,
             problem=content.problem,
             affected=content.affected,
             fixes=content.fixes,
@@ -301,6 +307,7 @@ class BulletinContent:
     severity: str | None = None
     cves: tuple[CveId, ...] = ()
     cvss: tuple[CvssScore, ...] = ()
+    weaknesses: Mapping[CveId, tuple[CweId, ...]] = field(default_factory=lambda: _NO_WEAKNESSES)
     problem: str = ""
     affected: tuple[VersionRef, ...] = ()
     fixes: tuple[Fix, ...] = ()
@@ -326,4 +333,6 @@ class BulletinContent:
         changed = [name for name in names if getattr(self, name) != getattr(other, name)]
         if dict(self.sections) != dict(other.sections):
             changed.append("sections")
+        if dict(self.weaknesses) != dict(other.weaknesses):
+            changed.append("weaknesses")
         return changed

@@ -6,8 +6,10 @@ wording lives here once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 
 from herald.domain.bulletin import Bulletin, ChangeLogEntry, Fix, Status
 from herald.domain.catalog import Catalog, Lifecycle, NotCovered, VersionRef
@@ -15,6 +17,7 @@ from herald.domain.ids import CveId
 from herald.domain.publisher import Publisher, SectionKind
 from herald.domain.scoring import CvssScore
 from herald.domain.templates import fill, join_words
+from herald.domain.weaknesses import CweId, definition_url, weakness_names
 from herald.domain.workflow import not_covered
 
 
@@ -40,6 +43,27 @@ class FixLine:
 
 
 @dataclass(frozen=True)
+class Weakness:
+    """A CWE id a bulletin names, with the catalogue's name and MITRE's page."""
+
+    id: CweId
+    name: str
+    """The catalogue's name, e.g. "Out-of-bounds Write" (empty for an id the catalogue
+    no longer has, stored before it was refreshed)."""
+    url: str
+    """``https://cwe.mitre.org/data/definitions/787.html``."""
+
+    @property
+    def title(self) -> str:
+        """'CWE-787 Out-of-bounds Write'."""
+        return f"{self.id} {self.name}".rstrip()
+
+    @classmethod
+    def of(cls, cwe: CweId) -> Weakness:
+        return cls(cwe, weakness_names().get(cwe, ""), definition_url(cwe))
+
+
+@dataclass(frozen=True)
 class BulletinDocument:
     """Everything a rendering of a bulletin shows, in reading order."""
 
@@ -62,6 +86,10 @@ class BulletinDocument:
     fixes: tuple[FixLine, ...]
     publisher_name: str
     brand: str
+    weaknesses: Mapping[CveId, tuple[Weakness, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """The weaknesses of each CVE that has any, in the order of ``cves``."""
 
 
 def compose(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> BulletinDocument:
@@ -114,6 +142,13 @@ def compose(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> Bulle
         fixes=tuple(_fix_line(fix, catalog) for fix in bulletin.fixes),
         publisher_name=publisher.name,
         brand=publisher.brand,
+        weaknesses=MappingProxyType(
+            {
+                cve: tuple(Weakness.of(cwe) for cwe in bulletin.weaknesses[cve])
+                for cve in bulletin.cves
+                if bulletin.weaknesses.get(cve)
+            }
+        ),
     )
 
 

@@ -25,6 +25,7 @@ from herald.domain.product_status import products_of
 from herald.domain.publisher import Publisher
 from herald.domain.statements import BulletinKind
 from herald.domain.text import check_text
+from herald.domain.weaknesses import parse_cwe_id
 
 
 def check_content(content: BulletinContent, catalog: Catalog, publisher: Publisher) -> None:
@@ -45,6 +46,7 @@ def check_content(content: BulletinContent, catalog: Catalog, publisher: Publish
         raise ValidationError("severity", f"{content.severity!r} is not one of {scale}")
     _no_repeats([str(cve) for cve in content.cves], "cves")
     _no_repeats([score.version.value for score in content.cvss], "cvss", "a second CVSS v")
+    _check_weaknesses(content)
     _no_repeats([str(ref) for ref in content.affected], "affected")
     for index, ref in enumerate(content.affected):
         with _located(f"affected[{index}]"):
@@ -358,6 +360,21 @@ def _check_entry_date(bulletin: Bulletin, entry: ChangeLogEntry) -> None:
     if bulletin.changelog and entry.on < bulletin.changelog[-1].on:
         last = bulletin.changelog[-1].on.isoformat()
         raise RuleViolation("changelog", f"a new entry cannot be dated before the last ({last})")
+
+
+def _check_weaknesses(content: BulletinContent) -> None:
+    """Each CVE with weaknesses is one of the bulletin's, and names known CWE ids once."""
+    for cve, cwes in content.weaknesses.items():
+        where = f"weaknesses.{cve}"
+        if cve not in content.cves:
+            raise ValidationError(where, f"{cve} is not one of the bulletin's CVEs")
+        if not cwes:
+            raise ValidationError(where, "names no CWE id; leave the CVE out instead")
+        for index, cwe in enumerate(cwes):
+            canonical = parse_cwe_id(str(cwe), f"{where}[{index}]")
+            if canonical != cwe:
+                raise ValidationError(f"{where}[{index}]", f"write {cwe!r} as {canonical}")
+        _no_repeats([str(cwe) for cwe in cwes], where)
 
 
 def _no_repeats(values: list[str], field: str, what: str = "") -> None:

@@ -35,8 +35,26 @@ def _snapshot(herald: Herald, directory: Path) -> dict[str, bytes]:
             12,
             "affected[0]",
         ),
+        (
+            lambda t: t.replace("problem:", "weaknesses:\n  CVE-2026-5001: [CWE-787]\nproblem:"),
+            10,
+            "weaknesses.CVE-2026-5001: CVE-2026-5001 is not one of the bulletin's CVEs",
+        ),
+        (
+            lambda t: t.replace("problem:", "weaknesses:\n  CVE-2026-5000: [CWE-999999]\nproblem:"),
+            10,
+            "weaknesses.CVE-2026-5000[0]: CWE-999999 is not a weakness in CWE 4.14",
+        ),
     ],
-    ids=["invalid-cve", "malformed-yaml", "unknown-field", "unknown-channel", "unknown-version"],
+    ids=[
+        "invalid-cve",
+        "malformed-yaml",
+        "unknown-field",
+        "unknown-channel",
+        "unknown-version",
+        "weakness-of-another-cve",
+        "unknown-cwe",
+    ],
 )
 def test_a_bad_file_is_refused_with_its_line_and_field(
     herald: Herald, tmp_path: Path, edit: object, line: int, field: str

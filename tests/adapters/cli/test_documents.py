@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from herald.adapters.source import SourceTextSerializer
 from herald.bootstrap import Herald as Services
 from herald.bootstrap import build
 from herald.config import Settings
-from herald.domain import Status
+from herald.domain import CweId, Status
 from herald.domain.errors import HeraldError
 from herald.services.csaf_import import CsafImportService
 from herald.services.recording import Recorder
@@ -157,6 +158,19 @@ def test_round_trip_of_the_reference_bulletin(
     assert draft.problem == original.problem
     version = services.reading.catalog().version(original.affected[0])
     assert [c.name for c in version.channels] == ["Early Access", "Normal"]
+
+
+def test_an_imported_cwe_is_stored_as_the_draft_s_weakness(
+    herald: Herald, services: Services, tmp_path: Path
+) -> None:
+    cve = demo.reference_content().cves[0]
+    bulletin = replace(demo.reference_bulletin(), weaknesses={cve: (CweId("CWE-787"),)})
+    exported = tmp_path / "ctx696397.json"
+    document = csaf_document(bulletin, demo.catalog(), demo.publisher(), BASE)
+    exported.write_text(json.dumps(document), encoding="utf-8")
+    result = herald("csaf", "import", str(exported))
+    assert result.exit_code == 0, result.stderr
+    assert services.reading.bulletin("CTX696397").weaknesses == {cve: ("CWE-787",)}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)

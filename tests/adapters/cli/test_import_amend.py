@@ -95,3 +95,34 @@ def test_import_options_that_need_amend_say_so(herald: Herald, tmp_path: Path) -
     assert_one_line_error(
         herald("import", str(tmp_path / "source"), "--as", "nobody"), "--as", exit_code=2
     )
+
+
+def test_weaknesses_come_in_by_import_and_go_with_their_cve(herald: Herald, tmp_path: Path) -> None:
+    assert herald("demo").exit_code == 0
+    add_staff(herald, "root", "admin")
+    assert herald("export", str(tmp_path / "source")).exit_code == 0
+    source = tmp_path / "source" / "bulletins" / "CTX696397.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(
+        text.replace(
+            "cves:\n  - CVE-2026-4397\n",
+            "cves:\n  - CVE-2026-4397\n  - CVE-2026-4398\n"
+            "weaknesses:\n  CVE-2026-4397: [CWE-787]\n  CVE-2026-4398: [cwe-20]\n",
+        ),
+        encoding="utf-8",
+    )
+    amended = herald("import", str(tmp_path / "source"), "--amend", "--summary", "CWE ids")
+    assert amended.exit_code == 0, amended.stderr
+    assert "amended: cves, weaknesses" in amended.stdout
+    rendered = herald("render", "CTX696397").stdout
+    assert "    Weakness: CWE-20 Improper Input Validation\n" in rendered
+
+    removed = herald(
+        "bulletin",
+        *("amend", "CTX696397", "--remove-cve", "CVE-2026-4398", "--summary", "Not ours"),
+        *("--as", "root", "--emergency", "a test"),
+    )
+    assert removed.exit_code == 0, removed.stderr
+    assert herald("export", str(tmp_path / "after")).exit_code == 0
+    after = (tmp_path / "after" / "bulletins" / "CTX696397.yaml").read_text(encoding="utf-8")
+    assert "cves:\n  - CVE-2026-4397\nweaknesses:\n  CVE-2026-4397:\n    - CWE-787\n" in after

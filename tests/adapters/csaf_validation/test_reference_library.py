@@ -1,6 +1,7 @@
 """herald's CSAF output and validator beside the reference library, on the same files.
 
-- herald's CSAF documents (CTX696397 as published, a richer bulletin, a withdrawn one)
+- herald's CSAF documents (CTX696397 as published, a richer bulletin, the same with
+  weaknesses, a withdrawn one)
   pass the library's schema test and every one of its mandatory tests, as they pass
   herald's own validator.
 - On the OASIS validator corpus and the standard's examples, herald's verdict (schema
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ import pytest
 from herald import demo
 from herald.adapters.csaf_validation import CsafValidator, Preset
 from herald.adapters.formats.csaf import csaf_document
+from herald.domain import CweId
 from tests.adapters.csaf_validation.reference_library import reference_verdicts
 from tests.adapters.csaf_validation.standards import EXAMPLES, SUITE, load, require, suite_files
 from tests.adapters.formats.builders import rich_bulletin, withdrawn_bulletin
@@ -45,6 +48,12 @@ def _herald_documents() -> dict[str, dict[str, Any]]:
             demo.reference_bulletin(), demo.catalog(), demo.publisher(), BASE
         ),
         "rich.json": csaf_document(rich, catalog, demo.publisher(), BASE),
+        "weaknesses.json": csaf_document(
+            replace(rich, weaknesses={rich.cves[0]: (CweId("CWE-787"), CweId("CWE-20"))}),
+            catalog,
+            demo.publisher(),
+            BASE,
+        ),
         "withdrawn.json": csaf_document(
             withdrawn_bulletin(), demo.catalog(), demo.publisher(), BASE
         ),

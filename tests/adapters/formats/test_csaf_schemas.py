@@ -48,7 +48,7 @@ from herald.domain import (
     VersionRef,
 )
 from herald.domain.workflow import amend, new_draft, publish, withdraw
-from tests.strategies import SCORES
+from tests.strategies import SCORES, cwe_ids
 
 STANDARDS = Path("/work/shared/standards")
 CSAF = STANDARDS / "csaf"
@@ -200,7 +200,8 @@ def _product(draw: st.DrawFn, product_id: str) -> Product:
 
 @st.composite
 def public_cases(draw: st.DrawFn) -> Case:
-    """Published (perhaps amended, perhaps withdrawn) bulletins over varied catalogs."""
+    """Published (perhaps amended, perhaps withdrawn) bulletins over varied catalogs; some
+    CVEs have weaknesses."""
     product_ids = draw(_unique(st.sampled_from(["xenserver", "xcp-ng", "tools"]), 1, 2))
     catalog = Catalog(tuple(draw(_product(pid)) for pid in product_ids))
     publisher = demo.publisher()
@@ -236,11 +237,19 @@ def public_cases(draw: st.DrawFn) -> Case:
         )
     )
     scores = draw(st.lists(st.sampled_from(SCORES), max_size=2, unique_by=lambda s: s.version))
+    weaknesses = draw(
+        st.dictionaries(
+            st.sampled_from(cves),
+            st.lists(cwe_ids, min_size=1, max_size=3, unique=True).map(tuple),
+            max_size=len(cves),
+        )
+    )
     content = BulletinContent(
         title=draw(st.sampled_from(["Security update", "ünïcødé: <b>x</b> & y"])),
         severity=draw(st.sampled_from(publisher.severities)),
         cves=cves,
         cvss=tuple(scores),
+        weaknesses=weaknesses,
         problem=draw(st.sampled_from(["A *problem*.", "Line one.\n\nLine two."])),
         affected=tuple(affected),
         fixes=tuple(fixes),

@@ -71,5 +71,6 @@ def test_the_hand_written_example_in_the_guide_reads(tmp_path: Path) -> None:
     (bulletin,) = load_paths([tmp_path]).bulletins
 
     assert bulletin.cves == ("CVE-2026-4398",)
+    assert bulletin.weaknesses == {"CVE-2026-4398": ("CWE-787",)}
     assert bulletin.updated_at == bulletin.created_at
     assert bulletin.problem.startswith("An issue has been identified")

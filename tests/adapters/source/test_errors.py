@@ -128,6 +128,42 @@ CASES: dict[str, Case] = {
         "cves[1]",
         "'CVE-26-1' is not a CVE id",
     ),
+    "malformed CWE id": Case(
+        {
+            "b.yaml": _replace(
+                BULLETIN, "cvss:", "weaknesses:\n  CVE-2026-4397: [CWE-20, CWE-abc]\ncvss:"
+            )
+        },
+        "b.yaml",
+        8,
+        "weaknesses.CVE-2026-4397[1]",
+        "'CWE-abc' is not a CWE id (expected CWE-NNN, e.g. CWE-787)",
+    ),
+    "unknown CWE id": Case(
+        {
+            "b.yaml": _replace(
+                BULLETIN, "cvss:", "weaknesses:\n  CVE-2026-4397:\n    - CWE-999999\ncvss:"
+            )
+        },
+        "b.yaml",
+        9,
+        "weaknesses.CVE-2026-4397[0]",
+        "CWE-999999 is not a weakness in CWE 4.14",
+    ),
+    "weaknesses of something not a CVE": Case(
+        {"b.yaml": _replace(BULLETIN, "cvss:", "weaknesses:\n  CVE-4397: [CWE-787]\ncvss:")},
+        "b.yaml",
+        8,
+        "weaknesses.CVE-4397",
+        "'CVE-4397' is not a CVE id",
+    ),
+    "weaknesses not a mapping": Case(
+        {"b.yaml": _replace(BULLETIN, "cvss:", "weaknesses: [CWE-787]\ncvss:")},
+        "b.yaml",
+        7,
+        "weaknesses",
+        "expected a mapping, got a list",
+    ),
     "invalid CVSS vector": Case(
         {"b.yaml": _replace(BULLETIN, "AV:N/AC:L", "AV:X/AC:L")},
         "b.yaml",

@@ -15,6 +15,7 @@ from herald.domain import (
     ChannelRef,
     Component,
     CveId,
+    CweId,
     Fix,
     Lifecycle,
     NotCovered,
@@ -86,7 +87,8 @@ def custom_publisher() -> Publisher:
 
 
 def rich_bulletin(article_id: str = "CTX700001") -> Bulletin:
-    """Two CVSS scores, several CVEs, a mitigation, section overrides, not-covered notes."""
+    """Two CVSS scores, several CVEs (two with weaknesses), a mitigation, section overrides,
+    not-covered notes."""
     at = datetime(2026, 4, 2, 10, 30, 15, 123456, tzinfo=UTC)
     return Bulletin(
         article_id=ArticleId(article_id),
@@ -99,6 +101,10 @@ def rich_bulletin(article_id: str = "CTX700001") -> Bulletin:
             parse_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N"),
             parse_cvss("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:N/SC:N/SI:N/SA:N"),
         ),
+        weaknesses={
+            CveId("CVE-2025-999999"): (CweId("CWE-416"),),
+            CveId("CVE-2026-5001"): (CweId("CWE-787"), CweId("CWE-20")),
+        },
         problem="Two issues:\n\n* one in **xen**\n* one in `qemu` — with ünïcode",
         affected=(VersionRef(XENSERVER, "8.4"), VersionRef(XENSERVER, "8.2")),
         fixes=(

@@ -38,6 +38,7 @@ PUBLIC_TABLES = {
     "bulletins",
     "bulletin_cves",
     "bulletin_cvss",
+    "bulletin_weaknesses",
     "bulletin_affected",
     "bulletin_fixes",
     "bulletin_section_overrides",

@@ -162,6 +162,7 @@ def test_a_summary_carries_what_a_list_needs(client: TestClient) -> None:
         "severity": "Medium",
         "cves": ["CVE-2026-4397"],
         "cvss": [],
+        "weaknesses": [],
         "status": "published",
         "revision": 1,
         "published_at": "2026-03-24T16:00:00Z",

@@ -266,4 +266,5 @@ def _apply_options(
         problem=problem if problem is not None else content.problem,
         cves=tuple(sorted(cves, key=cve_sort_key)) if add_cve else tuple(cves),
         cvss=tuple(scores[v] for v in sorted(scores)),
+        weaknesses={cve: cwes for cve, cwes in content.weaknesses.items() if cve in cves},
     )

@@ -7,7 +7,8 @@
 - fixes: see ``fixes``;
 - severity from ``aggregate_severity`` (or an ``impact`` threat, or the CVSS rating)
   when the publisher's scale has it; CVSS v3.1 vectors; the problem from the
-  vulnerabilities' descriptions (``vulnerabilities``).
+  vulnerabilities' descriptions; each vulnerability's ``cwe`` as its CVE's weakness,
+  when the CWE catalogue herald ships has it (``vulnerabilities``).
 
 Everything else (status categories herald has no word for, other notes, references,
 relationships, CVSS v2.0/v3.0, the revision history...) is named in the report.
@@ -69,6 +70,7 @@ def plan_import(
         severity=severity(found.ratings, publisher, plan),
         cves=tuple(sorted(found.cves, key=cve_sort_key)),
         cvss=tuple(found.scores[v] for v in sorted(found.scores)),
+        weaknesses=MappingProxyType({cve: tuple(ids) for cve, ids in found.weaknesses.items()}),
         problem=problem_text,
         affected=tuple(affected),
         fixes=tuple(found_fixes),

@@ -1,4 +1,4 @@
-"""Vulnerabilities: CVE ids, product status, problem text, CVSS scores and severity."""
+"""Vulnerabilities: CVE ids, product status, problem text, CVSS scores, severity, CWE."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from herald.domain.errors import ValidationError
 from herald.domain.ids import CveId, parse_cve_id
 from herald.domain.publisher import Publisher
 from herald.domain.scoring import CvssScore, parse_cvss
+from herald.domain.weaknesses import CWE_VERSION, CweId, parse_cwe_id, weakness_name
 
 AFFECTED = ("known_affected", "first_affected", "last_affected")
 FIXED = ("fixed", "first_fixed", "recommended")
@@ -32,6 +33,8 @@ class Findings:
     """The highest score per CVSS version."""
     ratings: list[str] = field(default_factory=list)
     """Severity words in the order they count (the aggregate severity goes first)."""
+    weaknesses: dict[CveId, list[CweId]] = field(default_factory=dict)
+    """The CWE id of each vulnerability that has one, by CVE (merged when a CVE repeats)."""
 
 
 def read_vulnerabilities(vulnerabilities: list[Any], plan: Plan) -> Findings:
@@ -46,6 +49,8 @@ def read_vulnerabilities(vulnerabilities: list[Any], plan: Plan) -> Findings:
         if cve is not None and cve not in found.cves:
             found.cves.append(cve)
         _status(vulnerability, found, plan)
+        if cve is not None and "cwe" in vulnerability:
+            _cwe(vulnerability["cwe"], cve, where, found, plan)
         found.remediations.extend(
             r for r in items(vulnerability, "remediations") if isinstance(r, Mapping)
         )
@@ -79,6 +84,27 @@ def _status(vulnerability: Mapping[str, Any], found: Findings, plan: Plan) -> No
                 f"product_status.{category} ({len(ids)} products): herald has no such "
                 "status; not imported"
             )
+
+
+def _cwe(value: object, cve: CveId, where: str, found: Findings, plan: Plan) -> None:
+    """The vulnerability's weakness, when it is one of the CWE catalogue herald ships."""
+    if not isinstance(value, Mapping) or not isinstance(value.get("id"), str):
+        plan.note(f"{where}.cwe: no CWE id; dropped")
+        return
+    try:
+        cwe = parse_cwe_id(value["id"], f"{where}.cwe.id")
+    except ValidationError as error:
+        plan.note(f"{where}.cwe: {error.reason}; dropped")
+        return
+    name = value.get("name")
+    if isinstance(name, str) and name != weakness_name(cwe):
+        plan.note(
+            f"{where}.cwe: {cwe} is {weakness_name(cwe)!r} in CWE {CWE_VERSION}, "
+            f"not {name!r}; herald shows the catalogue's name"
+        )
+    kept = found.weaknesses.setdefault(cve, [])
+    if cwe not in kept:
+        kept.append(cwe)
 
 
 def _cve(vulnerability: Mapping[str, Any], where: str, plan: Plan) -> CveId | None:

@@ -20,13 +20,13 @@ from herald.adapters.csaf_validation.cvss_scores import (
     compute_v3,
     vector_metrics,
 )
-from herald.adapters.csaf_validation.cwe import CWE_VERSION, weakness_names
 from herald.adapters.csaf_validation.index import DocumentIndex, Ids, ProductBinding, Vulnerability
 from herald.adapters.csaf_validation.language_tags import language_tag_problem
 from herald.adapters.csaf_validation.purl import PLAIN_PURL, purl_problem
 from herald.adapters.csaf_validation.report import Level
 from herald.adapters.csaf_validation.schema import compiled_schemas
 from herald.adapters.csaf_validation.versions import Version, parse_version
+from herald.domain.weaknesses import CWE_VERSION, weakness_names
 
 MANDATORY = CheckList(Level.ERROR)
 test = MANDATORY

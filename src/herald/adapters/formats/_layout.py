@@ -26,6 +26,8 @@ AFFECTED = "Affected Versions"
 FIXES = "Fixes"
 MITIGATIONS = "Mitigations"
 NO_FIXED_RELEASE = "no fixed release; mitigation:"
+WEAKNESS = "Weakness:"
+"""Before a CWE id and its name, under the CVE it concerns."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from herald.adapters.formats.csaf_products import ProductTree, build_product_tre
 from herald.adapters.formats.csaf_versions import CsafVersion
 from herald.domain.bulletin import Bulletin, Fix, Status
 from herald.domain.catalog import Catalog, Lifecycle, VersionRef
-from herald.domain.document import BulletinDocument, compose
+from herald.domain.document import BulletinDocument, Weakness, compose
 from herald.domain.errors import NotFound
 from herald.domain.ids import CveId
 from herald.domain.publisher import Publisher
@@ -273,7 +273,11 @@ def _vulnerability(
                     ),
                 }
             )
+    cwe, left_out = version.cwe_items(reader.weaknesses.get(cve, ()))
+    if left_out:
+        notes.append(_further_weaknesses(left_out))
     vulnerability: dict[str, Any] = {
+        **cwe,
         "cve": cve,
         "notes": [note for note in notes if note["text"].strip()],
         "product_status": status,
@@ -305,6 +309,12 @@ def _vulnerability(
             }
         ]
     return vulnerability
+
+
+def _further_weaknesses(weaknesses: tuple[Weakness, ...]) -> dict[str, str]:
+    """The weaknesses CSAF 2.0's one ``cwe`` leaves out, named in a note."""
+    titles = "; ".join(weakness.title for weakness in weaknesses)
+    return {"category": "other", "title": "Further weaknesses (CWE)", "text": f"{titles}."}
 
 
 def _remediations(

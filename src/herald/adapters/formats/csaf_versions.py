@@ -3,8 +3,9 @@
 The exporter (``csaf.py``) builds one model of the advisory and asks the dialect here
 for the version-specific parts: the TLP label of a public document, the ``$schema``
 URL, where CVSS scores go (2.0: ``scores`` with a ``cvss_v3`` slot only; 2.1:
-``metrics`` with ``cvss_v3`` and ``cvss_v4``), and what a withdrawn bulletin becomes
-(2.0 has no withdrawn profile; 2.1 has ``csaf_withdrawn``).
+``metrics`` with ``cvss_v3`` and ``cvss_v4``), where weaknesses go (2.0: one ``cwe``;
+2.1: a ``cwes`` list), and what a withdrawn bulletin becomes (2.0 has no withdrawn
+profile; 2.1 has ``csaf_withdrawn``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any, assert_never
 
 from cvss import CVSS3
 
+from herald.domain.document import Weakness
 from herald.domain.scoring import CvssScore, CvssVersion
+from herald.domain.weaknesses import CWE_VERSION
 
 TLP_URL = "https://www.first.org/tlp/"
 
@@ -71,6 +74,28 @@ class CsafVersion(StrEnum):
                 return "scores", [{**content, "products": list(products)}]
             case CsafVersion.V2_1:
                 return "metrics", [{"content": content, "products": list(products)}]
+            case _:
+                assert_never(self)
+
+    def cwe_items(
+        self, weaknesses: Sequence[Weakness]
+    ) -> tuple[dict[str, Any], tuple[Weakness, ...]]:
+        """The vulnerability's CWE keys for ``weaknesses``, and those they leave out.
+
+        CSAF 2.0 holds one weakness per vulnerability (``cwe``): the first; the caller
+        names the rest in a note. CSAF 2.1 lists them all (``cwes``, with the catalogue
+        version).
+        """
+        named = [weakness for weakness in weaknesses if weakness.name]
+        if not named:
+            return {}, ()
+        match self:
+            case CsafVersion.V2_0:
+                first = named[0]
+                return {"cwe": {"id": first.id, "name": first.name}}, tuple(named[1:])
+            case CsafVersion.V2_1:
+                items = [{"id": w.id, "name": w.name, "version": CWE_VERSION} for w in named]
+                return {"cwes": items}, ()
             case _:
                 assert_never(self)
 

@@ -21,7 +21,7 @@ from herald.adapters.formats.csaf_common import (
 from herald.adapters.formats.csaf_versions import cvss_json
 from herald.domain.bulletin import Bulletin, Fix
 from herald.domain.catalog import Catalog, VersionRef
-from herald.domain.document import compose
+from herald.domain.document import Weakness, compose
 from herald.domain.errors import ValidationError
 from herald.domain.ids import CveId
 from herald.domain.publisher import Publisher
@@ -64,6 +64,9 @@ def cve_cna_container(
         "references": _references(bulletin, CveId(cve), publisher, links),
         "source": {"advisory": bulletin.article_id, "discovery": "UNKNOWN"},
     }
+    weaknesses = reader.weaknesses.get(CveId(cve), ())
+    if weaknesses:
+        container["problemTypes"] = [{"descriptions": [_problem_type(w) for w in weaknesses]}]
     metrics = [_metric(score.version, cvss_json(score)) for score in bulletin.cvss]
     if metrics:
         container["metrics"] = metrics
@@ -133,6 +136,15 @@ def _references(
         },
         {"url": links.cve(cve), "name": f"{cve} (CVE JSON 5)", "tags": ["related"]},
     ]
+
+
+def _problem_type(weakness: Weakness) -> dict[str, str]:
+    return {
+        "lang": "en",
+        "cweId": weakness.id,
+        "description": _clip(weakness.title, _TEXT_LIMIT),
+        "type": "CWE",
+    }
 
 
 def _metric(version: CvssVersion, data: dict[str, Any]) -> dict[str, Any]:

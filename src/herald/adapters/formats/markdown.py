@@ -17,6 +17,7 @@ from herald.adapters.formats._markup import (
     tidy_block,
 )
 from herald.domain.document import BulletinDocument, FixLine
+from herald.domain.ids import CveId
 
 
 def render_markdown(document: BulletinDocument) -> str:
@@ -53,7 +54,7 @@ def render_markdown(document: BulletinDocument) -> str:
     blocks += [
         f"### {layout.PROBLEM}",
         _authored(append_sentence(document.problem, _intro(document))),
-        "\n".join(f"- {escape_markdown(cve)}" for cve in document.cves),
+        "\n".join(_cve_item(document, cve) for cve in document.cves),
         f"### {layout.AFFECTED}",
         escape_markdown(document.affected_statement),
     ]
@@ -80,6 +81,16 @@ def _fix_item(fix: FixLine) -> str:
     body = _authored(fix.mitigation or "")
     indented = "\n".join(f"  {line}" if line else "" for line in body.split("\n"))
     return f"- {target}: {escape_markdown(layout.NO_FIXED_RELEASE)}\n\n{indented}"
+
+
+def _cve_item(document: BulletinDocument, cve: CveId) -> str:
+    """The CVE's list item, with a ``Weakness:`` item linking MITRE's page per CWE id."""
+    lines = [f"- {escape_markdown(cve)}"]
+    lines += [
+        f"  - {layout.WEAKNESS} [{escape_markdown(weakness.title)}](<{weakness.url}>)"
+        for weakness in document.weaknesses.get(cve, ())
+    ]
+    return "\n".join(lines)
 
 
 def _intro(document: BulletinDocument) -> str:

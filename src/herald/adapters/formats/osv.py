@@ -66,6 +66,9 @@ def osv_record(
             "not_covered": list(reader.not_covered_notes),
         },
     }
+    cwe_ids = list(dict.fromkeys(w.id for ws in reader.weaknesses.values() for w in ws))
+    if cwe_ids:
+        record["database_specific"]["cwe_ids"] = cwe_ids
     if bulletin.status is Status.WITHDRAWN and bulletin.withdrawn_at is not None:
         record["withdrawn"] = utc_text(bulletin.withdrawn_at)
     if len(bulletin.cves) == 1:

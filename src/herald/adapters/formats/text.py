@@ -4,7 +4,8 @@ The layout follows the reference bulletin CTX696397 block for block; blocks are
 separated by one blank line. Authored Markdown is printed as written, since it is
 plain text already. Facts the reference has no place for appear only when present:
 a status banner under the title (withdrawn or draft), one ``CVSS vX: score SEVERITY
-(vector)`` line per score after the severity, and a "Mitigations" list after the
+(vector)`` line per score after the severity, a ``Weakness: CWE-787 Out-of-bounds
+Write`` line under a CVE per CWE id it has, and a "Mitigations" list after the
 affected versions for channels that have no fixed release. Fixed releases are not
 listed: "What Customers Should Do" already names the channels that were updated.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 from herald.adapters.formats import _layout as layout
 from herald.adapters.formats._markup import append_sentence, one_line, tidy_block
 from herald.domain.document import BulletinDocument, FixLine
+from herald.domain.ids import CveId
 
 BULLET = "  \u2022 "
 """Two spaces, a bullet and a space, as in the reference."""
@@ -46,7 +48,7 @@ def render_text(document: BulletinDocument) -> str:
     intro = document.identifier_intro if document.cves else ""
     blocks += [layout.PROBLEM, append_sentence(document.problem, intro)]
     if document.cves:
-        blocks.append("\n".join(f"{BULLET}{cve}" for cve in document.cves))
+        blocks.append("\n".join(_cve_item(document, cve) for cve in document.cves))
     blocks += [layout.AFFECTED, document.affected_statement]
     blocks += [tidy_block(note) for note in document.not_covered_notes]
     mitigations = layout.mitigations(document)
@@ -54,6 +56,14 @@ def render_text(document: BulletinDocument) -> str:
         blocks.append(layout.MITIGATIONS)
         blocks.append("\n".join(_mitigation_item(fix) for fix in mitigations))
     return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def _cve_item(document: BulletinDocument, cve: CveId) -> str:
+    """The CVE's bullet, and a ``Weakness:`` line under it per CWE id it has."""
+    weaknesses = document.weaknesses.get(cve, ())
+    return "\n".join(
+        [f"{BULLET}{cve}", *(f"    {layout.WEAKNESS} {weakness.title}" for weakness in weaknesses)]
+    )
 
 
 def _mitigation_item(fix: FixLine) -> str:

@@ -40,12 +40,14 @@ from herald.domain.errors import ValidationError
 from herald.domain.ids import (
     ArticleId,
     ArticleIdPattern,
+    CveId,
     ProductId,
     parse_cve_id,
     parse_product_id,
 )
 from herald.domain.publisher import DEFAULT_SECTIONS, Publisher, SectionKind, SectionTemplate
 from herald.domain.scoring import parse_cvss
+from herald.domain.weaknesses import CweId, parse_cwe_id
 
 T = TypeVar("T")
 
@@ -134,6 +136,7 @@ def bulletin(shape: BulletinFile) -> Bulletin:
         cvss=tuple(
             _domain(("cvss", i), parse_cvss, vector, "") for i, vector in enumerate(shape.cvss)
         ),
+        weaknesses=_weaknesses(shape.weaknesses),
         problem=shape.problem,
         affected=tuple(
             VersionRef(_product_id(ref.product, ("affected", i, "product")), ref.version)
@@ -170,6 +173,19 @@ def article_id(text: str) -> ArticleId:
             ("article_id",),
         )
     return ArticleId(text)
+
+
+def _weaknesses(shape: dict[str, list[str]]) -> MappingProxyType[CveId, tuple[CweId, ...]]:
+    """CWE ids by CVE; whether each CVE is the bulletin's is a rule the import checks."""
+    found: dict[CveId, tuple[CweId, ...]] = {}
+    for text, cwes in shape.items():
+        cve = _domain(("weaknesses", text), parse_cve_id, text, "")
+        if cve in found:
+            raise Problem(f"{cve} appears twice", ("weaknesses", text))
+        found[cve] = tuple(
+            _domain(("weaknesses", text, i), parse_cwe_id, cwe, "") for i, cwe in enumerate(cwes)
+        )
+    return MappingProxyType(found)
 
 
 def _fix(shape: FixShape, path: FieldPath) -> Fix:

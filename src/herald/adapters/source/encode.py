@@ -133,6 +133,8 @@ def bulletin(value: Bulletin) -> Data:
         data["cves"] = list(value.cves)
     if value.cvss:
         data["cvss"] = [score.vector for score in value.cvss]
+    if value.weaknesses:
+        data["weaknesses"] = _weaknesses(value)
     if value.problem:
         data["problem"] = BlockText(value.problem)
     if value.affected:
@@ -174,6 +176,13 @@ def bulletin(value: Bulletin) -> Data:
         if username is not None:
             data[field] = username
     return data
+
+
+def _weaknesses(value: Bulletin) -> Data:
+    """CWE ids by CVE, in the order of ``cves`` (a key the bulletin does not name last)."""
+    order = [cve for cve in value.cves if cve in value.weaknesses]
+    order += [cve for cve in value.weaknesses if cve not in order]
+    return {cve: list(value.weaknesses[cve]) for cve in order}
 
 
 def _fix(value: Fix) -> Data:

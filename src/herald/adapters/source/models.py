@@ -328,6 +328,9 @@ class BulletinFile(_Shape):
     """CVE ids, e.g. ``CVE-2026-4397``."""
     cvss: list[str] = Field(default_factory=list)
     """CVSS v3.1 or v4.0 base vectors; the scores are computed from them."""
+    weaknesses: dict[str, list[str]] = Field(default_factory=dict)
+    """CWE ids per CVE, e.g. ``CVE-2026-4397: [CWE-787]``; each CVE one of ``cves``, each
+    CWE id a weakness of the CWE catalogue herald ships (4.14)."""
     problem: str = ""
     """The description of the problem (Markdown)."""
     affected: list[VersionRefShape] = Field(default_factory=list)

@@ -38,6 +38,7 @@ from herald.services.ports.bulletins import (
 _BULLETIN_LISTS: tuple[ExecutableOption, ...] = (
     selectinload(BulletinRow.cves),
     selectinload(BulletinRow.cvss),
+    selectinload(BulletinRow.weaknesses),
     selectinload(BulletinRow.affected),
     selectinload(BulletinRow.fixes),
     selectinload(BulletinRow.sections),

@@ -15,6 +15,7 @@ from herald.adapters.storage.tables.bulletins import (
     FixRow,
     NotCoveredRow,
     SectionOverrideRow,
+    WeaknessRow,
 )
 from herald.adapters.storage.tables.catalog import (
     ChannelRow,
@@ -42,6 +43,7 @@ from herald.domain.catalog import (
 from herald.domain.ids import ArticleId, ArticleIdPattern, CveId, ProductId
 from herald.domain.publisher import Publisher, SectionKind, SectionTemplate
 from herald.domain.scoring import CvssScore, CvssVersion
+from herald.domain.weaknesses import CweId
 
 _SECTION_ORDER = {kind: index for index, kind in enumerate(SectionKind)}
 
@@ -180,6 +182,7 @@ def bulletin_from_row(row: BulletinRow) -> Bulletin:
             CvssScore(CvssVersion(s.version), s.vector, s.base_score, s.base_severity)
             for s in row.cvss
         ),
+        weaknesses=_weaknesses_from_rows(row.weaknesses),
         problem=row.problem,
         affected=tuple(VersionRef(ProductId(a.product_id), a.version_name) for a in row.affected),
         fixes=tuple(
@@ -247,6 +250,12 @@ def bulletin_to_row(bulletin: Bulletin, row: BulletinRow, stored: Bulletin | Non
             )
             for i, s in enumerate(bulletin.cvss)
         ]
+    if stored is None or dict(stored.weaknesses) != dict(bulletin.weaknesses):
+        row.weaknesses = [
+            WeaknessRow(article_id=article, cve_id=cve, position=i, cwe_id=cwe)
+            for cve, cwes in bulletin.weaknesses.items()
+            for i, cwe in enumerate(cwes)
+        ]
     if stored is None or stored.affected != bulletin.affected:
         row.affected = [
             AffectedRow(
@@ -284,6 +293,14 @@ def bulletin_to_row(bulletin: Bulletin, row: BulletinRow, stored: Bulletin | Non
             )
             for i, n in enumerate(bulletin.not_covered)
         ]
+
+
+def _weaknesses_from_rows(rows: list[WeaknessRow]) -> MappingProxyType[CveId, tuple[CweId, ...]]:
+    """CWE ids by CVE, each CVE's in ``position`` order (the rows come in that order)."""
+    found: dict[CveId, list[CweId]] = {}
+    for weakness in rows:
+        found.setdefault(CveId(weakness.cve_id), []).append(CweId(weakness.cwe_id))
+    return MappingProxyType({cve: tuple(cwes) for cve, cwes in found.items()})
 
 
 def changelog_row(article_id: str, position: int, entry: ChangeLogEntry) -> ChangeLogRow:

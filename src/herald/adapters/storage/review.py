@@ -28,6 +28,7 @@ from herald.domain.review_policy import (
     ReviewPolicy,
 )
 from herald.domain.scoring import parse_cvss
+from herald.domain.weaknesses import CweId
 
 _ROW = 1
 
@@ -147,6 +148,7 @@ def content_to_json(content: BulletinContent) -> dict[str, Any]:
         "severity": content.severity,
         "cves": [str(cve) for cve in content.cves],
         "cvss": [score.vector for score in content.cvss],
+        "weaknesses": {cve: list(cwes) for cve, cwes in content.weaknesses.items()},
         "problem": content.problem,
         "affected": [[ref.product, ref.version] for ref in content.affected],
         "fixes": [
@@ -167,6 +169,10 @@ def content_from_json(data: dict[str, Any]) -> BulletinContent:
         severity=data["severity"],
         cves=tuple(parse_cve_id(text) for text in data["cves"]),
         cvss=tuple(parse_cvss(vector) for vector in data["cvss"]),
+        weaknesses={
+            parse_cve_id(cve): tuple(CweId(cwe) for cwe in cwes)
+            for cve, cwes in data.get("weaknesses", {}).items()
+        },
         problem=data["problem"],
         affected=tuple(
             VersionRef(parse_product_id(product), version) for product, version in data["affected"]

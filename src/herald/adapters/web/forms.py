@@ -50,7 +50,9 @@ def form_field(domain_field: str) -> str:
             return f"section-{kind}"
     if head in {"changelog", "summary"}:
         return "summary"
-    if head in {"title", "severity", "cves", "cvss", "problem", "affected", "fixes", "release_at"}:
+    if head in {"title", "severity", "cves", "cvss", "weaknesses", "problem", "affected"}:
+        return head
+    if head in {"fixes", "release_at"}:
         return head
     if head == "amendments":
         return head

@@ -46,6 +46,9 @@ class BulletinRow(Base, public=True):
     cvss: Mapped[list[CvssRow]] = relationship(
         order_by="CvssRow.position", cascade=CHILDREN, passive_deletes=True, lazy="raise"
     )
+    weaknesses: Mapped[list[WeaknessRow]] = relationship(
+        order_by="WeaknessRow.position", cascade=CHILDREN, passive_deletes=True, lazy="raise"
+    )
     affected: Mapped[list[AffectedRow]] = relationship(
         order_by="AffectedRow.position", cascade=CHILDREN, passive_deletes=True, lazy="raise"
     )
@@ -90,6 +93,17 @@ class CvssRow(Base, public=True):
     vector: Mapped[str]
     base_score: Mapped[float] = mapped_column(Numeric(3, 1, asdecimal=False))
     base_severity: Mapped[str]
+
+
+class WeaknessRow(Base, public=True):
+    """A CWE id of one CVE of a bulletin; ``position`` orders the CVE's ids."""
+
+    __tablename__ = "bulletin_weaknesses"
+
+    article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
+    cve_id: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    cwe_id: Mapped[str]
 
 
 class AffectedRow(Base, public=True):

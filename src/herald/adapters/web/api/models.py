@@ -17,6 +17,7 @@ from herald.adapters.web.urls import PublicUrls
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import VersionRef
 from herald.domain.document import BulletinDocument
+from herald.domain.document import Weakness as DocumentWeakness
 from herald.domain.scoring import CvssScore
 
 
@@ -73,6 +74,28 @@ class Cvss(BaseModel):
         )
 
 
+class Weakness(BaseModel):
+    cve: str = Field(description="The CVE id it concerns.", examples=["CVE-2026-4397"])
+    id: str = Field(description="The CWE id.", examples=["CWE-787"])
+    name: str = Field(
+        description="The weakness's name in the CWE list herald ships (4.14).",
+        examples=["Out-of-bounds Write"],
+    )
+    url: str = Field(
+        description="MITRE's page on the weakness.",
+        examples=["https://cwe.mitre.org/data/definitions/787.html"],
+    )
+
+    @classmethod
+    def all_of(cls, bulletin: Bulletin) -> list[Weakness]:
+        """Every weakness of ``bulletin``, CVE by CVE in the order of its CVE list."""
+        return [
+            cls(cve=cve, id=weakness.id, name=weakness.name, url=weakness.url)
+            for cve in bulletin.cves
+            for weakness in map(DocumentWeakness.of, bulletin.weaknesses.get(cve, ()))
+        ]
+
+
 class AffectedVersion(BaseModel):
     product: str = Field(description="The product id.", examples=["xenserver"])
     version: str = Field(description="The version name.", examples=["8.4"])
@@ -107,6 +130,7 @@ class BulletinSummary(BaseModel):
     )
     cves: list[str] = Field(description="The CVE ids.", examples=[["CVE-2026-4397"]])
     cvss: list[Cvss] = Field(description="CVSS base scores, if given.")
+    weaknesses: list[Weakness] = Field(description="The CWE ids of each CVE that has any.")
     status: PublicStatus = Field(
         description="``published``, or ``withdrawn`` (it stays listed).", examples=["published"]
     )
@@ -136,6 +160,7 @@ class BulletinSummary(BaseModel):
             severity=bulletin.severity,
             cves=list(bulletin.cves),
             cvss=[Cvss.build(score) for score in bulletin.cvss],
+            weaknesses=Weakness.all_of(bulletin),
             status=_public_status(bulletin.status),
             revision=max(bulletin.revision, 1),
             published_at=_utc(bulletin.published_at or bulletin.updated_at),
@@ -208,6 +233,7 @@ class BulletinDetail(BaseModel):
     severity: str | None = Field(examples=["Medium"])
     cves: list[str] = Field(examples=[["CVE-2026-4397"]])
     cvss: list[Cvss]
+    weaknesses: list[Weakness] = Field(description="The CWE ids of each CVE that has any.")
     published_at: datetime = Field(description="When it was first published (UTC).")
     updated_at: datetime = Field(description="When it last changed (UTC).")
     updated_on: date = Field(description='The "Updated On" date.', examples=["2026-03-24"])
@@ -235,6 +261,7 @@ class BulletinDetail(BaseModel):
             {
                 **rendered,
                 "revision": max(document.revision, 1),
+                "weaknesses": Weakness.all_of(bulletin),
                 "published_at": _utc(bulletin.published_at or bulletin.updated_at),
                 "updated_at": _utc(bulletin.updated_at),
                 "withdrawn_at": _utc(bulletin.withdrawn_at) if bulletin.withdrawn_at else None,

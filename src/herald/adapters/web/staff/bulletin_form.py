@@ -15,6 +15,7 @@ from herald.adapters.web.forms import (
     LINE_LIMIT,
     FormReader,
 )
+from herald.adapters.web.staff.weakness_field import read_weaknesses, weaknesses_text
 from herald.domain.bulletin import Bulletin, BulletinContent, Fix
 from herald.domain.catalog import Catalog, ChannelRef, VersionRef
 from herald.domain.errors import NotFound, ValidationError
@@ -22,6 +23,7 @@ from herald.domain.ids import ProductId, cve_sort_key, parse_cve_id
 from herald.domain.publisher import Publisher, SectionKind
 from herald.domain.scoring import parse_cvss
 from herald.domain.templates import check_template
+from herald.domain.weaknesses import CWE_VERSION
 
 TITLE_LIMIT = 300
 TEXT_LIMIT = 50_000
@@ -65,6 +67,8 @@ class BulletinFormValues:
     severity: str = ""
     cves: str = ""
     cvss: str = ""
+    weaknesses: str = ""
+    """``CVE-2026-4397: CWE-787, CWE-20`` lines."""
     problem: str = ""
     affected: set[str] = field(default_factory=set)
     """Version keys ticked."""
@@ -85,6 +89,7 @@ class BulletinFormValues:
             severity=bulletin.severity or "",
             cves="\n".join(bulletin.cves),
             cvss="\n".join(score.vector for score in bulletin.cvss),
+            weaknesses=weaknesses_text(bulletin.weaknesses, bulletin.cves),
             problem=bulletin.problem,
             affected={version_key(ref) for ref in bulletin.affected},
             fixes={
@@ -123,6 +128,8 @@ class BulletinFormChoices:
     channels: tuple[ChannelChoice, ...]
     sections: tuple[tuple[str, str], ...]
     """(kind value, heading) of each narrative section."""
+    cwe_version: str = CWE_VERSION
+    """The CWE catalogue the weaknesses field takes ids from."""
 
     @classmethod
     def of(cls, catalog: Catalog, publisher: Publisher) -> BulletinFormChoices:
@@ -166,6 +173,7 @@ def read_bulletin_form(
         severity=reader.text("severity", limit=100, one_line=True, label="the severity"),
         cves=reader.text("cves", limit=LINE_LIMIT, label="the CVE list"),
         cvss=reader.text("cvss", limit=LINE_LIMIT, label="the CVSS list"),
+        weaknesses=reader.text("weaknesses", limit=LINE_LIMIT, label="the weaknesses"),
         problem=reader.text("problem", limit=TEXT_LIMIT, label="the problem"),
     )
     if amending:
@@ -198,6 +206,7 @@ def read_bulletin_form(
         except ValidationError as error:
             errors.add("cvss", error.reason)
 
+    weaknesses = read_weaknesses(reader, cves)
     affected = _read_affected(reader, catalog, values)
     fixes = _read_fixes(reader, catalog, values, set(affected))
     sections = _read_sections(reader, values)
@@ -208,6 +217,7 @@ def read_bulletin_form(
         severity=severity,
         cves=tuple(sorted(cves, key=cve_sort_key)),
         cvss=tuple(sorted(scores, key=lambda score: score.version)),
+        weaknesses=weaknesses,
         problem=values.problem.strip(),
         affected=tuple(affected),
         fixes=tuple(fixes),
