@@ -20,6 +20,7 @@ from herald.domain.catalog import (
     UpdateChannel,
     VersionRef,
 )
+from herald.domain.components import ComponentKind, ComponentRef, ProductComponent
 from herald.domain.document import BulletinDocument, NarrativeSection, compose
 from herald.domain.errors import (
     Conflict,
@@ -29,9 +30,11 @@ from herald.domain.errors import (
     RuleViolation,
     ValidationError,
 )
+from herald.domain.identity import FileHash, HashAlgorithm, ProductIdentity
 from herald.domain.ids import ArticleId, ArticleIdPattern, CveId, ProductId, parse_cve_id
 from herald.domain.publisher import Publisher, SectionKind, SectionTemplate
 from herald.domain.scoring import CvssScore, CvssVersion, parse_cvss
+from herald.domain.version_range import VersionRange, parse_version_range
 
 __all__ = [
     "INITIAL_PUBLICATION",
@@ -44,11 +47,15 @@ __all__ = [
     "ChangeLogEntry",
     "ChannelRef",
     "Component",
+    "ComponentKind",
+    "ComponentRef",
     "Conflict",
     "CveId",
     "CvssScore",
     "CvssVersion",
+    "FileHash",
     "Fix",
+    "HashAlgorithm",
     "HeraldError",
     "InvalidTransition",
     "Lifecycle",
@@ -56,7 +63,9 @@ __all__ = [
     "NotCovered",
     "NotFound",
     "Product",
+    "ProductComponent",
     "ProductId",
+    "ProductIdentity",
     "ProductVersion",
     "Publisher",
     "Release",
@@ -66,8 +75,10 @@ __all__ = [
     "Status",
     "UpdateChannel",
     "ValidationError",
+    "VersionRange",
     "VersionRef",
     "compose",
     "parse_cve_id",
     "parse_cvss",
+    "parse_version_range",
 ]
