@@ -170,6 +170,13 @@ def purl_parts(text: str) -> tuple[str, str | None, str, str | None]:
     return parsed.type, parsed.namespace, parsed.name, parsed.version
 
 
+def purl_without_version(text: str) -> str:
+    """The package URL ``text`` names the package by: without version, qualifiers or
+    subpath."""
+    parsed = PackageURL.from_string(text)
+    return str(PackageURL(parsed.type, parsed.namespace, parsed.name).to_string())
+
+
 def check_file_hash(file_hash: FileHash, field: str) -> None:
     """``ValidationError`` unless the hash's value is hexadecimal of its algorithm's
     length and its file is named on one line."""
