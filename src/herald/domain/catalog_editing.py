@@ -15,7 +15,9 @@ from herald.domain.catalog import (
     Release,
     UpdateChannel,
 )
+from herald.domain.components import ProductComponent
 from herald.domain.errors import ValidationError
+from herald.domain.identity import ProductIdentity
 from herald.domain.ids import ProductId
 from herald.domain.text import check_text
 from herald.domain.urls import checked_web_url
@@ -177,6 +179,40 @@ def with_hidden(
     changed = replace(stored, hidden=hidden)
     releases = tuple(changed if r.name == release else r for r in stream.releases)
     return _replace_channel(product, current, replace(stream, releases=releases))
+
+
+def with_identity(
+    product: Product,
+    identity: ProductIdentity,
+    version: str,
+    channel: str | None = None,
+    release: str | None = None,
+) -> Product:
+    """``product`` with ``identity`` replacing the identifiers of the version named, or of
+    the release named (with its channel)."""
+    current = _version_of(product, version)
+    if channel is None:
+        if release is not None:
+            raise ValidationError("channel", "name the channel of the release")
+        return _replace_version(product, replace(current, identity=identity))
+    if release is None:
+        raise ValidationError("release", "name the release (a channel has no identifiers)")
+    stream = _channel_of(product, current, channel)
+    stored = _release_of(product, current, stream, release)
+    changed = replace(stored, identity=identity)
+    releases = tuple(changed if r.name == release else r for r in stream.releases)
+    return _replace_channel(product, current, replace(stream, releases=releases))
+
+
+def with_component(product: Product, component: ProductComponent) -> Product:
+    """``product`` with ``component`` replacing the component of the same id, or added
+    last; its name checked."""
+    checked = replace(component, name=checked_name(component.name))
+    if any(c.id == checked.id for c in product.components):
+        components = tuple(checked if c.id == checked.id else c for c in product.components)
+    else:
+        components = (*product.components, checked)
+    return replace(product, components=components)
 
 
 def _version_of(product: Product, version: str) -> ProductVersion:

@@ -94,6 +94,58 @@ class ProductIdentity:
         return self == ProductIdentity()
 
 
+def parse_identity(
+    cpe: str = "",
+    purls: Iterable[str] = (),
+    hashes: Iterable[str] = (),
+    model_numbers: Iterable[str] = (),
+    skus: Iterable[str] = (),
+    serial_numbers: Iterable[str] = (),
+    sbom_urls: Iterable[str] = (),
+) -> ProductIdentity:
+    """An identity from text fields (a form's, a command's options): blanks around each
+    value are dropped, and so are blank values; hashes are written ``algorithm:value
+    file_name`` (``parse_file_hash``)."""
+
+    def kept(values: Iterable[str]) -> tuple[str, ...]:
+        return tuple(value.strip() for value in values if value.strip())
+
+    return ProductIdentity(
+        cpe=cpe.strip() or None,
+        purls=kept(purls),
+        hashes=tuple(
+            parse_file_hash(text, f"hashes[{index}]") for index, text in enumerate(kept(hashes))
+        ),
+        model_numbers=kept(model_numbers),
+        skus=kept(skus),
+        serial_numbers=kept(serial_numbers),
+        sbom_urls=kept(sbom_urls),
+    )
+
+
+def parse_file_hash(text: str, field: str = "hashes") -> FileHash:
+    """A hash written ``algorithm:value file_name``, e.g. ``sha256:9f86... XenServer.iso``."""
+    algorithm_value, _, file_name = text.strip().partition(" ")
+    algorithm, colon, value = algorithm_value.partition(":")
+    if not colon or not file_name.strip():
+        raise ValidationError(
+            field,
+            f"{_cut(text)!r}: write a hash as 'algorithm:value file_name', "
+            "e.g. 'sha256:9f86... XenServer-8.4.iso'",
+        )
+    try:
+        kind = HashAlgorithm(algorithm.lower())
+    except ValueError:
+        choices = ", ".join(a.value for a in HashAlgorithm)
+        raise ValidationError(
+            field, f"{_cut(algorithm)!r} is not a hash algorithm herald accepts (one of {choices})"
+        ) from None
+    try:
+        return FileHash(kind, value.lower(), file_name.strip())
+    except ValidationError as error:
+        raise ValidationError(field, error.reason) from None
+
+
 def check_identity(identity: ProductIdentity, field: str) -> None:
     """``ValidationError`` naming the first identifier of ``identity`` that is not valid
     (the field under ``field``, e.g. ``versions[0].identity.purls[1]``)."""
