@@ -72,8 +72,8 @@ def publisher() -> Publisher:
 
 def catalog() -> Catalog:
     """XenServer 8.4 (supported, two channels) and XenServer 9 (in Public Preview), with
-    the CPE names NVD lists XenServer under (vendor ``citrix``) and the Xen hypervisor as
-    a component."""
+    the CPE names NVD lists XenServer under (vendor ``citrix``), and two of its components:
+    the Xen hypervisor and the XAPI toolstack."""
     hypervisor = Component("xen-hypervisor", "4.17.5-20")
     return Catalog(
         (
@@ -90,6 +90,12 @@ def catalog() -> Catalog:
                             cpe="cpe:2.3:o:xen:xen:*:*:*:*:*:*:*:*",
                             purls=("pkg:rpm/xenserver/xen-hypervisor",),
                         ),
+                    ),
+                    ProductComponent(
+                        "xapi",
+                        "XAPI toolstack",
+                        ComponentKind.APPLICATION,
+                        ProductIdentity(purls=("pkg:rpm/xenserver/xapi",)),
                     ),
                 ),
                 versions=(

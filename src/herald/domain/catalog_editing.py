@@ -134,6 +134,7 @@ def with_release(product: Product, version: str, channel: str, release: Release)
     current = _version_of(product, version)
     stream = _channel_of(product, current, channel)
     name = checked_name(release.name)
+    _check_shipped(product, release)
     if any(r.name == name for r in stream.releases):
         raise ValidationError(
             "name", f"{product.name} {current.name} / {stream.name} has a release {name!r} already"
@@ -144,12 +145,13 @@ def with_release(product: Product, version: str, channel: str, release: Release)
 
 def with_release_changed(product: Product, version: str, channel: str, release: Release) -> Product:
     """``product`` with the release of the same name on that channel replaced by ``release``
-    (its date and components; a release keeps its name, which bulletins refer to, and its
-    visibility, which ``with_hidden`` changes)."""
+    (its date and components; a release keeps its name, which bulletins refer to, its
+    visibility, which ``with_hidden`` changes, and its identifiers, ``with_identity``'s)."""
     current = _version_of(product, version)
     stream = _channel_of(product, current, channel)
     stored = _release_of(product, current, stream, release.name)
-    changed = replace(release, hidden=stored.hidden)
+    _check_shipped(product, release)
+    changed = replace(release, hidden=stored.hidden, identity=stored.identity)
     releases = tuple(changed if r.name == release.name else r for r in stream.releases)
     return _replace_channel(product, current, replace(stream, releases=releases))
 
@@ -204,6 +206,16 @@ def with_identity(
     return _replace_channel(product, current, replace(stream, releases=releases))
 
 
+def identity_of(
+    product: Product, version: str, channel: str | None = None, release: str | None = None
+) -> ProductIdentity:
+    """The identifiers of the version named, or of the release named (with its channel)."""
+    current = _version_of(product, version)
+    if channel is None or release is None:
+        return current.identity
+    return _release_of(product, current, _channel_of(product, current, channel), release).identity
+
+
 def with_component(product: Product, component: ProductComponent) -> Product:
     """``product`` with ``component`` replacing the component of the same id, or added
     last; its name checked."""
@@ -213,6 +225,18 @@ def with_component(product: Product, component: ProductComponent) -> Product:
     else:
         components = (*product.components, checked)
     return replace(product, components=components)
+
+
+def _check_shipped(product: Product, release: Release) -> None:
+    """When the product declares components, a release ships only those."""
+    known = {component.id for component in product.components}
+    for number, shipped in enumerate(release.components, start=1):
+        if known and shipped.name not in known:
+            raise ValidationError(
+                "components",
+                f"line {number}: {shipped.name!r} is not a component of {product.name} "
+                f"(its components: {', '.join(sorted(known))})",
+            )
 
 
 def _version_of(product: Product, version: str) -> ProductVersion:

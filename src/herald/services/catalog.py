@@ -15,7 +15,7 @@ read the whole catalog here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -23,6 +23,7 @@ from herald.domain.accounts import Action
 from herald.domain.catalog import Catalog, Component, Lifecycle, Product, ProductVersion, Release
 from herald.domain.catalog_editing import (
     checked_name,
+    identity_of,
     new_product,
     parse_components,
     parse_lifecycle,
@@ -39,7 +40,7 @@ from herald.domain.catalog_editing import (
 )
 from herald.domain.components import ComponentKind, ProductComponent, parse_component_id
 from herald.domain.errors import Conflict, NotFound
-from herald.domain.identity import NO_IDENTITY, ProductIdentity
+from herald.domain.identity import NO_IDENTITY, ProductIdentity, parse_identity
 from herald.domain.ids import parse_product_id
 from herald.domain.urls import HTTPS_ONLY, UrlPolicy
 from herald.services.actors import OPERATOR, Actor
@@ -253,6 +254,25 @@ class CatalogService:
             product_id,
             lambda p: with_identity(p, identity, version, channel, release),
         )
+
+    def set_cpe_and_purls(
+        self,
+        product_id: str,
+        version: str,
+        cpe: str,
+        purls: Sequence[str],
+        actor: Actor = OPERATOR,
+    ) -> Product:
+        """A version's CPE and purls (blank: none), its other identifiers kept (the staff
+        form's change)."""
+        given = parse_identity(cpe, purls)
+
+        def edit(product: Product) -> Product:
+            kept = identity_of(product, version)
+            changed = replace(kept, cpe=given.cpe, purls=given.purls)
+            return with_identity(product, changed, version)
+
+        return self._edit(actor, "catalog.identity.change", product_id, edit)
 
     def set_component(
         self,
