@@ -39,6 +39,8 @@ from herald.domain import (
     VersionRef,
     parse_cvss,
 )
+from herald.domain.components import ComponentKind, ProductComponent
+from herald.domain.identity import FileHash, HashAlgorithm, ProductIdentity, canonical_purl
 from herald.domain.publisher import DEFAULT_SECTIONS, DEFAULT_SEVERITIES
 from herald.domain.templates import TEMPLATE_VARIABLES
 from herald.domain.text import UNSAFE_IN_ONE_LINE, UNSAFE_IN_TEXT
@@ -149,6 +151,71 @@ def unique_lists(
     return st.lists(strategy, unique=True, max_size=max_size)
 
 
+# --- identity ----------------------------------------------------------------------------
+
+_cpe_value = st.one_of(
+    st.sampled_from(["*", "-"]),
+    st.from_regex(r"(?:[a-z0-9_.-]|\\[:!@&~])(?:[A-Za-z0-9_.-]|\\[:!@&~]){0,8}", fullmatch=True),
+)
+cpes = st.builds(
+    lambda part, values, language: ":".join(["cpe:2.3", part, *values[:5], language, *values[5:]]),
+    st.sampled_from("aho"),
+    st.lists(_cpe_value, min_size=9, max_size=9),
+    st.sampled_from(["*", "-", "en", "en-us", "de-at"]),
+)
+"""CPE 2.3 formatted strings: escapes, wildcards, a language tag."""
+
+_purl_name = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,10}", fullmatch=True)
+purls = st.builds(
+    lambda kind, namespace, name, version: canonical_purl(
+        f"pkg:{kind}/{namespace + '/' if namespace else ''}{name}{'@' + version if version else ''}"
+    ),
+    st.sampled_from(["rpm", "deb", "generic", "npm", "golang", "github", "apk"]),
+    st.none() | _purl_name,
+    _purl_name,
+    st.none() | st.from_regex(r"[0-9][0-9a-z.+~-]{0,10}", fullmatch=True),
+)
+"""Package URLs in canonical form."""
+
+identifiers = names.map(str.strip).filter(bool).map(lambda text: text[:500])
+"""Model numbers, SKUs, serial numbers and file names: one line, no surrounding blanks."""
+
+file_hashes = st.sampled_from(HashAlgorithm).flatmap(
+    lambda algorithm: st.builds(
+        FileHash,
+        st.just(algorithm),
+        st.text("0123456789abcdef", min_size=algorithm.hex_digits, max_size=algorithm.hex_digits),
+        identifiers,
+    )
+)
+
+identities = st.one_of(
+    st.just(ProductIdentity()),
+    st.builds(
+        ProductIdentity,
+        st.none() | cpes,
+        unique_lists(purls).map(tuple),
+        st.lists(file_hashes, max_size=2, unique_by=lambda h: (h.file_name, h.algorithm)).map(
+            tuple
+        ),
+        unique_lists(identifiers, 2).map(tuple),
+        unique_lists(identifiers, 2).map(tuple),
+        unique_lists(identifiers, 2).map(tuple),
+        unique_lists(st.sampled_from(["https://sbom.example/a.json", "https://x.example/b"])).map(
+            tuple
+        ),
+    ),
+)
+"""Identities: often none, else any mix of identifiers."""
+
+component_ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,12}", fullmatch=True)
+product_components = st.lists(
+    st.builds(ProductComponent, component_ids, names, st.sampled_from(ComponentKind), identities),
+    max_size=3,
+    unique_by=lambda component: component.id,
+).map(tuple)
+
+
 # --- catalog -----------------------------------------------------------------------------
 
 components = st.builds(Component, line_texts, line_texts)
@@ -156,7 +223,12 @@ components = st.builds(Component, line_texts, line_texts)
 
 def _release(name: str) -> st.SearchStrategy[Release]:
     return st.builds(
-        Release, st.just(name), days, st.lists(components, max_size=3).map(tuple), st.booleans()
+        Release,
+        st.just(name),
+        days,
+        st.lists(components, max_size=3).map(tuple),
+        st.booleans(),
+        identities,
     )
 
 
@@ -177,7 +249,32 @@ def _version(name: str) -> st.SearchStrategy[ProductVersion]:
         st.none() | line_texts,
         unique_lists(names).flatmap(lambda ns: st.tuples(*(_channel(n) for n in ns))),
         st.booleans(),
+        identities,
     )
+
+
+def _shipping_declared(product: Product) -> Product:
+    """``product`` with each component its releases ship renamed to one it declares (by
+    the old name's length), as ``check_product`` wants when it declares any."""
+    ids = [component.id for component in product.components]
+    if not ids:
+        return product
+
+    def release(value: Release) -> Release:
+        shipped = tuple(Component(ids[len(c.name) % len(ids)], c.version) for c in value.components)
+        return replace(value, components=shipped)
+
+    versions = tuple(
+        replace(
+            version,
+            channels=tuple(
+                replace(channel, releases=tuple(release(r) for r in channel.releases))
+                for channel in version.channels
+            ),
+        )
+        for version in product.versions
+    )
+    return replace(product, versions=versions)
 
 
 products = st.builds(
@@ -187,9 +284,11 @@ products = st.builds(
     unique_lists(names).flatmap(lambda ns: st.tuples(*(_version(n) for n in ns))),
     st.none() | urls,
     st.booleans(),
-)
+    product_components,
+).map(_shipping_declared)
 """Products with unique, non-blank names at every level, as ``check_product`` wants; any
-entry may be hidden."""
+entry may be hidden, and carry identifiers; a product may declare components, which its
+releases then ship."""
 
 
 # --- publisher ---------------------------------------------------------------------------

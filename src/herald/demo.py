@@ -11,11 +11,14 @@ from herald.domain import (
     Catalog,
     ChannelRef,
     Component,
+    ComponentKind,
     CveId,
     Fix,
     Lifecycle,
     Product,
+    ProductComponent,
     ProductId,
+    ProductIdentity,
     ProductVersion,
     Publisher,
     Release,
@@ -68,7 +71,9 @@ def publisher() -> Publisher:
 
 
 def catalog() -> Catalog:
-    """XenServer 8.4 (supported, two channels) and XenServer 9 (in Public Preview)."""
+    """XenServer 8.4 (supported, two channels) and XenServer 9 (in Public Preview), with
+    the CPE names NVD lists XenServer under (vendor ``citrix``), and two of its components:
+    the Xen hypervisor and the XAPI toolstack."""
     hypervisor = Component("xen-hypervisor", "4.17.5-20")
     return Catalog(
         (
@@ -76,10 +81,30 @@ def catalog() -> Catalog:
                 id=XENSERVER,
                 name="XenServer",
                 update_instructions_url="https://docs.xenserver.com/en-us/xenserver/8/update",
+                components=(
+                    ProductComponent(
+                        "xen-hypervisor",
+                        "Xen hypervisor",
+                        ComponentKind.KERNEL,
+                        ProductIdentity(
+                            cpe="cpe:2.3:o:xen:xen:*:*:*:*:*:*:*:*",
+                            purls=("pkg:rpm/xenserver/xen-hypervisor",),
+                        ),
+                    ),
+                    ProductComponent(
+                        "xapi",
+                        "XAPI toolstack",
+                        ComponentKind.APPLICATION,
+                        ProductIdentity(purls=("pkg:rpm/xenserver/xapi",)),
+                    ),
+                ),
                 versions=(
                     ProductVersion(
                         name="8.4",
                         lifecycle=Lifecycle.SUPPORTED,
+                        identity=ProductIdentity(
+                            cpe="cpe:2.3:a:citrix:xenserver:8.4:*:*:*:*:*:*:*"
+                        ),
                         channels=(
                             UpdateChannel(
                                 "Early Access",
@@ -92,7 +117,10 @@ def catalog() -> Catalog:
                         ),
                     ),
                     ProductVersion(
-                        name="9", lifecycle=Lifecycle.PREVIEW, lifecycle_label="Public Preview"
+                        name="9",
+                        lifecycle=Lifecycle.PREVIEW,
+                        lifecycle_label="Public Preview",
+                        identity=ProductIdentity(cpe="cpe:2.3:a:citrix:xenserver:9:*:*:*:*:*:*:*"),
                     ),
                 ),
             ),

@@ -20,6 +20,7 @@ from herald.domain.catalog import (
     UpdateChannel,
     VersionRef,
 )
+from herald.domain.components import ComponentKind, ComponentRef, ProductComponent
 from herald.domain.document import BulletinDocument, NarrativeSection, compose
 from herald.domain.errors import (
     Conflict,
@@ -29,9 +30,11 @@ from herald.domain.errors import (
     RuleViolation,
     ValidationError,
 )
+from herald.domain.identity import FileHash, HashAlgorithm, ProductIdentity
 from herald.domain.ids import ArticleId, ArticleIdPattern, CveId, ProductId, parse_cve_id
 from herald.domain.publisher import Publisher, SectionKind, SectionTemplate
 from herald.domain.scoring import CvssScore, CvssVersion, parse_cvss
+from herald.domain.version_range import VersionRange, parse_version_range
 from herald.domain.weaknesses import CweId, parse_cwe_id
 
 __all__ = [
@@ -45,12 +48,16 @@ __all__ = [
     "ChangeLogEntry",
     "ChannelRef",
     "Component",
+    "ComponentKind",
+    "ComponentRef",
     "Conflict",
     "CveId",
     "CvssScore",
     "CvssVersion",
     "CweId",
+    "FileHash",
     "Fix",
+    "HashAlgorithm",
     "HeraldError",
     "InvalidTransition",
     "Lifecycle",
@@ -58,7 +65,9 @@ __all__ = [
     "NotCovered",
     "NotFound",
     "Product",
+    "ProductComponent",
     "ProductId",
+    "ProductIdentity",
     "ProductVersion",
     "Publisher",
     "Release",
@@ -68,9 +77,11 @@ __all__ = [
     "Status",
     "UpdateChannel",
     "ValidationError",
+    "VersionRange",
     "VersionRef",
     "compose",
     "parse_cve_id",
     "parse_cvss",
     "parse_cwe_id",
+    "parse_version_range",
 ]

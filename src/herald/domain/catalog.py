@@ -7,7 +7,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
+from herald.domain.components import ProductComponent, check_components
 from herald.domain.errors import NotFound, ValidationError
+from herald.domain.identity import NO_IDENTITY, ProductIdentity
 from herald.domain.ids import ProductId
 from herald.domain.text import check_text
 from herald.domain.urls import checked_web_url
@@ -30,7 +32,8 @@ class Component:
     """A piece of software a release ships, such as ``xen-hypervisor 4.17.5-20``."""
 
     name: str
-    """The component's package or module name."""
+    """The component's package or module name: the id of one of the product's
+    components when the product declares any (``Product.components``)."""
     version: str
     """The component's version in that release."""
 
@@ -48,6 +51,8 @@ class Release:
     hidden: bool = False
     """Hidden until a public bulletin names it (``public_catalog``): staff see it, the
     public does not."""
+    identity: ProductIdentity = NO_IDENTITY
+    """Its own identifiers (CPE, purls, hashes, ...), when it has any."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,8 @@ class ProductVersion:
     hidden: bool = False
     """Hidden until a public bulletin names it (``public_catalog``): staff see it, the
     public does not."""
+    identity: ProductIdentity = NO_IDENTITY
+    """How customers' tools recognise it: CPE, purls, hashes, model numbers, ..."""
 
     def channel(self, name: str) -> UpdateChannel:
         for channel in self.channels:
@@ -123,6 +130,8 @@ class Product:
     hidden: bool = False
     """Hidden until a public bulletin names it (``public_catalog``): staff see it, the
     public does not."""
+    components: tuple[ProductComponent, ...] = ()
+    """The pieces it includes (libraries, kernels, firmware), which releases name."""
 
     def __post_init__(self) -> None:
         if self.update_instructions_url is not None:
@@ -375,6 +384,7 @@ def check_product(product: Product) -> None:
                     k_where = f"{r_where}.components[{k_index}]"
                     check_text(component.name, f"{k_where}.name", one_line=True)
                     check_text(component.version, f"{k_where}.version", one_line=True)
+    check_components(product)
 
 
 def _unique(names: Iterable[str], field_name: str) -> None:

@@ -15,7 +15,9 @@ from herald.domain.catalog import (
     Release,
     UpdateChannel,
 )
+from herald.domain.components import ProductComponent
 from herald.domain.errors import ValidationError
+from herald.domain.identity import ProductIdentity
 from herald.domain.ids import ProductId
 from herald.domain.text import check_text
 from herald.domain.urls import checked_web_url
@@ -132,6 +134,7 @@ def with_release(product: Product, version: str, channel: str, release: Release)
     current = _version_of(product, version)
     stream = _channel_of(product, current, channel)
     name = checked_name(release.name)
+    _check_shipped(product, release)
     if any(r.name == name for r in stream.releases):
         raise ValidationError(
             "name", f"{product.name} {current.name} / {stream.name} has a release {name!r} already"
@@ -142,12 +145,13 @@ def with_release(product: Product, version: str, channel: str, release: Release)
 
 def with_release_changed(product: Product, version: str, channel: str, release: Release) -> Product:
     """``product`` with the release of the same name on that channel replaced by ``release``
-    (its date and components; a release keeps its name, which bulletins refer to, and its
-    visibility, which ``with_hidden`` changes)."""
+    (its date and components; a release keeps its name, which bulletins refer to, its
+    visibility, which ``with_hidden`` changes, and its identifiers, ``with_identity``'s)."""
     current = _version_of(product, version)
     stream = _channel_of(product, current, channel)
     stored = _release_of(product, current, stream, release.name)
-    changed = replace(release, hidden=stored.hidden)
+    _check_shipped(product, release)
+    changed = replace(release, hidden=stored.hidden, identity=stored.identity)
     releases = tuple(changed if r.name == release.name else r for r in stream.releases)
     return _replace_channel(product, current, replace(stream, releases=releases))
 
@@ -177,6 +181,62 @@ def with_hidden(
     changed = replace(stored, hidden=hidden)
     releases = tuple(changed if r.name == release else r for r in stream.releases)
     return _replace_channel(product, current, replace(stream, releases=releases))
+
+
+def with_identity(
+    product: Product,
+    identity: ProductIdentity,
+    version: str,
+    channel: str | None = None,
+    release: str | None = None,
+) -> Product:
+    """``product`` with ``identity`` replacing the identifiers of the version named, or of
+    the release named (with its channel)."""
+    current = _version_of(product, version)
+    if channel is None:
+        if release is not None:
+            raise ValidationError("channel", "name the channel of the release")
+        return _replace_version(product, replace(current, identity=identity))
+    if release is None:
+        raise ValidationError("release", "name the release (a channel has no identifiers)")
+    stream = _channel_of(product, current, channel)
+    stored = _release_of(product, current, stream, release)
+    changed = replace(stored, identity=identity)
+    releases = tuple(changed if r.name == release else r for r in stream.releases)
+    return _replace_channel(product, current, replace(stream, releases=releases))
+
+
+def identity_of(
+    product: Product, version: str, channel: str | None = None, release: str | None = None
+) -> ProductIdentity:
+    """The identifiers of the version named, or of the release named (with its channel)."""
+    current = _version_of(product, version)
+    if channel is None or release is None:
+        return current.identity
+    return _release_of(product, current, _channel_of(product, current, channel), release).identity
+
+
+def with_component(product: Product, component: ProductComponent) -> Product:
+    """``product`` with ``component`` replacing the component of the same id, or added
+    last; its name checked."""
+    checked = replace(component, name=checked_name(component.name))
+    if any(c.id == checked.id for c in product.components):
+        components = tuple(checked if c.id == checked.id else c for c in product.components)
+    else:
+        components = (*product.components, checked)
+    return replace(product, components=components)
+
+
+def _check_shipped(product: Product, release: Release) -> None:
+    """When the product declares components, a release ships only those."""
+    known = {component.id for component in product.components}
+    for number, shipped in enumerate(release.components, start=1):
+        if known and shipped.name not in known:
+            raise ValidationError(
+                "components",
+                f"line {number}: {shipped.name!r} is not a component of {product.name} "
+                f"(its components: {', '.join(sorted(known))})",
+            )
 
 
 def _version_of(product: Product, version: str) -> ProductVersion:

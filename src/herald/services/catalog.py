@@ -15,7 +15,7 @@ read the whole catalog here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -23,19 +23,24 @@ from herald.domain.accounts import Action
 from herald.domain.catalog import Catalog, Component, Lifecycle, Product, ProductVersion, Release
 from herald.domain.catalog_editing import (
     checked_name,
+    identity_of,
     new_product,
     parse_components,
     parse_lifecycle,
     parse_release_date,
     with_channel,
+    with_component,
     with_details,
     with_hidden,
+    with_identity,
     with_release,
     with_release_changed,
     with_version,
     with_version_state,
 )
+from herald.domain.components import ComponentKind, ProductComponent, parse_component_id
 from herald.domain.errors import Conflict, NotFound
+from herald.domain.identity import NO_IDENTITY, ProductIdentity, parse_identity
 from herald.domain.ids import parse_product_id
 from herald.domain.urls import HTTPS_ONLY, UrlPolicy
 from herald.services.actors import OPERATOR, Actor
@@ -139,12 +144,13 @@ class CatalogService:
         actor: Actor = OPERATOR,
         *,
         hidden: bool = False,
+        identity: ProductIdentity = NO_IDENTITY,
     ) -> Product:
-        """A new version, listed after the others (versions go oldest first); ``hidden``
-        until a public bulletin names it, when asked."""
+        """A new version, listed after the others (versions go oldest first), with its
+        identifiers; ``hidden`` until a public bulletin names it, when asked."""
         state = _lifecycle(lifecycle)
         label = _label(lifecycle_label)
-        version = ProductVersion(name, state, label, hidden=hidden)
+        version = ProductVersion(name, state, label, hidden=hidden, identity=identity)
         return self._edit(
             actor, "catalog.version.add", product_id, lambda p: with_version(p, version)
         )
@@ -227,6 +233,64 @@ class CatalogService:
             "catalog.release.change",
             product_id,
             lambda p: with_release_changed(p, version, channel, changed),
+        )
+
+    # identity and components
+
+    def set_identity(
+        self,
+        product_id: str,
+        identity: ProductIdentity,
+        version: str,
+        channel: str | None = None,
+        release: str | None = None,
+        actor: Actor = OPERATOR,
+    ) -> Product:
+        """Replace the identifiers (CPE, purls, hashes, ...) of a version, or of a release
+        (named with its channel)."""
+        return self._edit(
+            actor,
+            "catalog.identity.change",
+            product_id,
+            lambda p: with_identity(p, identity, version, channel, release),
+        )
+
+    def set_cpe_and_purls(
+        self,
+        product_id: str,
+        version: str,
+        cpe: str,
+        purls: Sequence[str],
+        actor: Actor = OPERATOR,
+    ) -> Product:
+        """A version's CPE and purls (blank: none), its other identifiers kept (the staff
+        form's change)."""
+        given = parse_identity(cpe, purls)
+
+        def edit(product: Product) -> Product:
+            kept = identity_of(product, version)
+            changed = replace(kept, cpe=given.cpe, purls=given.purls)
+            return with_identity(product, changed, version)
+
+        return self._edit(actor, "catalog.identity.change", product_id, edit)
+
+    def set_component(
+        self,
+        product_id: str,
+        component_id: str,
+        name: str,
+        kind: ComponentKind,
+        identity: ProductIdentity = NO_IDENTITY,
+        actor: Actor = OPERATOR,
+    ) -> Product:
+        """Add a component to the product, or change the one of that id (its name, kind
+        and identifiers)."""
+        component = ProductComponent(parse_component_id(component_id), name, kind, identity)
+        return self._edit(
+            actor,
+            "catalog.component.change",
+            product_id,
+            lambda p: with_component(p, component),
         )
 
     # visibility

@@ -111,3 +111,99 @@ def test_entries_for_an_embargoed_fix_are_added_hidden_and_shown_marked(herald: 
     log = herald("audit", "log", "--subject", "product:secret")
     assert "cli catalog.visibility.change product:secret" in log.stdout
     assert_one_line_error(herald("catalog", "hide", "secret", "9.9"), "no version '9.9'")
+
+
+XENSERVER_84 = "cpe:2.3:a:citrix:xenserver:8.4:*:*:*:*:*:*:*"
+
+
+def test_identifiers_are_set_from_the_shell_shown_and_audited(herald: Herald) -> None:
+    assert herald("demo").exit_code == 0
+    added = herald(
+        "catalog",
+        "add-version",
+        "xenserver",
+        "8.6",
+        "--cpe",
+        "cpe:2.3:a:citrix:xenserver:8.6:*:*:*:*:*:*:*",
+        "--purl",
+        "pkg:generic/xenserver@8.6",
+        "--purl",
+        "pkg:rpm/xenserver/xenserver-release@8.6.0",
+    )
+    assert added.exit_code == 0, added.stderr
+    release = herald(
+        "catalog",
+        "identity",
+        "xenserver",
+        "8.4",
+        "Normal",
+        "8.4.2026-03-24",
+        "--purl",
+        "pkg:generic/xenserver@8.4.2026-03-24",
+        "--hash",
+        f"sha256:{'ab' * 32} XenServer-8.4-update.iso",
+    )
+    assert release.exit_code == 0, release.stderr
+    assert "xenserver 8.4 / Normal 8.4.2026-03-24: 2 identifiers" in release.stdout
+    part = herald(
+        "catalog",
+        "component",
+        "xenserver",
+        "qemu",
+        "--name",
+        "QEMU",
+        "--kind",
+        "application",
+        "--purl",
+        "pkg:rpm/xenserver/qemu",
+    )
+    assert part.exit_code == 0, part.stderr
+
+    shown = herald("catalog", "show", "xenserver").stdout
+    assert "  component qemu: QEMU (application)  pkg:rpm/xenserver/qemu\n" in shown
+    assert (
+        "  8.6 (Supported)  cpe:2.3:a:citrix:xenserver:8.6:*:*:*:*:*:*:*"
+        "  pkg:generic/xenserver@8.6  pkg:rpm/xenserver/xenserver-release@8.6.0\n"
+    ) in shown
+    assert f"  8.4 (Supported)  {XENSERVER_84}\n" in shown
+    assert "8.4.2026-03-24  2026-03-24  pkg:generic/xenserver@8.4.2026-03-24\n" in shown
+    log = herald("audit", "log", "--subject", "product:xenserver").stdout
+    assert "cli catalog.identity.change product:xenserver" in log
+    assert "cli catalog.component.change product:xenserver" in log
+
+    cleared = herald("catalog", "identity", "xenserver", "8.6")
+    assert cleared.exit_code == 0, cleared.stderr
+    assert "xenserver 8.6: 0 identifiers" in cleared.stdout
+    assert "  8.6 (Supported)\n" in herald("catalog", "show", "xenserver").stdout
+
+
+def test_a_malformed_identifier_names_its_option_and_writes_nothing(herald: Herald) -> None:
+    assert herald("demo").exit_code == 0
+    before = herald("catalog", "show").stdout
+    log_before = herald("audit", "log").stdout
+    cases = [
+        (("add-version", "xenserver", "8.6", "--cpe", "cpe:2.3:a:x"), "--cpe", "not a CPE 2.3"),
+        (("identity", "xenserver", "8.4", "--cpe", "cpe:/a:citrix:xenserver"), "--cpe", "2.3"),
+        (
+            ("identity", "xenserver", "8.4", "--purl", "pkg:rpm/a", "--purl", "rpm/xen"),
+            "--purl",
+            "'rpm/xen' is not a package URL",
+        ),
+        (("identity", "xenserver", "8.4", "--purl", "pkg:PYPI/x"), "--purl", "pkg:pypi/x"),
+        (("identity", "xenserver", "8.4", "--hash", "sha256:abcd x.iso"), "--hash", "64"),
+        (("identity", "xenserver", "8.4", "--hash", "md5:abcd x.iso"), "--hash", "sha256"),
+        (
+            ("identity", "xenserver", "8.4", "--sbom-url", "http://example.com/s.json"),
+            "--sbom-url",
+            "https://",
+        ),
+        (("identity", "xenserver", "8.4", "Normal"), "release", "name the release"),
+        (("component", "xenserver", "qemu", "--name", "QEMU", "--kind", "driver"), "--kind"),
+        (("component", "xenserver", "q emu", "--name", "QEMU"), "COMPONENT_ID"),
+        (("component", "xenserver", "qemu", "--cpe", "cpe:2.3:a:x", "--name", "Q"), "--cpe"),
+    ]
+    for args, *named in cases:
+        result = herald("catalog", *args)
+        assert_one_line_error(result, *named, exit_code=2)
+    assert herald("catalog", "show").stdout == before
+    assert herald("audit", "log").stdout == log_before

@@ -48,7 +48,7 @@ from herald.domain import (
     VersionRef,
 )
 from herald.domain.workflow import amend, new_draft, publish, withdraw
-from tests.strategies import SCORES, cwe_ids
+from tests.strategies import SCORES, cwe_ids, identities
 
 STANDARDS = Path("/work/shared/standards")
 CSAF = STANDARDS / "csaf"
@@ -190,11 +190,15 @@ def _product(draw: st.DrawFn, product_id: str) -> Product:
         for channel_name in draw(_unique(_NAMES, 1, 3)):
             names = draw(_unique(_NAMES, 1, 3))
             releases = tuple(
-                Release(name, _DAY - timedelta(days=10 - offset))
+                Release(name, _DAY - timedelta(days=10 - offset), identity=draw(identities))
                 for offset, name in enumerate(names)
             )
             channels.append(UpdateChannel(channel_name, releases))
-        versions.append(ProductVersion(version_name, lifecycle, channels=tuple(channels)))
+        versions.append(
+            ProductVersion(
+                version_name, lifecycle, channels=tuple(channels), identity=draw(identities)
+            )
+        )
     return Product(ProductId(product_id), f"Product {product_id}", tuple(versions))
 
 

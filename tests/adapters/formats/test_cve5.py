@@ -44,6 +44,7 @@ def test_the_reference_cve_is_a_valid_cna_container() -> None:
                 {"version": "8.4.2026-03-19", "status": "unaffected"},
                 {"version": "8.4.2026-03-24", "status": "unaffected"},
             ],
+            "cpes": ["cpe:2.3:a:citrix:xenserver:8.4:*:*:*:*:*:*:*"],
         }
     ]
     urls = [reference["url"] for reference in container["references"]]

@@ -434,6 +434,118 @@ CASES: dict[str, Case] = {
         "versions[0].channels[0].releases[0].components",
         "expected a list, got 'xen 4.17'",
     ),
+    "malformed CPE": Case(
+        {
+            "p.yaml": _replace(
+                PRODUCT, "    channels:", "    identity: {cpe: 'cpe:2.3:a:x'}\n    channels:"
+            )
+        },
+        "p.yaml",
+        8,
+        "versions[0].identity.cpe",
+        "'cpe:2.3:a:x' is not a CPE 2.3 name",
+    ),
+    "CPE 2.2 URI": Case(
+        {
+            "p.yaml": _replace(
+                PRODUCT, "    channels:", "    identity:\n      cpe: cpe:/a:x:y:1\n    channels:"
+            )
+        },
+        "p.yaml",
+        9,
+        "versions[0].identity.cpe",
+        "such a name starts with 'cpe:2.3:'",
+    ),
+    "malformed purl": Case(
+        {
+            "p.yaml": _replace(
+                PRODUCT,
+                "    channels:",
+                "    identity:\n      purls:\n        - pkg:rpm/xen\n        - rpm/xen\n    channels:",
+            )
+        },
+        "p.yaml",
+        11,
+        "versions[0].identity.purls[1]",
+        "'rpm/xen' is not a package URL",
+    ),
+    "purl not canonical": Case(
+        {"p.yaml": PRODUCT + "            identity: {purls: [pkg:PyPI/Django]}\n"},
+        "p.yaml",
+        13,
+        "versions[0].channels[0].releases[0].identity.purls[0]",
+        "write 'pkg:pypi/django'",
+    ),
+    "hash of the wrong length": Case(
+        {
+            "p.yaml": PRODUCT
+            + "            identity:\n              hashes:\n"
+            + "                - {algorithm: sha256, value: abcd, file_name: x.iso}\n"
+        },
+        "p.yaml",
+        15,
+        "versions[0].channels[0].releases[0].identity.hashes[0].value",
+        "'abcd' is not a sha256 hash (64 hexadecimal digits)",
+    ),
+    "weak hash algorithm": Case(
+        {
+            "p.yaml": PRODUCT
+            + "            identity:\n              hashes:\n"
+            + "                - {algorithm: md5, value: abcd, file_name: x.iso}\n"
+        },
+        "p.yaml",
+        15,
+        "versions[0].channels[0].releases[0].identity.hashes[0].algorithm",
+        "sha256",
+    ),
+    "SBOM URL over http": Case(
+        {
+            "p.yaml": _replace(
+                PRODUCT,
+                "    channels:",
+                "    identity:\n      sbom_urls: [http://example.com/sbom.json]\n    channels:",
+            )
+        },
+        "p.yaml",
+        9,
+        "versions[0].identity.sbom_urls[0]",
+        "is not an https:// URL",
+    ),
+    "component id twice": Case(
+        {"p.yaml": PRODUCT + "components:\n  - {id: xen, name: Xen}\n  - {id: xen, name: Xen 2}\n"},
+        "p.yaml",
+        15,
+        "components[1].id",
+        "component 'xen' appears twice (also at components[0])",
+    ),
+    "unknown component kind": Case(
+        {"p.yaml": PRODUCT + "components:\n  - {id: xen, name: Xen, kind: driver}\n"},
+        "p.yaml",
+        14,
+        "components[0].kind",
+        "'application', 'library', 'kernel', 'firmware' or 'other'",
+    ),
+    "release ships an undeclared component": Case(
+        {
+            "p.yaml": PRODUCT
+            + "            components:\n              xen: 4.17\n              qemu: 8.0\n"
+            + "components:\n  - {id: xen, name: Xen}\n"
+        },
+        "p.yaml",
+        15,
+        "versions[0].channels[0].releases[0].components.qemu",
+        "'qemu' is not one of the product's components (xen)",
+    ),
+    "component CPE": Case(
+        {
+            "p.yaml": PRODUCT
+            + "components:\n  - {id: xen, name: Xen, identity: {cpe: 'cpe:2.3:z:x:y:*:*:*:*:*:*:*:*'}}\n"
+        },
+        "p.yaml",
+        14,
+        "components[0].identity.cpe",
+        "is not a CPE 2.3 name",
+    ),
     "two documents": Case(
         {"b.yaml": BULLETIN + "---\n" + BULLETIN},
         "b.yaml",

@@ -21,6 +21,7 @@ from herald.domain import (
     NotCovered,
     Product,
     ProductId,
+    ProductIdentity,
     ProductVersion,
     Publisher,
     Release,
@@ -45,6 +46,28 @@ def xenserver() -> Product:
         channels=(UpdateChannel("CU1", (Release("8.2.1", date(2023, 1, 10)),)),),
     )
     return replace(product, versions=(old, *product.versions))
+
+
+def without_identity(product: Product) -> Product:
+    """``product`` as a catalog before migration 0016 held it: no components, no
+    identifiers."""
+    versions = tuple(
+        replace(
+            version,
+            identity=ProductIdentity(),
+            channels=tuple(
+                replace(
+                    channel,
+                    releases=tuple(
+                        replace(release, identity=ProductIdentity()) for release in channel.releases
+                    ),
+                )
+                for channel in version.channels
+            ),
+        )
+        for version in product.versions
+    )
+    return replace(product, components=(), versions=versions)
 
 
 def hypervisor() -> Product:

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from herald.bootstrap import Herald
 from herald.domain.audit import AuditEntry
 from herald.domain.catalog import Catalog, Lifecycle
+from herald.domain.identity import ProductIdentity
 
 from .staff_support import Form, StaffClient, bulletin_form, new_id, signed_in
 
@@ -298,6 +299,33 @@ BAD: list[tuple[str, Form, str, str]] = [
         "released_on",
         "'24.3.2026' is not a date (YYYY-MM-DD)",
     ),
+    (
+        f"{PRODUCT}/releases",
+        {**NEW_RELEASE, "components": "xen-hypervisor 4.17.5-21\nqemu 8.0"},
+        "components",
+        "line 2: 'qemu' is not a component of XenServer (its components: xapi, xen-hypervisor)",
+    ),
+    (
+        f"{PRODUCT}/identity",
+        {"version": "8.4", "cpe": "cpe:2.3:a:x", "purls": ""},
+        "cpe",
+        "'cpe:2.3:a:x' is not a CPE 2.3 name: it needs the part (a, o or h) and ten more "
+        "components after 'cpe:2.3:', separated by ':', each a value, '*' or '-' (special "
+        "characters escaped with '\\')",
+    ),
+    (
+        f"{PRODUCT}/identity",
+        {"version": "8.4", "cpe": "", "purls": "pkg:generic/xenserver@8.4\nxenserver 8.4"},
+        "purls",
+        "'xenserver 8.4' is not a package URL: purl is missing the required \"pkg\" scheme "
+        "component: 'xenserver 8.4'.",
+    ),
+    (
+        f"{PRODUCT}/identity",
+        {"version": "8.4", "cpe": "", "purls": "pkg:PyPI/XenServer"},
+        "purls",
+        "'pkg:PyPI/XenServer' is not in canonical form: write 'pkg:pypi/xenserver'",
+    ),
 ]
 
 
@@ -317,6 +345,38 @@ def test_bad_input_comes_back_next_to_its_field_and_changes_nothing(
     assert field_error(response.text, field) == message
     assert 'role="alert"' in response.text
     assert _catalog(herald) == before and _entries(herald) == entries
+
+
+def test_a_publisher_sets_the_cpe_and_purls_of_a_version_and_keeps_the_rest(
+    herald: Herald, carol: StaffClient
+) -> None:
+    herald.catalog.set_identity("xenserver", ProductIdentity(model_numbers=("XS-9",)), "9")
+    page = carol.get(PRODUCT).text
+    assert 'action="/staff/catalog/xenserver/identity"' in page
+    assert "cpe:2.3:a:citrix:xenserver:8.4:*:*:*:*:*:*:*" in shown(page)
+
+    changed = carol.post(
+        f"{PRODUCT}/identity",
+        {
+            "version": "9",
+            "cpe": " cpe:2.3:a:citrix:xenserver:9.0:*:*:*:*:*:*:* ",
+            "purls": "pkg:generic/xenserver@9.0\n\n  pkg:rpm/xenserver/xenserver-release@9.0.0\n",
+        },
+    )
+
+    assert changed.status_code == 303
+    identity = _catalog(herald).product("xenserver").version("9").identity
+    assert identity.cpe == "cpe:2.3:a:citrix:xenserver:9.0:*:*:*:*:*:*:*"
+    assert identity.purls == (
+        "pkg:generic/xenserver@9.0",
+        "pkg:rpm/xenserver/xenserver-release@9.0.0",
+    )
+    assert identity.model_numbers == ("XS-9",)  # the form has no field for it: kept
+    text = shown(carol.get(PRODUCT).text)
+    assert "Identifiers of 9 saved." in text
+    assert "pkg:rpm/xenserver/xenserver-release@9.0.0" in text
+    entry = _entries(herald)[-1]
+    assert (entry.actor, entry.action) == ("carol", "catalog.identity.change")
 
 
 def test_unknown_products_and_releases_are_404(carol: StaffClient) -> None:

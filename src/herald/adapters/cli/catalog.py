@@ -1,6 +1,10 @@
 """Commands on the catalog, one audited change each: ``herald catalog show``,
 ``add-product``, ``add-version``, ``lifecycle``, ``add-channel``, ``add-release``,
-``hide`` and ``unhide``.
+``identity``, ``component``, ``hide`` and ``unhide``.
+
+``--cpe``, ``--purl`` (repeatable) and the other identifier options (on ``add-version``,
+``identity`` and ``component``) say how customers' scanners recognise the entry; a
+malformed one is refused naming the option, and nothing is written.
 
 ``--hidden`` on the ``add-*`` commands (and ``hide``) keeps an entry off every public
 surface until a published bulletin names it: for entries created for an embargoed fix.
@@ -19,8 +23,22 @@ import typer
 
 from herald.adapters.cli.acting import AsOption, acting
 from herald.adapters.cli.context import herald_app
+from herald.adapters.cli.identity_options import (
+    CpeOption,
+    HashOption,
+    ModelOption,
+    PurlOption,
+    SbomOption,
+    SerialOption,
+    SkuOption,
+    count_text,
+    identity_from_options,
+    identity_option,
+)
 from herald.adapters.cli.output import say
+from herald.domain.components import ComponentKind, parse_component_kind
 from herald.domain.errors import ValidationError
+from herald.domain.identity import ProductIdentity
 
 catalog_app = typer.Typer(
     help="The catalog: products, versions and lifecycle, channels, releases.",
@@ -55,6 +73,9 @@ def _named(**options: str) -> Iterator[None]:
     except ValidationError as error:
         if error.field in options:
             raise ValidationError(options[error.field], error.reason) from error
+        option = identity_option(error.field)
+        if option is not None:
+            raise ValidationError(option, error.reason) from error
         raise
 
 
@@ -62,22 +83,33 @@ def _named(**options: str) -> Iterator[None]:
 def show(
     product: Annotated[str | None, typer.Argument(help="Only this product.")] = None,
 ) -> None:
-    """Print the products with their versions, channels and releases; entries the public
-    does not see yet are marked (hidden until a bulletin names it)."""
+    """Print the products with their components, versions, channels and releases, with
+    their CPE and purls; entries the public does not see yet are marked (hidden until a
+    bulletin names it)."""
     with herald_app() as herald:
         catalog = herald.catalog.catalog()
     products = catalog.products if product is None else (catalog.product(product),)
     for item in products:
         say(f"{item.id}: {item.name}{_hidden(item.hidden)}")
+        for part in item.components:
+            say(f"  component {part.id}: {part.name} ({part.kind}){_ids(part.identity)}")
         for version in item.versions:
-            say(f"  {version.name} ({version.state_label}){_hidden(version.hidden)}")
+            say(
+                f"  {version.name} ({version.state_label}){_ids(version.identity)}"
+                f"{_hidden(version.hidden)}"
+            )
             for channel in version.channels:
                 say(f"    {channel.name}{_hidden(channel.hidden)}")
                 for release in channel.releases:
                     say(
                         f"      {release.name}  {release.released_on.isoformat()}"
-                        f"{_hidden(release.hidden)}"
+                        f"{_ids(release.identity)}{_hidden(release.hidden)}"
                     )
+
+
+def _ids(identity: ProductIdentity) -> str:
+    shown = [identity.cpe, *identity.purls] if identity.cpe else list(identity.purls)
+    return "".join(f"  {text}" for text in shown)
 
 
 def _hidden(hidden: bool) -> str:
@@ -114,9 +146,20 @@ def add_version(
     ] = "supported",
     label: LabelOption = "",
     hidden: HiddenOption = False,
+    cpe: CpeOption = "",
+    purl: PurlOption = None,
+    file_hash: HashOption = None,
+    model_number: ModelOption = None,
+    sku: SkuOption = None,
+    serial_number: SerialOption = None,
+    sbom_url: SbomOption = None,
     as_user: AsOption = None,
 ) -> None:
-    """Add a version to a product (listed last: versions go oldest first)."""
+    """Add a version to a product (listed last: versions go oldest first), with its
+    identifiers when given."""
+    identity = identity_from_options(
+        cpe, purl, file_hash, model_number, sku, serial_number, sbom_url
+    )
     with (
         _named(name="VERSION", lifecycle="--lifecycle", lifecycle_label="--label"),
         herald_app() as herald,
@@ -128,6 +171,7 @@ def add_version(
             label,
             acting(herald.accounts, as_user, required=False),
             hidden=hidden,
+            identity=identity,
         )
     say(f"version {product} {version} added{_hidden(hidden)}")
 
@@ -199,6 +243,71 @@ def add_release(
             hidden=hidden,
         )
     say(f"release {release} added to {product} {version} / {channel}{_hidden(hidden)}")
+
+
+@catalog_app.command("identity")
+def identity(
+    product: ProductArg,
+    version: VersionArg,
+    channel: Annotated[str | None, typer.Argument(help="The channel, for a release.")] = None,
+    release: Annotated[str | None, typer.Argument(help="The release, for a release.")] = None,
+    cpe: CpeOption = "",
+    purl: PurlOption = None,
+    file_hash: HashOption = None,
+    model_number: ModelOption = None,
+    sku: SkuOption = None,
+    serial_number: SerialOption = None,
+    sbom_url: SbomOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Set the identifiers of a version, or of a release (with its channel): the options
+    given replace all of them (none given: the entry has none)."""
+    given = identity_from_options(cpe, purl, file_hash, model_number, sku, serial_number, sbom_url)
+    with _named(channel="CHANNEL", release="RELEASE", version="VERSION"), herald_app() as herald:
+        herald.catalog.set_identity(
+            product,
+            given,
+            version,
+            channel,
+            release,
+            acting(herald.accounts, as_user, required=False),
+        )
+    entry = f"{product} {version}" + (f" / {channel} {release}" if channel else "")
+    say(f"{entry}: {count_text(given)}")
+
+
+@catalog_app.command("component")
+def component(
+    product: ProductArg,
+    component_id: Annotated[str, typer.Argument(help="Its id, e.g. xen-hypervisor.")],
+    name: Annotated[str, typer.Option("--name", help="Its display name.")] = "",
+    kind: Annotated[
+        str, typer.Option("--kind", help="application, library, kernel, firmware or other.")
+    ] = ComponentKind.OTHER.value,
+    cpe: CpeOption = "",
+    purl: PurlOption = None,
+    file_hash: HashOption = None,
+    model_number: ModelOption = None,
+    sku: SkuOption = None,
+    serial_number: SerialOption = None,
+    sbom_url: SbomOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Add a component the product includes, or change the one of that id (its name,
+    kind and identifiers: those given replace the old ones)."""
+    given = identity_from_options(cpe, purl, file_hash, model_number, sku, serial_number, sbom_url)
+    with _named(kind="--kind"):
+        component_kind = parse_component_kind(kind)
+    with _named(id="COMPONENT_ID", name="--name"), herald_app() as herald:
+        herald.catalog.set_component(
+            product,
+            component_id,
+            name,
+            component_kind,
+            given,
+            acting(herald.accounts, as_user, required=False),
+        )
+    say(f"component {product} / {component_id.strip()}: {count_text(given)}")
 
 
 EntryVersion = Annotated[str | None, typer.Argument(help="The version, for a version or below.")]

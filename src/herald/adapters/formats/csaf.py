@@ -22,6 +22,7 @@ from herald.adapters.formats.csaf_common import (
     sorted_keys,
     utc_text,
 )
+from herald.adapters.formats.csaf_identity import CatalogUris
 from herald.adapters.formats.csaf_products import ProductTree, build_product_tree
 from herald.adapters.formats.csaf_versions import CsafVersion
 from herald.domain.bulletin import Bulletin, Fix, Status
@@ -99,7 +100,7 @@ def csaf_document(
         document["$schema"] = version.schema_url
     if withdrawn and version.has_withdrawn_profile:
         return _sorted(document)
-    tree = build_product_tree(bulletin, catalog, publisher)
+    tree = build_product_tree(bulletin, catalog, publisher, CatalogUris(base_url), version)
     document["product_tree"] = tree.tree
     vulnerabilities = [
         _vulnerability(cve, bulletin, reader, catalog, publisher, tree, version)

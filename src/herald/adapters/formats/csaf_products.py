@@ -1,6 +1,7 @@
 """The CSAF product tree of a bulletin, built from the catalog.
 
-Every affected version is a product, and so is every release that fixes it::
+Every affected version is a product, and so is every release that fixes it; each has a
+``product_identification_helper`` (``csaf_identity.py``)::
 
     vendor            Cloud Software Group, Inc.
     └ product_name    XenServer
@@ -26,8 +27,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from herald.adapters.formats.csaf_identity import CatalogUris, identification_helper
+from herald.adapters.formats.csaf_versions import CsafVersion
 from herald.domain.bulletin import Bulletin
-from herald.domain.catalog import Catalog, ChannelRef, VersionRef
+from herald.domain.catalog import Catalog, ChannelRef, Product, VersionRef
+from herald.domain.errors import NotFound
+from herald.domain.identity import NO_IDENTITY, ProductIdentity
 from herald.domain.publisher import Publisher
 
 _NOT_ID = re.compile(r"[^a-z0-9.]+")
@@ -59,7 +64,13 @@ class ProductTree:
         raise KeyError(f"{channel} {release}")
 
 
-def build_product_tree(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> ProductTree:
+def build_product_tree(
+    bulletin: Bulletin,
+    catalog: Catalog,
+    publisher: Publisher,
+    uris: CatalogUris,
+    version: CsafVersion = CsafVersion.V2_0,
+) -> ProductTree:
     """The tree of the bulletin's affected versions and fixed releases."""
     ids = _Ids()
     versions = {ref: ids.allocate(ref.product, ref.version) for ref in bulletin.affected}
@@ -81,10 +92,16 @@ def build_product_tree(bulletin: Bulletin, catalog: Catalog, publisher: Publishe
         for ref, pid in versions.items():
             if ref.product != product_id:
                 continue
-            version_branches.append(
-                _leaf("product_version", ref.version, f"{product.name} {ref.version}", pid)
+            helper = identification_helper(
+                _version_identity(product, ref.version),
+                uris.version(product.id, ref.version),
+                uris,
+                version,
             )
-            channels = _channel_branches(product.name, ref, releases)
+            version_branches.append(
+                _leaf("product_version", ref.version, f"{product.name} {ref.version}", pid, helper)
+            )
+            channels = _channel_branches(product, ref, releases, uris, version)
             if channels:
                 version_branches.append(
                     {"category": "product_version", "name": ref.version, "branches": channels}
@@ -101,7 +118,11 @@ def build_product_tree(bulletin: Bulletin, catalog: Catalog, publisher: Publishe
 
 
 def _channel_branches(
-    product_name: str, ref: VersionRef, releases: tuple[FixedRelease, ...]
+    product: Product,
+    ref: VersionRef,
+    releases: tuple[FixedRelease, ...],
+    uris: CatalogUris,
+    version: CsafVersion,
 ) -> list[dict[str, Any]]:
     by_channel: dict[str, list[FixedRelease]] = {}
     for fixed in releases:
@@ -115,8 +136,14 @@ def _channel_branches(
                 _leaf(
                     "patch_level",
                     fixed.release,
-                    f"{product_name} {ref.version} {channel} {fixed.release}",
+                    f"{product.name} {ref.version} {channel} {fixed.release}",
                     fixed.product_id,
+                    identification_helper(
+                        _release_identity(product, fixed.channel, fixed.release),
+                        uris.release(product.id, ref.version, channel, fixed.release),
+                        uris,
+                        version,
+                    ),
                 )
                 for fixed in fixes
             ],
@@ -125,11 +152,31 @@ def _channel_branches(
     ]
 
 
-def _leaf(category: str, name: str, full_name: str, product_id: str) -> dict[str, Any]:
+def _version_identity(product: Product, name: str) -> ProductIdentity:
+    try:
+        return product.version(name).identity
+    except NotFound:
+        return NO_IDENTITY
+
+
+def _release_identity(product: Product, channel: ChannelRef, release: str) -> ProductIdentity:
+    try:
+        return product.version(channel.version).channel(channel.channel).release(release).identity
+    except NotFound:
+        return NO_IDENTITY
+
+
+def _leaf(
+    category: str, name: str, full_name: str, product_id: str, helper: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "category": category,
         "name": name,
-        "product": {"name": full_name, "product_id": product_id},
+        "product": {
+            "name": full_name,
+            "product_id": product_id,
+            "product_identification_helper": helper,
+        },
     }
 
 

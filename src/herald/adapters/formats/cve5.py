@@ -19,6 +19,7 @@ from herald.adapters.formats.csaf_common import (
     utc_text,
 )
 from herald.adapters.formats.csaf_versions import cvss_json
+from herald.adapters.formats.packages import first_package
 from herald.domain.bulletin import Bulletin, Fix
 from herald.domain.catalog import Catalog, VersionRef
 from herald.domain.document import Weakness, compose
@@ -109,15 +110,30 @@ def _affected(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> lis
             and fix.channel.version_ref in refs
             and fix.release not in named
         )
-        entries.append(
-            {
-                "vendor": _clip(publisher.name, 512),
-                "product": _clip(catalog.product(product_id).name, 2048),
-                "defaultStatus": "unknown",
-                "versions": _unique(versions),
-            }
-        )
+        entry = {
+            "vendor": _clip(publisher.name, 512),
+            "product": _clip(catalog.product(product_id).name, 2048),
+            "defaultStatus": "unknown",
+            "versions": _unique(versions),
+        }
+        entry.update(_identified(catalog, refs))
+        entries.append(entry)
     return entries
+
+
+def _identified(catalog: Catalog, refs: list[VersionRef]) -> dict[str, Any]:
+    """The affected versions' CPEs, and the package collection and name their purls agree
+    on (when every version with a purl names the same registry package)."""
+    identities = [catalog.version(ref).identity for ref in refs]
+    found: dict[str, Any] = {}
+    cpes = list(dict.fromkeys(i.cpe for i in identities if i.cpe is not None))
+    if cpes:
+        found["cpes"] = cpes
+    packages = {first_package(i.purls) for i in identities if i.purls}
+    if len(packages) == 1 and (package := packages.pop()) is not None:
+        found["collectionURL"] = package.collection
+        found["packageName"] = _clip(package.name, 2048)
+    return found
 
 
 def _references(

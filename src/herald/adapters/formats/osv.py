@@ -20,10 +20,12 @@ from herald.adapters.formats.csaf_common import (
     revision_instants,
     utc_text,
 )
+from herald.adapters.formats.packages import first_package
 from herald.domain.bulletin import Bulletin, Fix, Status
 from herald.domain.catalog import Catalog, ChannelRef, UpdateChannel, VersionRef
 from herald.domain.document import BulletinDocument, compose
 from herald.domain.errors import NotFound
+from herald.domain.identity import ProductIdentity
 from herald.domain.publisher import Publisher
 from herald.domain.scoring import CvssScore, CvssVersion
 
@@ -143,11 +145,28 @@ def _affected(
             ],
         }
     }
+    _identify(entry, version.identity)
     if ranges:
         entry["ranges"] = ranges
     if versions:
         entry["versions"] = list(dict.fromkeys(versions))
     return entry
+
+
+def _identify(entry: dict[str, Any], identity: ProductIdentity) -> None:
+    """The version's package (when a purl names one in an OSV ecosystem), and its CPE and
+    purls in ``database_specific``."""
+    package = first_package(identity.purls)
+    if package is not None and package.ecosystem is not None:
+        entry["package"] = {
+            "ecosystem": package.ecosystem,
+            "name": package.name,
+            "purl": package.purl,
+        }
+    if identity.cpe is not None:
+        entry["database_specific"]["cpe"] = identity.cpe
+    if identity.purls:
+        entry["database_specific"]["purls"] = list(identity.purls)
 
 
 def _channel(catalog: Catalog, ref: ChannelRef) -> UpdateChannel | None:

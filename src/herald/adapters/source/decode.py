@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from herald.adapters.source._fields import FieldPath, Problem
+from herald.adapters.source.identity_models import IdentityShape, ProductComponentShape
 from herald.adapters.source.models import (
     BulletinFile,
     ChangeLogEntryShape,
@@ -36,7 +37,9 @@ from herald.domain.catalog import (
     VersionRef,
     check_product,
 )
+from herald.domain.components import ProductComponent
 from herald.domain.errors import ValidationError
+from herald.domain.identity import NO_IDENTITY, FileHash, ProductIdentity
 from herald.domain.ids import (
     ArticleId,
     ArticleIdPattern,
@@ -91,34 +94,87 @@ def publisher(shape: PublisherFile) -> Publisher:
 
 def product(shape: ProductFile) -> Product:
     product_id = _domain(("id",), parse_product_id, shape.id, "")
+    _unique([c.id for c in shape.components], ("components",), "component", key="id")
+    components = tuple(
+        _product_component(c, ("components", i)) for i, c in enumerate(shape.components)
+    )
+    known = {c.id for c in components}
     _unique([v.name for v in shape.versions], ("versions",), "version")
-    versions = tuple(_version(v, ("versions", i)) for i, v in enumerate(shape.versions))
+    versions = tuple(_version(v, ("versions", i), known) for i, v in enumerate(shape.versions))
     built = _domain(
-        (), Product, product_id, shape.name, versions, shape.update_instructions_url, shape.hidden
+        (),
+        Product,
+        product_id,
+        shape.name,
+        versions,
+        shape.update_instructions_url,
+        shape.hidden,
+        components,
     )
     _domain((), check_product, built)
     return built
 
 
-def _version(shape: VersionShape, path: FieldPath) -> ProductVersion:
+def _product_component(shape: ProductComponentShape, path: FieldPath) -> ProductComponent:
+    return ProductComponent(
+        shape.id, shape.name, shape.kind, _identity(shape.identity, (*path, "identity"))
+    )
+
+
+def _identity(shape: IdentityShape | None, path: FieldPath) -> ProductIdentity:
+    if shape is None:
+        return NO_IDENTITY
+    hashes = tuple(
+        _domain((*path, "hashes", i), FileHash, h.algorithm, h.value, h.file_name)
+        for i, h in enumerate(shape.hashes)
+    )
+    return _domain(
+        path,
+        ProductIdentity,
+        cpe=shape.cpe,
+        purls=tuple(shape.purls),
+        hashes=hashes,
+        model_numbers=tuple(shape.model_numbers),
+        skus=tuple(shape.skus),
+        serial_numbers=tuple(shape.serial_numbers),
+        sbom_urls=tuple(shape.sbom_urls),
+    )
+
+
+def _version(shape: VersionShape, path: FieldPath, known: set[str]) -> ProductVersion:
     _unique([c.name for c in shape.channels], (*path, "channels"), "channel")
     channels = []
     for c_index, channel in enumerate(shape.channels):
         c_path = (*path, "channels", c_index)
         _unique([r.name for r in channel.releases], (*c_path, "releases"), "release")
-        releases = tuple(_release(r) for r in channel.releases)
+        releases = tuple(
+            _release(r, (*c_path, "releases", r_index), known)
+            for r_index, r in enumerate(channel.releases)
+        )
         channels.append(UpdateChannel(channel.name, releases, channel.hidden))
+    identity = _identity(shape.identity, (*path, "identity"))
     return ProductVersion(
-        shape.name, shape.lifecycle, shape.lifecycle_label, tuple(channels), shape.hidden
+        shape.name, shape.lifecycle, shape.lifecycle_label, tuple(channels), shape.hidden, identity
     )
 
 
-def _release(shape: ReleaseShape) -> Release:
+def _release(shape: ReleaseShape, path: FieldPath, known: set[str]) -> Release:
     if isinstance(shape.components, dict):
         components = tuple(Component(name, version) for name, version in shape.components.items())
+        where: list[FieldPath] = [(*path, "components", name) for name in shape.components]
     else:
         components = tuple(_component(c) for c in shape.components)
-    return Release(shape.name, shape.date, components, shape.hidden)
+        where = [(*path, "components", i, "name") for i in range(len(components))]
+    if known:
+        for component, component_path in zip(components, where, strict=True):
+            if component.name not in known:
+                raise Problem(
+                    f"{component.name!r} is not one of the product's components "
+                    f"({', '.join(sorted(known))})",
+                    component_path,
+                )
+    identity = _identity(shape.identity, (*path, "identity"))
+    return Release(shape.name, shape.date, components, shape.hidden, identity)
 
 
 def _component(shape: ComponentShape) -> Component:
@@ -212,13 +268,13 @@ def _product_id(text: str, path: FieldPath) -> ProductId:
     return _domain(path, parse_product_id, text, "")
 
 
-def _unique(names: Sequence[str], path: FieldPath, what: str) -> None:
+def _unique(names: Sequence[str], path: FieldPath, what: str, key: str = "name") -> None:
     first: dict[str, int] = {}
     for index, name in enumerate(names):
         if name in first:
             raise Problem(
                 f"{what} {name!r} appears twice (also at {path[-1]}[{first[name]}])",
-                (*path, index, "name"),
+                (*path, index, key),
             )
         first[name] = index
 

@@ -14,7 +14,9 @@ from herald.adapters.source._yaml import BlockText
 from herald.adapters.source.models import SCHEMA_V1
 from herald.domain.bulletin import Bulletin, Fix, Status
 from herald.domain.catalog import Lifecycle, Product, ProductVersion, Release, UpdateChannel
+from herald.domain.components import ComponentKind, ProductComponent
 from herald.domain.errors import ValidationError
+from herald.domain.identity import HashAlgorithm, ProductIdentity
 from herald.domain.ids import ArticleIdPattern
 from herald.domain.publisher import (
     DEFAULT_END_OF_LIFE_NOTE,
@@ -74,8 +76,41 @@ def product(value: Product) -> Data:
         data["update_instructions_url"] = value.update_instructions_url
     if value.hidden:
         data["hidden"] = True
+    if value.components:
+        data["components"] = [_product_component(c) for c in value.components]
     if value.versions:
         data["versions"] = [_version(version) for version in value.versions]
+    return data
+
+
+def _product_component(value: ProductComponent) -> Data:
+    data: Data = {"id": value.id, "name": value.name}
+    if value.kind is not ComponentKind.OTHER:
+        data["kind"] = ComponentKind(value.kind).value
+    if not value.identity.is_empty:
+        data["identity"] = identity(value.identity)
+    return data
+
+
+def identity(value: ProductIdentity) -> Data:
+    """The identifiers that are there, in the order of the format's fields."""
+    data: Data = {}
+    if value.cpe is not None:
+        data["cpe"] = value.cpe
+    if value.purls:
+        data["purls"] = list(value.purls)
+    if value.hashes:
+        data["hashes"] = [
+            {
+                "algorithm": HashAlgorithm(h.algorithm).value,
+                "value": h.value,
+                "file_name": h.file_name,
+            }
+            for h in value.hashes
+        ]
+    for name in ("model_numbers", "skus", "serial_numbers", "sbom_urls"):
+        if getattr(value, name):
+            data[name] = list(getattr(value, name))
     return data
 
 
@@ -85,6 +120,8 @@ def _version(value: ProductVersion) -> Data:
         data["lifecycle_label"] = value.lifecycle_label
     if value.hidden:
         data["hidden"] = True
+    if not value.identity.is_empty:
+        data["identity"] = identity(value.identity)
     if value.channels:
         data["channels"] = [_channel(c) for c in value.channels]
     return data
@@ -103,6 +140,8 @@ def _release(value: Release) -> Data:
     data: Data = {"name": value.name, "date": _day(value.released_on)}
     if value.hidden:
         data["hidden"] = True
+    if not value.identity.is_empty:
+        data["identity"] = identity(value.identity)
     names = [component.name for component in value.components]
     if not names:
         return data

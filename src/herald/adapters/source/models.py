@@ -11,9 +11,10 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import BeforeValidator, Discriminator, Field, Tag
 
 from herald.adapters.source._fields import describe_value
+from herald.adapters.source.identity_models import IdentityShape, ProductComponentShape, Shape
 from herald.domain.bulletin import Status
 from herald.domain.catalog import Lifecycle
 from herald.domain.ids import ArticleIdPattern
@@ -73,8 +74,7 @@ UtcTime = Annotated[dt.datetime, BeforeValidator(_parse_time)]
 """A moment, written in ISO 8601 with ``Z`` (or an offset, converted to UTC)."""
 
 
-class _Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+_Shape = Shape
 
 
 # --- publisher -------------------------------------------------------------------------
@@ -195,9 +195,12 @@ class ReleaseShape(_Shape):
     date: Day
     """The day it shipped."""
     components: Components = Field(default_factory=list)
-    """The component versions it ships."""
+    """The component versions it ships (by component id when the product declares
+    ``components``)."""
     hidden: Flag = False
     """Hidden until a public bulletin names it: staff see it, the public does not."""
+    identity: IdentityShape | None = None
+    """The release's own identifiers, when it has any."""
 
 
 class ChannelShape(_Shape):
@@ -224,6 +227,8 @@ class VersionShape(_Shape):
     """Its update channels."""
     hidden: Flag = False
     """Hidden until a public bulletin names it: staff see it, the public does not."""
+    identity: IdentityShape | None = None
+    """How customers' tools recognise it: CPE, purls, hashes, model numbers, ..."""
 
 
 class ProductFile(_Shape):
@@ -243,6 +248,8 @@ class ProductFile(_Shape):
     """Its versions, oldest first."""
     hidden: Flag = False
     """Hidden until a public bulletin names it: staff see it, the public does not."""
+    components: list[ProductComponentShape] = Field(default_factory=list)
+    """The pieces it includes, which releases name by id."""
 
 
 # --- bulletin --------------------------------------------------------------------------

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from types import MappingProxyType
 
+from herald.adapters.storage.identity_mapping import (
+    components_from_rows,
+    identity_from_rows,
+    sync_identifiers,
+)
 from herald.adapters.storage.tables.accounts import UserRow
 from herald.adapters.storage.tables.audit import AuditRow
 from herald.adapters.storage.tables.bulletins import (
@@ -25,6 +31,7 @@ from herald.adapters.storage.tables.catalog import (
     ReleaseRow,
     VersionRow,
 )
+from herald.adapters.storage.tables.identity import ReleaseIdentifierRow, VersionIdentifierRow
 from herald.domain.accounts import Role, User
 from herald.domain.audit import AuditEntry
 from herald.domain.audit_chain import ChainedEntry
@@ -107,6 +114,7 @@ def product_from_row(row: ProductRow) -> Product:
         update_instructions_url=row.update_instructions_url,
         versions=tuple(_version_from_row(version) for version in row.versions),
         hidden=row.hidden,
+        components=components_from_rows(row),
     )
 
 
@@ -117,6 +125,7 @@ def _version_from_row(row: VersionRow) -> ProductVersion:
         lifecycle_label=row.lifecycle_label,
         channels=tuple(_channel_from_row(channel) for channel in row.channels),
         hidden=row.hidden,
+        identity=identity_from_rows(row.identifiers),
     )
 
 
@@ -132,6 +141,7 @@ def _release_from_row(row: ReleaseRow) -> Release:
         row.released_on,
         tuple(Component(component.name, component.version) for component in row.components),
         row.hidden,
+        identity_from_rows(row.identifiers),
     )
 
 
@@ -140,6 +150,11 @@ def version_to_row(version: ProductVersion, position: int, row: VersionRow) -> N
     row.lifecycle = version.lifecycle.value
     row.lifecycle_label = version.lifecycle_label
     row.hidden = version.hidden
+    sync_identifiers(
+        row.identifiers,
+        version.identity,
+        partial(VersionIdentifierRow, product_id=row.product_id, version_name=row.name),
+    )
 
 
 def channel_to_row(channel: UpdateChannel, position: int, row: ChannelRow) -> None:
@@ -151,6 +166,17 @@ def release_to_row(release: Release, position: int, row: ReleaseRow) -> None:
     row.position = position
     row.released_on = release.released_on
     row.hidden = release.hidden
+    sync_identifiers(
+        row.identifiers,
+        release.identity,
+        partial(
+            ReleaseIdentifierRow,
+            product_id=row.product_id,
+            version_name=row.version_name,
+            channel_name=row.channel_name,
+            release_name=row.name,
+        ),
+    )
     stored = tuple(Component(component.name, component.version) for component in row.components)
     if stored != release.components:
         row.components = [

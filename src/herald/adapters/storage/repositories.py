@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from herald.adapters.storage.errors import translated
+from herald.adapters.storage.identity_mapping import sync_components
 from herald.adapters.storage.mapping import (
     channel_to_row,
     product_from_row,
@@ -30,6 +31,7 @@ from herald.adapters.storage.tables.catalog import (
     ReleaseRow,
     VersionRow,
 )
+from herald.adapters.storage.tables.identity import ProductComponentRow
 from herald.domain.catalog import Catalog, Product, check_product
 from herald.domain.errors import ValidationError
 from herald.domain.publisher import Publisher
@@ -64,6 +66,12 @@ _PRODUCT_TREE = (
     .selectinload(VersionRow.channels)
     .selectinload(ChannelRow.releases)
     .selectinload(ReleaseRow.components),
+    selectinload(ProductRow.versions).selectinload(VersionRow.identifiers),
+    selectinload(ProductRow.versions)
+    .selectinload(VersionRow.channels)
+    .selectinload(ChannelRow.releases)
+    .selectinload(ReleaseRow.identifiers),
+    selectinload(ProductRow.components).selectinload(ProductComponentRow.identifiers),
 )
 
 
@@ -102,6 +110,7 @@ class SqlCatalogRepository:
         row.name = product.name
         row.update_instructions_url = product.update_instructions_url
         row.hidden = product.hidden
+        sync_components(row, product.components)
         _sync_versions(row, product)
         self._session.flush()
 

@@ -3,6 +3,8 @@ one module per feature:
 
 - ``base``: the declarative ``Base``, ``UtcDateTime``, and ``is_public``;
 - ``catalog``: the publisher, products, versions, channels, releases, components;
+- ``identity``: a product's components, the identifiers of versions, releases and
+  components (CPE, purls, hashes, ...);
 - ``bulletins``: bulletins and their lists, the change log;
 - ``accounts``: staff accounts, the account policy, failed sign-ins;
 - ``audit``: the audit log;
@@ -26,6 +28,7 @@ from herald.adapters.storage.tables import (
     audit,
     bulletins,
     catalog,
+    identity,
     rate_limits,
     review,
     sessions,
@@ -42,6 +45,7 @@ __all__ = [
     "audit",
     "bulletins",
     "catalog",
+    "identity",
     "rate_limits",
     "review",
     "sessions",

@@ -3,7 +3,8 @@
 Natural keys throughout: a version is ``(product_id, name)``, a channel
 ``(product_id, version_name, name)`` and a release adds its name, so the bulletin
 tables refer to them with real composite foreign keys and the database refuses a
-dangling reference. Every ``position`` column keeps the order of a domain tuple.
+dangling reference. Every ``position`` column keeps the order of a domain tuple. A
+product's components and the identifiers of its entries live in ``identity``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from herald.adapters.storage.tables.base import CASCADE, CHILDREN, Base
+from herald.adapters.storage.tables.identity import (
+    ProductComponentRow,
+    ReleaseIdentifierRow,
+    VersionIdentifierRow,
+)
 
 
 class PublisherRow(Base, public=True):
@@ -66,6 +72,9 @@ class ProductRow(Base, public=True):
     versions: Mapped[list[VersionRow]] = relationship(
         order_by="VersionRow.position", cascade=CHILDREN, passive_deletes=True
     )
+    components: Mapped[list[ProductComponentRow]] = relationship(
+        order_by="ProductComponentRow.position", cascade=CHILDREN, passive_deletes=True
+    )
 
 
 class VersionRow(Base, public=True):
@@ -85,6 +94,9 @@ class VersionRow(Base, public=True):
 
     channels: Mapped[list[ChannelRow]] = relationship(
         order_by="ChannelRow.position", cascade=CHILDREN, passive_deletes=True
+    )
+    identifiers: Mapped[list[VersionIdentifierRow]] = relationship(
+        order_by="VersionIdentifierRow.position", cascade=CHILDREN, passive_deletes=True
     )
 
 
@@ -135,6 +147,9 @@ class ReleaseRow(Base, public=True):
 
     components: Mapped[list[ComponentRow]] = relationship(
         order_by="ComponentRow.position", cascade=CHILDREN, passive_deletes=True
+    )
+    identifiers: Mapped[list[ReleaseIdentifierRow]] = relationship(
+        order_by="ReleaseIdentifierRow.position", cascade=CHILDREN, passive_deletes=True
     )
 
 

@@ -24,11 +24,13 @@ from herald.adapters.web.forms import FormErrors, FormReader, read_form
 from herald.adapters.web.staff.catalog_forms import (
     CHANNEL,
     COMPONENTS,
+    CPE,
     DATE,
     LABEL,
     LIFECYCLE,
     LIFECYCLES,
     NAME,
+    PURLS,
     RELEASE,
     URL,
     VERSION,
@@ -239,6 +241,30 @@ async def change_version(
         version_form("lifecycle"),
         call,
         lambda typed: f"Version {typed['version']} saved.",
+    )
+
+
+@router.post("/{product_id}/identity")
+async def change_identity(
+    request: Request, product_id: str, catalog: CatalogDep, staff: SignedIn
+) -> Response:
+    """A version's CPE and purls (one a line), as customers' scanners match them."""
+
+    def call(typed: dict[str, str]) -> object:
+        purls = typed["purls"].splitlines()
+        return catalog.set_cpe_and_purls(
+            product_id, typed["version"], typed["cpe"], purls, staff.actor
+        )
+
+    return await _change(
+        request,
+        catalog,
+        staff,
+        product_id,
+        (VERSION, CPE, PURLS),
+        version_form("identity"),
+        call,
+        lambda typed: f"Identifiers of {typed['version']} saved.",
     )
 
 

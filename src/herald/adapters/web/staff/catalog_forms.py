@@ -44,6 +44,8 @@ LABEL = FormField("lifecycle_label", "the label")
 URL = FormField("update_instructions_url", "the URL", URL_LIMIT)
 DATE = FormField("released_on", "the date", 40)
 COMPONENTS = FormField("components", "the components", COMPONENTS_LIMIT, one_line=False)
+CPE = FormField("cpe", "the CPE", 500)
+PURLS = FormField("purls", "the package URLs", COMPONENTS_LIMIT, one_line=False)
 
 
 def checked_product_id(text: str) -> str:
@@ -78,7 +80,9 @@ def place_error(
         errors.add("id", error.message)
         return
     names = {f.name for f in fields}
-    errors.add(error.field if error.field in names else "form", error.reason)
+    listed = error.field.split("[", 1)[0]  # purls[1]: the purls field
+    field = error.field if error.field in names else listed if listed in names else "form"
+    errors.add(field, error.reason)
 
 
 def version_form(prefix: str) -> Callable[[Product, dict[str, str]], str | None]:
