@@ -12,7 +12,7 @@ from datetime import date
 from herald.domain.bulletin import Bulletin, ChangeLogEntry, Fix, Status
 from herald.domain.catalog import Catalog, Lifecycle, NotCovered, VersionRef
 from herald.domain.ids import CveId
-from herald.domain.product_status import StreamStatus, derive_status
+from herald.domain.product_status import StreamStatus, UnsupportedVersion, derive_status
 from herald.domain.publisher import Publisher, SectionKind
 from herald.domain.scoring import CvssScore
 from herald.domain.statements import BulletinKind
@@ -56,9 +56,9 @@ class UnsupportedLine:
     """A version of the bulletin's products that bulletins do not cover."""
 
     product: str
-    version: str
-    label: str
-    """The vendor's words for its state, e.g. "Public Preview"."""
+    """The product's display name."""
+    unsupported: UnsupportedVersion
+    """The version, its lifecycle and the vendor's words for it ("Public Preview")."""
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,7 @@ def compose(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> Bulle
             for stream in table.streams
         ),
         unsupported=tuple(
-            UnsupportedLine(catalog.product(u.version.product).name, u.version.version, u.label)
-            for u in table.unsupported
+            UnsupportedLine(catalog.product(u.version.product).name, u) for u in table.unsupported
         ),
         states_more=_states_more(bulletin),
     )

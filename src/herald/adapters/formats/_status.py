@@ -91,7 +91,10 @@ def not_covered_line(document: BulletinDocument) -> str | None:
     """'Not covered: XenServer 9 (Public Preview).', or None."""
     if not document.unsupported:
         return None
-    versions = ", ".join(f"{u.product} {u.version} ({u.label})" for u in document.unsupported)
+    versions = ", ".join(
+        f"{u.product} {u.unsupported.version.version} ({u.unsupported.label})"
+        for u in document.unsupported
+    )
     return f"Not covered: {versions}."
 
 
