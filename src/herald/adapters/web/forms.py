@@ -50,6 +50,10 @@ def form_field(domain_field: str) -> str:
             return f"section-{kind}"
     if head in {"changelog", "summary"}:
         return "summary"
+    if head in {"not_affected", "under_investigation"}:
+        return "statements"
+    if head == "kind":
+        return head
     if head in {"title", "severity", "cves", "cvss", "problem", "affected", "fixes", "release_at"}:
         return head
     if head == "amendments":
