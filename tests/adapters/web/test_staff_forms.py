@@ -265,7 +265,7 @@ def test_a_vex_statement_is_saved_from_the_form(alice: StaffClient, herald: Hera
     assert [(str(s.version), s.justification.value, s.impact) for s in saved.not_affected] == [
         ("xenserver 8.4", "component_not_present", "XenServer 8.4 does not ship libarchive.")
     ]
-    assert saved.affected == saved.fixes == ()
+    assert saved.affected == () and saved.fixes == ()
     page = alice.get(f"/staff/bulletins/{article}/edit").text
     assert '<option value="vex" selected>VEX statement</option>' in page
     assert '<option value="component_not_present" selected>' in page
