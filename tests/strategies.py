@@ -39,9 +39,11 @@ from herald.domain import (
     VersionRef,
     parse_cvss,
 )
+from herald.domain.bulletin import NoFix, Restart
 from herald.domain.components import ComponentKind, ProductComponent
 from herald.domain.identity import FileHash, HashAlgorithm, ProductIdentity, canonical_purl
 from herald.domain.publisher import DEFAULT_SECTIONS, DEFAULT_SEVERITIES
+from herald.domain.statements import BulletinKind, Justification, NotAffected
 from herald.domain.templates import TEMPLATE_VARIABLES
 from herald.domain.text import UNSAFE_IN_ONE_LINE, UNSAFE_IN_TEXT
 from herald.domain.weaknesses import CweId, weakness_names
@@ -351,9 +353,36 @@ cve_ids = st.builds(
 )
 version_refs = st.builds(VersionRef, product_ids, names)
 channel_refs = st.builds(ChannelRef, product_ids, names, names)
-fixes = st.one_of(
-    st.builds(Fix, channel_refs, release=names),
-    st.builds(Fix, channel_refs, mitigation=texts),
+
+
+@st.composite
+def _fixes(draw: st.DrawFn) -> Fix:
+    """A release or "no fix" (or neither), with or without a mitigation and a workaround,
+    and at least one of the four, as ``Fix`` wants."""
+    channel = draw(channel_refs)
+    outcome = draw(st.sampled_from(["release", "no fix", "neither"]))
+    release = draw(names) if outcome == "release" else None
+    no_fix = draw(st.sampled_from(NoFix)) if outcome == "no fix" else None
+    mitigation = draw(st.none() | texts)
+    workaround = draw(st.none() | texts)
+    if outcome == "neither" and not (mitigation or workaround):
+        mitigation = draw(names)
+    return Fix(
+        channel,
+        release=release,
+        mitigation=mitigation,
+        workaround=workaround,
+        no_fix=no_fix,
+        no_fix_reason=draw(st.none() | texts) if no_fix is not None else None,
+        url=draw(st.none() | urls),
+        restart=draw(st.none() | st.sampled_from(Restart)) if release is not None else None,
+    )
+
+
+fixes = _fixes()
+"""Every remedy ``Fix`` accepts: each CSAF category, with or without details."""
+not_affected_statements = st.builds(
+    NotAffected, version_refs, st.sampled_from(Justification), names
 )
 changelog_entries = st.builds(ChangeLogEntry, days, one_line_names)
 usernames = st.from_regex(r"[a-z0-9][a-z0-9._-]{1,62}", fullmatch=True)
@@ -376,6 +405,9 @@ _plain_bulletins = st.builds(
     problem=texts,
     affected=st.lists(version_refs, max_size=3).map(tuple),
     fixes=st.lists(fixes, max_size=3).map(tuple),
+    kind=st.sampled_from(BulletinKind),
+    not_affected=st.lists(not_affected_statements, max_size=2).map(tuple),
+    under_investigation=st.lists(version_refs, max_size=2).map(tuple),
     sections=st.dictionaries(st.sampled_from(SectionKind), texts).map(MappingProxyType),
     changelog=st.lists(changelog_entries, max_size=3).map(tuple),
     status=st.sampled_from(Status),

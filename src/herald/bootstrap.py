@@ -107,8 +107,9 @@ def build(
         database.migrate()
     clock = clock or SystemClock()
     read = partial(database.unit_of_work, read_only=True)
+    urls = UrlPolicy(allow_http=settings.allow_http_urls)
     authoring = AuthoringService(
-        database.unit_of_work, clock, SourceTextSerializer(), AlertPlanner()
+        database.unit_of_work, clock, SourceTextSerializer(), AlertPlanner(), urls
     )
     embargo = EmbargoKeeper(
         read,
@@ -118,7 +119,6 @@ def build(
         committed=database.committed_generation,
     )
     publication = PublicationService(read, embargo)
-    urls = UrlPolicy(allow_http=settings.allow_http_urls)
     signatures = SignatureCache(
         OpenPgpSigner(settings.signing_home, settings.openpgp_fingerprint),
         settings.data_dir / "csaf-signatures",

@@ -1,4 +1,5 @@
-"""The demo data: the publisher, catalog and bulletin of the reference CTX696397."""
+"""The demo data: the publisher, catalog and bulletin of the reference CTX696397, and a
+VEX statement (CTX696398) for the tour."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from herald.domain import (
     UpdateChannel,
     VersionRef,
 )
+from herald.domain.statements import BulletinKind, Justification, NotAffected
 from herald.domain.workflow import new_draft, publish
 
 DISCLAIMER = (
@@ -49,6 +51,8 @@ DISCLAIMER = (
 XENSERVER = ProductId("xenserver")
 REFERENCE_ID = ArticleId("CTX696397")
 REFERENCE_DAY = date(2026, 3, 24)
+VEX_ID = ArticleId("CTX696398")
+VEX_DAY = date(2026, 4, 2)
 
 
 def publisher() -> Publisher:
@@ -153,3 +157,33 @@ def reference_bulletin() -> Bulletin:
     published = datetime(2026, 3, 24, 16, 0, tzinfo=UTC)
     draft = new_draft(REFERENCE_ID, reference_content(), catalog(), publisher(), drafted)
     return publish(draft, catalog(), publisher(), REFERENCE_DAY, published)
+
+
+def vex_content() -> BulletinContent:
+    """A VEX statement: a flaw in a library XenServer 8.4 does not ship."""
+    return BulletinContent(
+        title="XenServer and CVE-2026-5120 in libarchive",
+        kind=BulletinKind.VEX,
+        cves=(CveId("CVE-2026-5120"),),
+        problem=(
+            "CVE-2026-5120 is a heap overflow in the RAR5 reader of libarchive 3.7. "
+            "Customers have asked whether XenServer is affected."
+        ),
+        not_affected=(
+            NotAffected(
+                VersionRef(XENSERVER, "8.4"),
+                Justification.COMPONENT_NOT_PRESENT,
+                "XenServer 8.4 does not ship libarchive: neither the control domain nor "
+                "the installer includes it.",
+            ),
+        ),
+    )
+
+
+def vex_bulletin() -> Bulletin:
+    """CTX696398, a VEX statement published on 2026-04-02 (not loaded by ``herald demo``'s
+    first bulletin count: CTX696397 stays the first document)."""
+    drafted = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+    published = datetime(2026, 4, 2, 10, 0, tzinfo=UTC)
+    draft = new_draft(VEX_ID, vex_content(), catalog(), publisher(), drafted)
+    return publish(draft, catalog(), publisher(), VEX_DAY, published)

@@ -212,7 +212,8 @@ class AlertEvent:
     revision: int = 0
     severity: str | None = None
     versions: tuple[str, ...] = ()
-    """``product:version`` of every version affected before or after the change."""
+    """``product:version`` of every version the bulletin states affected, not affected or
+    under investigation, before or after the change."""
     changed: tuple[str, ...] = ()
     """Modified fields (modifications only)."""
     material: bool = True
@@ -230,7 +231,12 @@ class AlertEvent:
 def _versions(bulletin: Bulletin | None) -> set[str]:
     if bulletin is None:
         return set()
-    return {f"{ref.product}:{ref.version}" for ref in bulletin.affected}
+    stated = (
+        *bulletin.affected,
+        *(statement.version for statement in bulletin.not_affected),
+        *bulletin.under_investigation,
+    )
+    return {f"{ref.product}:{ref.version}" for ref in stated}
 
 
 def event_for(

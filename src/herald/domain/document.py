@@ -14,8 +14,10 @@ from types import MappingProxyType
 from herald.domain.bulletin import Bulletin, ChangeLogEntry, Fix, Status
 from herald.domain.catalog import Catalog, Lifecycle, NotCovered, VersionRef
 from herald.domain.ids import CveId
+from herald.domain.product_status import StreamStatus, UnsupportedVersion, derive_status
 from herald.domain.publisher import Publisher, SectionKind
 from herald.domain.scoring import CvssScore
+from herald.domain.statements import BulletinKind
 from herald.domain.templates import fill, join_words
 from herald.domain.weaknesses import CweId, definition_url, weakness_names
 from herald.domain.workflow import not_covered
@@ -64,6 +66,26 @@ class Weakness:
 
 
 @dataclass(frozen=True)
+class StatusLine:
+    """One row of "Status by version and update channel" (``product_status``)."""
+
+    product: str
+    """The product's display name."""
+    stream: StreamStatus
+    """The derived status of the stream, with its remedy or not-affected statement."""
+
+
+@dataclass(frozen=True)
+class UnsupportedLine:
+    """A version of the bulletin's products that bulletins do not cover."""
+
+    product: str
+    """The product's display name."""
+    unsupported: UnsupportedVersion
+    """The version, its lifecycle and the vendor's words for it ("Public Preview")."""
+
+
+@dataclass(frozen=True)
 class BulletinDocument:
     """Everything a rendering of a bulletin shows, in reading order."""
 
@@ -90,6 +112,16 @@ class BulletinDocument:
         default_factory=lambda: MappingProxyType({})
     )
     """The weaknesses of each CVE that has any, in the order of ``cves``."""
+    kind: BulletinKind = BulletinKind.ADVISORY
+    statuses: tuple[StatusLine, ...] = ()
+    """The status of every supported version and channel of the bulletin's products."""
+    unsupported: tuple[UnsupportedLine, ...] = ()
+    """The versions of those products that bulletins do not cover."""
+    states_more: bool = False
+    """Whether the bulletin says more than a fixed release per affected channel (a VEX
+    statement, versions not affected or under investigation, remedy details): the text
+    and Markdown renderings show the status table only then, so a bulletin such as
+    CTX696397 reads as its reference does."""
 
 
 def compose(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> BulletinDocument:
@@ -97,12 +129,13 @@ def compose(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> Bulle
     content = bulletin.content()
     notes = bulletin.not_covered if bulletin.status.public else not_covered(content, catalog)
     values = _template_values(bulletin, catalog, publisher)
+    table = derive_status(content, catalog)
     sections = []
     for kind in SectionKind:
         template = publisher.section(kind)
         override = bulletin.sections.get(kind)
         if override is None and kind is SectionKind.CUSTOMER_ACTION and not _has_release(bulletin):
-            override = NO_FIXED_RELEASE_YET
+            override = STATEMENT_ONLY if _statement_only(bulletin) else NO_FIXED_RELEASE_YET
         body = fill(override, values, f"sections.{kind}") if override is not None else None
         sections.append(
             NarrativeSection(
@@ -132,12 +165,7 @@ def compose(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> Bulle
         ),
         cves=bulletin.cves,
         cvss=bulletin.cvss,
-        affected_statement=(
-            f"{'These issues affect' if plural else 'This issue affects'} "
-            f"{affected_phrase(bulletin.affected, catalog)}."
-            if bulletin.affected
-            else "The affected versions have not been determined yet."
-        ),
+        affected_statement=_affected_statement(bulletin, catalog, plural),
         not_covered_notes=tuple(_note(note, catalog, publisher) for note in notes),
         fixes=tuple(_fix_line(fix, catalog) for fix in bulletin.fixes),
         publisher_name=publisher.name,
@@ -149,6 +177,41 @@ def compose(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> Bulle
                 if bulletin.weaknesses.get(cve)
             }
         ),
+        kind=bulletin.kind,
+        statuses=tuple(
+            StatusLine(catalog.product(stream.version.product).name, stream)
+            for stream in table.streams
+        ),
+        unsupported=tuple(
+            UnsupportedLine(catalog.product(u.version.product).name, u) for u in table.unsupported
+        ),
+        states_more=_states_more(bulletin),
+    )
+
+
+def _affected_statement(bulletin: Bulletin, catalog: Catalog, plural: bool) -> str:
+    if bulletin.affected:
+        verb = "These issues affect" if plural else "This issue affects"
+        return f"{verb} {affected_phrase(bulletin.affected, catalog)}."
+    if bulletin.not_affected:
+        verb = "These issues do" if plural else "This issue does"
+        versions = tuple(statement.version for statement in bulletin.not_affected)
+        return f"{verb} not affect {affected_phrase(versions, catalog)}."
+    return "The affected versions have not been determined yet."
+
+
+def _states_more(bulletin: Bulletin) -> bool:
+    return (
+        bulletin.kind is not BulletinKind.ADVISORY
+        or bool(bulletin.not_affected or bulletin.under_investigation)
+        or any(
+            fix.workaround
+            or fix.no_fix
+            or fix.url
+            or fix.restart
+            or (fix.release is not None and fix.mitigation)
+            for fix in bulletin.fixes
+        )
     )
 
 
@@ -158,6 +221,19 @@ NO_FIXED_RELEASE_YET = (
     "and subscribe to alerts to learn when an update is released."
 )
 """What customers should do when every fix is a mitigation (a bulletin may override it)."""
+
+STATEMENT_ONLY = (
+    "The table below gives, for each version and update channel, whether this issue "
+    "affects it. No action is needed on a version that is not affected."
+)
+"""What customers should do when the bulletin states no version affected (a VEX
+statement; a bulletin may override it)."""
+
+
+def _statement_only(bulletin: Bulletin) -> bool:
+    """A VEX statement (or a bulletin stating versions not affected) naming none affected."""
+    stating = bulletin.kind is BulletinKind.VEX or bool(bulletin.not_affected)
+    return stating and not bulletin.affected
 
 
 def _has_release(bulletin: Bulletin) -> bool:

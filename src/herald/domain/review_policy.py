@@ -1,7 +1,8 @@
 """Who must look at a change to a published bulletin before readers see it.
 
 A publisher sets a review policy for amendments. By default a *material* amendment
-(severity, scores, CVEs, affected versions, fixes) and every withdrawal need a second
+(severity, scores, CVEs, affected versions, fixes, the status of a version: stated not
+affected or under investigation, or the bulletin's kind) and every withdrawal need a second
 person: the change is proposed, and goes live when someone other than its proposer
 approves it. An editorial amendment (title, wording, sections) goes straight out.
 
@@ -19,9 +20,20 @@ from enum import StrEnum
 from herald.domain.bulletin import BulletinContent
 from herald.domain.errors import RuleViolation, ValidationError
 
-MATERIAL_FIELDS = ("severity", "cvss", "cves", "affected", "fixes")
-"""A change to one of these is material: readers may need to act on it. Any other
-change (title, problem wording, sections) is editorial."""
+MATERIAL_FIELDS = (
+    "severity",
+    "cvss",
+    "cves",
+    "affected",
+    "fixes",
+    "kind",
+    "not_affected",
+    "under_investigation",
+)
+"""A change to one of these is material: readers may need to act on it. A version newly
+stated not affected or under investigation changes its status (``product_status``), and
+the kind turns an advisory into a VEX statement or back. Any other change (title,
+problem wording, sections) is editorial."""
 
 MAX_REASON_LENGTH = 500
 
@@ -43,7 +55,8 @@ class AmendmentReview(StrEnum):
 
 _DESCRIPTIONS = {
     AmendmentReview.MATERIAL: (
-        "material amendments (severity, scores, CVEs, affected versions, fixes) and "
+        "material amendments (severity, scores, CVEs, affected versions, fixes, versions "
+        "stated not affected or under investigation, the kind) and "
         "withdrawals need a second person; editorial ones go straight out"
     ),
     AmendmentReview.EVERY: "every amendment and every withdrawal needs a second person",

@@ -31,6 +31,7 @@ from herald.domain.review_policy import (
     ReviewPolicy,
     parse_reason,
 )
+from herald.domain.urls import HTTPS_ONLY, UrlPolicy
 from herald.services._context import require_bulletin, require_publisher, rules_catalog
 from herald.services.actors import OPERATOR, SYSTEM, Actor
 from herald.services.alerts import AlertPlanner
@@ -61,10 +62,11 @@ class AuthoringService:
         clock: Clock,
         serializer: SourceSerializer,
         alerts: AlertPlanner | None = None,
+        urls: UrlPolicy = HTTPS_ONLY,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
-        self.recorder = Recorder(serializer, alerts)
+        self.recorder = Recorder(serializer, alerts, urls)
         """Writes each change with its audit entry and its alerts (docs/alerts.md)."""
         self._second_person = SecondPerson(unit_of_work, clock, self.recorder)
 

@@ -25,6 +25,7 @@ from herald.domain.review_policy import (
     ProposalKind,
     parse_reason,
 )
+from herald.domain.urls import HTTPS_ONLY, UrlPolicy
 from herald.services.actors import Actor
 from herald.services.alerts import AlertPlanner
 from herald.services.ports.common import SourceSerializer
@@ -62,11 +63,21 @@ class PublishedChange:
 
 
 class Recorder:
-    """Stores bulletin changes with their audit entries and alerts."""
+    """Stores bulletin changes with their audit entries and alerts.
 
-    def __init__(self, serializer: SourceSerializer, alerts: AlertPlanner | None = None) -> None:
+    ``urls`` says which remedy URLs a change may bring (``https:`` only unless the
+    operator allows ``http:``); a URL stored earlier is not checked again.
+    """
+
+    def __init__(
+        self,
+        serializer: SourceSerializer,
+        alerts: AlertPlanner | None = None,
+        urls: UrlPolicy = HTTPS_ONLY,
+    ) -> None:
         self._serializer = serializer
         self._alerts = alerts
+        self._urls = urls
 
     @property
     def serializer(self) -> SourceSerializer:
@@ -85,6 +96,7 @@ class Recorder:
     ) -> None:
         """Write ``after`` (add, update, or delete when None), its audit entry and its
         alerts (unless ``alert`` is off, e.g. history imported from elsewhere)."""
+        self._check_urls(before, after)
         if after is None:
             assert before is not None
             uow.bulletins.delete(before.article_id)
@@ -95,6 +107,15 @@ class Recorder:
         self.audit(uow, actor, action, before, after, at)
         if alert and self._alerts is not None:
             self._alerts.plan(uow, before, after, at)
+
+    def _check_urls(self, before: Bulletin | None, after: Bulletin | None) -> None:
+        """``ValidationError`` naming ``fixes[i].url`` for a new URL the policy refuses."""
+        if after is None:
+            return
+        known = {fix.url for fix in before.fixes} if before is not None else set()
+        for index, fix in enumerate(after.fixes):
+            if fix.url not in known:
+                self._urls.check(fix.url, f"fixes[{index}].url")
 
     def audit(
         self,
@@ -166,6 +187,7 @@ class Recorder:
                 "approve or discard it first"
             )
         after = _apply(before, change, catalog, publisher, now)
+        self._check_urls(before, after)
         changed = tuple(after.content().changed_fields(before.content()))
         action = f"bulletin.{change.kind.value}"
         if not uow.review.policy().second_person_needed(change.kind, changed):

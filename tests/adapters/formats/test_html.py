@@ -115,6 +115,7 @@ def test_one_h1_and_the_sections_in_reference_order_without_skipped_levels() -> 
         (3, "Description of Problem"),
         (3, "Affected Versions"),
         (3, "Fixes"),
+        (3, "Status by version and update channel"),
     ]
     levels = [level for level, _ in page.headings]
     assert all(after <= before + 1 for before, after in itertools.pairwise(levels))

@@ -56,6 +56,8 @@ reporting_url: https://example.com/security
 disclaimer: As is.
 """
 
+FIX = "fixes:\n  - product: xenserver\n    version: '8.4'\n    channel: Normal\n"
+
 
 def _replace(text: str, old: str, new: str) -> str:
     assert old in text, old
@@ -365,6 +367,86 @@ CASES: dict[str, Case] = {
         "fixes[0]",
         "give a fixed release, a mitigation, a workaround or say there is no fix",
     ),
+    "fix with a release and no fix": Case(
+        {"b.yaml": BULLETIN + FIX + "    release: r1\n    no_fix: no_fix_planned\n"},
+        "b.yaml",
+        11,
+        "fixes[0]",
+        "a channel with a fixed release cannot also have no fix",
+    ),
+    "unknown no_fix": Case(
+        {"b.yaml": BULLETIN + FIX + "    no_fix: never\n"},
+        "b.yaml",
+        14,
+        "fixes[0].no_fix",
+        "expected 'none_available' or 'no_fix_planned', got 'never'",
+    ),
+    "unknown restart": Case(
+        {"b.yaml": BULLETIN + FIX + "    release: r1\n    restart: reboot\n"},
+        "b.yaml",
+        15,
+        "fixes[0].restart",
+        "got 'reboot'",
+    ),
+    "restart without a release": Case(
+        {"b.yaml": BULLETIN + FIX + "    mitigation: Turn it off.\n    restart: machine\n"},
+        "b.yaml",
+        11,
+        "fixes[0]",
+        "restart is what the fixed release needs: give a release",
+    ),
+    "a reason without no_fix": Case(
+        {"b.yaml": BULLETIN + FIX + "    release: r1\n    no_fix_reason: Too old.\n"},
+        "b.yaml",
+        11,
+        "fixes[0]",
+        "a reason for no fix needs no_fix",
+    ),
+    "fix URL that is no web address": Case(
+        {"b.yaml": BULLETIN + FIX + "    release: r1\n    url: ftp://example.com/fix\n"},
+        "b.yaml",
+        15,
+        "fixes[0].url",
+        "'ftp://example.com/fix' is not an http(s) URL",
+    ),
+    "unknown justification": Case(
+        {
+            "b.yaml": BULLETIN + "not_affected:\n  - product: xenserver\n    version: '8.4'\n"
+            "    justification: not_vulnerable\n    impact: Not shipped.\n"
+        },
+        "b.yaml",
+        13,
+        "not_affected[0].justification",
+        "expected 'component_not_present', 'vulnerable_code_not_present',",
+    ),
+    "not affected without an impact statement": Case(
+        {
+            "b.yaml": BULLETIN + "not_affected:\n  - product: xenserver\n    version: '8.4'\n"
+            "    justification: component_not_present\n    impact: ' '\n"
+        },
+        "b.yaml",
+        14,
+        "not_affected[0].impact",
+        "xenserver 8.4: say why it is not affected",
+    ),
+    "product id under investigation": Case(
+        {"b.yaml": BULLETIN + "under_investigation:\n  - product: Xen\n    version: '8.4'\n"},
+        "b.yaml",
+        11,
+        "under_investigation[0].product",
+        "'Xen' is not a product id",
+    ),
+    "unknown bulletin kind": Case(
+        {
+            "b.yaml": _replace(
+                BULLETIN, "title: A title\n", "title: A title\nbulletin_kind: csaf_vex\n"
+            )
+        },
+        "b.yaml",
+        5,
+        "bulletin_kind",
+        "expected 'advisory' or 'vex', got 'csaf_vex'",
+    ),
     "change log summary on two lines": Case(
         {
             "b.yaml": BULLETIN
@@ -461,7 +543,8 @@ CASES: dict[str, Case] = {
             "p.yaml": _replace(
                 PRODUCT,
                 "    channels:",
-                "    identity:\n      purls:\n        - pkg:rpm/xen\n        - rpm/xen\n    channels:",
+                "    identity:\n      purls:\n        - pkg:rpm/xen\n        - rpm/xen\n"
+                "    channels:",
             )
         },
         "p.yaml",
@@ -538,8 +621,8 @@ CASES: dict[str, Case] = {
     ),
     "component CPE": Case(
         {
-            "p.yaml": PRODUCT
-            + "components:\n  - {id: xen, name: Xen, identity: {cpe: 'cpe:2.3:z:x:y:*:*:*:*:*:*:*:*'}}\n"
+            "p.yaml": PRODUCT + "components:\n  - {id: xen, name: Xen, identity: "
+            "{cpe: 'cpe:2.3:z:x:y:*:*:*:*:*:*:*:*'}}\n"
         },
         "p.yaml",
         14,

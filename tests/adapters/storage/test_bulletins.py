@@ -123,7 +123,7 @@ def test_list_reads_in_a_fixed_number_of_queries(seeded: UowFactory, database: D
     _add(seeded, *(rich_bulletin(f"CTX70000{n}") for n in range(2, 7)))
     with seeded() as uow, recorded(database) as six:
         assert len(uow.bulletins.list()) == 6
-    assert len(six) == len(one) <= 10
+    assert len(six) == len(one) <= 12  # begin, the rows, one per list of a bulletin
 
 
 def test_add_refuses_a_taken_article_id(seeded: UowFactory) -> None:

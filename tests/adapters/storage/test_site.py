@@ -43,6 +43,8 @@ PUBLIC_TABLES = {
     "bulletin_fixes",
     "bulletin_section_overrides",
     "bulletin_not_covered",
+    "bulletin_not_affected",
+    "bulletin_under_investigation",
     "changelog_entries",
 }
 """What readers can see: the publisher, the catalog, bulletins and their lists."""

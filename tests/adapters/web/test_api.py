@@ -173,6 +173,7 @@ def test_a_summary_carries_what_a_list_needs(client: TestClient) -> None:
             "html": "https://bulletins.example.com/bulletins/CTX696397",
             "api": "https://bulletins.example.com/api/v1/bulletins/CTX696397",
         },
+        "kind": "advisory",
     }
 
 
@@ -335,6 +336,77 @@ def test_a_bulletin_in_full(client: TestClient) -> None:
     assert body["publisher"] == {"name": "Cloud Software Group, Inc.", "brand": "Citrix"}
     assert body["withdrawn_at"] is None
     assert "changelog" not in body and "format" not in body
+
+
+def test_a_bulletin_s_status_per_version_and_channel(client: TestClient) -> None:
+    body = client.get("/api/v1/bulletins/CTX696397").json()
+    assert body["kind"] == "advisory"
+    assert body["not_affected"] == body["under_investigation"] == []
+    assert body["product_status"] == [
+        {
+            "product": "xenserver",
+            "version": "8.4",
+            "channel": "Early Access",
+            "status": "fixed",
+            "first_fixed": "8.4.2026-03-19",
+            "recommended": "8.4.2026-03-19",
+            "restart": None,
+            "remedies": ["vendor_fix"],
+            "justification": None,
+        },
+        {
+            "product": "xenserver",
+            "version": "8.4",
+            "channel": "Normal",
+            "status": "fixed",
+            "first_fixed": "8.4.2026-03-24",
+            "recommended": "8.4.2026-03-24",
+            "restart": None,
+            "remedies": ["vendor_fix"],
+            "justification": None,
+        },
+    ]
+    assert body["not_covered"] == [
+        {"product": "xenserver", "version": "9", "label": "Public Preview"}
+    ]
+    assert body["fixes"][1] == {
+        "product": "XenServer",
+        "version": "8.4",
+        "channel": "Normal",
+        "release": "8.4.2026-03-24",
+        "mitigation": None,
+        "workaround": None,
+        "no_fix": None,
+        "no_fix_reason": None,
+        "url": None,
+        "restart": None,
+    }
+
+
+def test_a_vex_statement_in_the_api(herald: Herald, client: TestClient) -> None:
+    herald.source.import_items(
+        SourceItems(demo.publisher(), demo.catalog().products, (demo.vex_bulletin(),))
+    )
+    body = client.get("/api/v1/bulletins/CTX696398").json()
+    assert body["kind"] == "vex"
+    assert body["severity"] is None
+    assert body["not_affected"] == [
+        {
+            "product": "xenserver",
+            "version": "8.4",
+            "justification": "component_not_present",
+            "impact": demo.vex_bulletin().not_affected[0].impact,
+        }
+    ]
+    assert [(s["channel"], s["status"], s["justification"]) for s in body["product_status"]] == [
+        ("Early Access", "known_not_affected", "component_not_present"),
+        ("Normal", "known_not_affected", "component_not_present"),
+    ]
+    listed = client.get("/api/v1/bulletins").json()["data"]
+    assert {item["article_id"]: item["kind"] for item in listed} == {
+        "CTX696397": "advisory",
+        "CTX696398": "vex",
+    }
 
 
 def test_an_amendment_adds_a_revision(

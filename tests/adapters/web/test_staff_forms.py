@@ -67,7 +67,13 @@ def test_the_form_offers_the_publishers_scale_and_the_catalog(alice: StaffClient
         ({"weaknesses": "CWE-787"}, "weaknesses", "a CVE id, a colon and its CWE ids"),
         ({"affected": ['["xenserver", "7.0"]']}, "affected", "no version '7.0'"),
         ({"affected": ["not json"]}, "affected", "not understood"),
-        ({"fix-0-mitigation": "Turn it off."}, "fix-0", "not both"),
+        ({"fix-0-no_fix": "no_fix_planned"}, "fix-0", "cannot also have no fix"),
+        ({"fix-0-no_fix": "never"}, "fix-0-no_fix", "choose no fix yet"),
+        ({"fix-0-restart": "reboot"}, "fix-0-restart", "choose what applying the fix restarts"),
+        ({"fix-0-url": "ftp://example.com/x"}, "fix-0-url", "is not an http(s) URL"),
+        ({"fix-1-url": "http://example.com/x"}, "fixes", "is not an https:// URL"),
+        ({"statement-0": "not_affected"}, "statement-0", "is ticked as affected"),
+        ({"kind": "csaf_vex"}, "kind", "choose a security advisory or a VEX statement"),
         ({"fix-1-release": "8.4.1999-01-01"}, "fix-1", "no release '8.4.1999-01-01'"),
         ({"affected": []}, "fix-0", "not ticked as affected"),
         ({"section-support": "Call {nobody}"}, "section-support", "unknown placeholder"),
@@ -241,3 +247,87 @@ def test_the_staff_script_is_served(alice: StaffClient) -> None:
     script = alice.get("/static/staff.js")
     assert script.status_code == 200
     assert "/staff/preview" in script.text
+
+
+# --- statements and remedies -------------------------------------------------------------
+
+VEX_FORM: dict[str, str | list[str]] = {
+    "kind": "vex",
+    "severity": "",
+    "affected": [],
+    "fix-0-release": "",
+    "fix-1-release": "",
+    "statement-0": "not_affected",
+    "statement-0-justification": "component_not_present",
+    "statement-0-impact": "XenServer 8.4 does not ship libarchive.",
+}
+
+
+def test_a_vex_statement_is_saved_from_the_form(alice: StaffClient, herald: Herald) -> None:
+    article = new_id(alice.post("/staff/bulletins/new", bulletin_form(**VEX_FORM)))
+    saved = herald.reading.bulletin(article)
+    assert saved.kind.value == "vex"
+    assert [(str(s.version), s.justification.value, s.impact) for s in saved.not_affected] == [
+        ("xenserver 8.4", "component_not_present", "XenServer 8.4 does not ship libarchive.")
+    ]
+    assert saved.affected == () and saved.fixes == ()
+    page = alice.get(f"/staff/bulletins/{article}/edit").text
+    assert '<option value="vex" selected>VEX statement</option>' in page
+    assert '<option value="component_not_present" selected>' in page
+
+
+def test_every_remedy_field_is_saved_and_shown_again(alice: StaffClient, herald: Herald) -> None:
+    form = bulletin_form(
+        **{
+            "fix-0-mitigation": "Turn off passthrough until you update.",
+            "fix-0-url": "https://docs.example.com/fix",
+            "fix-0-restart": "machine",
+            "fix-1-release": "",
+            "fix-1-no_fix": "no_fix_planned",
+            "fix-1-no_fix_reason": "Normal moves to 8.5.",
+            "fix-1-workaround": "Switch to Early Access.",
+        }
+    )
+    article = new_id(alice.post("/staff/bulletins/new", form))
+    early, normal = herald.reading.bulletin(article).fixes
+    assert (early.release, early.mitigation, early.url, early.restart) == (
+        "8.4.2026-03-19",
+        "Turn off passthrough until you update.",
+        "https://docs.example.com/fix",
+        "machine",
+    )
+    assert (normal.release, normal.no_fix, normal.no_fix_reason, normal.workaround) == (
+        None,
+        "no_fix_planned",
+        "Normal moves to 8.5.",
+        "Switch to Early Access.",
+    )
+    page = alice.get(f"/staff/bulletins/{article}/edit").text
+    assert '<option value="machine" selected>Restart the host</option>' in page
+    assert '<option value="no_fix_planned" selected>No fix planned</option>' in page
+    assert 'value="https://docs.example.com/fix"' in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"statement-0-impact": "  "}, "statement-0-impact", "say why it is not affected"),
+        ({"statement-0-justification": "unknown"}, "statement-0-justification", "choose why"),
+        ({"statement-0": "fine"}, "statement-0", "choose not affected, under investigation"),
+    ],
+)
+def test_a_bad_statement_is_named_and_nothing_is_saved(
+    alice: StaffClient, herald: Herald, changes: dict[str, str], field: str, message: str
+) -> None:
+    before = _count(herald)
+    response = alice.post("/staff/bulletins/new", bulletin_form(**{**VEX_FORM, **changes}))
+    assert response.status_code == 422
+    assert message in _error(response.text, field)
+    assert _count(herald) == before
+
+
+def test_the_preview_shows_the_status_table(alice: StaffClient) -> None:
+    response = alice.post("/staff/bulletins/new", bulletin_form(action="preview", **VEX_FORM))
+    assert response.status_code == 200
+    assert "Status by version and update channel" in response.text
+    assert "Component not present" in response.text

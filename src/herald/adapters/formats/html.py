@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from herald.adapters.formats import _layout as layout
+from herald.adapters.formats import _status as status
 from herald.adapters.formats._markup import (
     Piece,
     append_sentence,
@@ -100,6 +101,19 @@ class _Score:
 
 
 @dataclass(frozen=True)
+class _Remedy:
+    label: str
+    body: Markup | None
+
+
+@dataclass(frozen=True)
+class _StatusRow:
+    row: status.StatusRow
+    remedies: tuple[_Remedy, ...]
+    impact: Markup | None
+
+
+@dataclass(frozen=True)
 class _Fix:
     target: str
     release: str | None
@@ -153,7 +167,19 @@ def _context(document: BulletinDocument) -> dict[str, object]:
         "affected": split_urls(document.affected_statement),
         "notes": [split_urls(one_line(note)) for note in document.not_covered_notes],
         "fixes": [_fix(fix) for fix in document.fixes],
+        "status": status,
+        "status_rows": [_status_row(row) for row in status.status_rows(document)],
+        "not_covered": status.not_covered_line(document),
     }
+
+
+def _status_row(row: status.StatusRow) -> _StatusRow:
+    remedies = tuple(
+        _Remedy(r.label, markdown_to_html(r.markdown, heading_level=4) if r.markdown else None)
+        for r in row.remedies
+    )
+    impact = markdown_to_html(row.impact, heading_level=4) if row.impact else None
+    return _StatusRow(row, remedies, impact)
 
 
 def _paragraphs(text: str) -> list[tuple[Piece, ...]]:

@@ -9,6 +9,7 @@ reads exactly as written, with its URLs as autolinks.
 from __future__ import annotations
 
 from herald.adapters.formats import _layout as layout
+from herald.adapters.formats import _status as status
 from herald.adapters.formats._markup import (
     append_sentence,
     autolink_source,
@@ -63,6 +64,12 @@ def render_markdown(document: BulletinDocument) -> str:
         blocks.append(f"### {layout.FIXES}")
         loose = any(fix.mitigation is not None for fix in document.fixes)
         blocks.append(("\n\n" if loose else "\n").join(_fix_item(fix) for fix in document.fixes))
+    if document.states_more:
+        rows = status.status_rows(document)
+        if rows:
+            blocks.append(f"### {status.STATUS_TABLE}")
+            blocks.append("\n\n".join(_status_item(row) for row in rows))
+        blocks.append(escape_markdown(status.not_covered_line(document) or ""))
     return "\n\n".join(block for block in blocks if block) + "\n"
 
 
@@ -72,6 +79,19 @@ def _heading(text: str) -> str:
 
 def _authored(markdown: str) -> str:
     return autolink_source(tidy_block(markdown))
+
+
+def _status_item(row: status.StatusRow) -> str:
+    lines = [f"- {escape_markdown(row.target)}: {escape_markdown(row.summary)}"]
+    for detail in row.details:
+        body = _authored(detail.markdown) if detail.markdown else ""
+        label = f"**{escape_markdown(detail.label)}**"
+        lines += ["", f"  {label}" + (":" if body else "")]
+        if body:
+            lines += ["", *(f"  {line}" if line else "" for line in body.split("\n"))]
+    if row.url:
+        lines += ["", f"  <{row.url}>"]
+    return "\n".join(lines)
 
 
 def _fix_item(fix: FixLine) -> str:

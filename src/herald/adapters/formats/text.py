@@ -13,6 +13,7 @@ listed: "What Customers Should Do" already names the channels that were updated.
 from __future__ import annotations
 
 from herald.adapters.formats import _layout as layout
+from herald.adapters.formats import _status as status
 from herald.adapters.formats._markup import append_sentence, one_line, tidy_block
 from herald.domain.document import BulletinDocument, FixLine
 from herald.domain.ids import CveId
@@ -55,6 +56,11 @@ def render_text(document: BulletinDocument) -> str:
     if mitigations:
         blocks.append(layout.MITIGATIONS)
         blocks.append("\n".join(_mitigation_item(fix) for fix in mitigations))
+    if document.states_more:
+        rows = status.status_rows(document)
+        if rows:
+            blocks += [status.STATUS_TABLE, "\n".join(_status_item(row) for row in rows)]
+        blocks.append(status.not_covered_line(document) or "")
     return "\n\n".join(block for block in blocks if block) + "\n"
 
 
@@ -64,6 +70,17 @@ def _cve_item(document: BulletinDocument, cve: CveId) -> str:
     return "\n".join(
         [f"{BULLET}{cve}", *(f"    {layout.WEAKNESS} {weakness.title}" for weakness in weaknesses)]
     )
+
+
+def _status_item(row: status.StatusRow) -> str:
+    lines = [f"{BULLET}{row.target}: {row.summary}"]
+    for detail in row.details:
+        body = tidy_block(detail.markdown).split("\n") if detail.markdown else []
+        first = f"{detail.label}: {body[0]}" if body else detail.label
+        lines += [f"    {first}", *(f"    {line}" if line else "" for line in body[1:])]
+    if row.url:
+        lines.append(f"    {row.url}")
+    return "\n".join(lines)
 
 
 def _mitigation_item(fix: FixLine) -> str:

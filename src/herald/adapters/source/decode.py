@@ -18,6 +18,7 @@ from herald.adapters.source.models import (
     ChangeLogEntryShape,
     ComponentShape,
     FixShape,
+    NotAffectedShape,
     NotCoveredShape,
     ProductFile,
     PublisherFile,
@@ -50,6 +51,7 @@ from herald.domain.ids import (
 )
 from herald.domain.publisher import DEFAULT_SECTIONS, Publisher, SectionKind, SectionTemplate
 from herald.domain.scoring import parse_cvss
+from herald.domain.statements import NotAffected
 from herald.domain.weaknesses import CweId, parse_cwe_id
 
 T = TypeVar("T")
@@ -199,6 +201,14 @@ def bulletin(shape: BulletinFile) -> Bulletin:
             for i, ref in enumerate(shape.affected)
         ),
         fixes=tuple(_fix(fix, ("fixes", i)) for i, fix in enumerate(shape.fixes)),
+        kind=shape.bulletin_kind,
+        not_affected=tuple(
+            _not_affected(n, ("not_affected", i)) for i, n in enumerate(shape.not_affected)
+        ),
+        under_investigation=tuple(
+            VersionRef(_product_id(ref.product, ("under_investigation", i, "product")), ref.version)
+            for i, ref in enumerate(shape.under_investigation)
+        ),
         sections=MappingProxyType(
             {
                 kind: body
@@ -248,7 +258,23 @@ def _fix(shape: FixShape, path: FieldPath) -> Fix:
     channel = ChannelRef(
         _product_id(shape.product, (*path, "product")), shape.version, shape.channel
     )
-    return _domain(path, Fix, channel, shape.release, shape.mitigation)
+    return _domain(
+        path,
+        Fix,
+        channel,
+        release=shape.release,
+        mitigation=shape.mitigation,
+        workaround=shape.workaround,
+        no_fix=shape.no_fix,
+        no_fix_reason=shape.no_fix_reason,
+        url=shape.url,
+        restart=shape.restart,
+    )
+
+
+def _not_affected(shape: NotAffectedShape, path: FieldPath) -> NotAffected:
+    ref = VersionRef(_product_id(shape.product, (*path, "product")), shape.version)
+    return _domain(path, NotAffected, ref, shape.justification, shape.impact)
 
 
 def _entry(shape: ChangeLogEntryShape, path: FieldPath) -> ChangeLogEntry:

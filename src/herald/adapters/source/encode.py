@@ -12,7 +12,7 @@ from typing import Any
 
 from herald.adapters.source._yaml import BlockText
 from herald.adapters.source.models import SCHEMA_V1
-from herald.domain.bulletin import Bulletin, Fix, Status
+from herald.domain.bulletin import Bulletin, Fix, NoFix, Restart, Status
 from herald.domain.catalog import Lifecycle, Product, ProductVersion, Release, UpdateChannel
 from herald.domain.components import ComponentKind, ProductComponent
 from herald.domain.errors import ValidationError
@@ -26,6 +26,7 @@ from herald.domain.publisher import (
     Publisher,
     SectionKind,
 )
+from herald.domain.statements import BulletinKind, Justification, NotAffected
 
 Data = dict[str, Any]
 
@@ -164,6 +165,8 @@ def bulletin(value: Bulletin) -> Data:
         "article_id": value.article_id,
         "title": value.title,
     }
+    if value.kind is not BulletinKind.ADVISORY:
+        data["bulletin_kind"] = BulletinKind(value.kind).value
     if value.status is not Status.DRAFT:
         data["status"] = Status(value.status).value
     if value.severity is not None:
@@ -180,6 +183,12 @@ def bulletin(value: Bulletin) -> Data:
         data["affected"] = [{"product": r.product, "version": r.version} for r in value.affected]
     if value.fixes:
         data["fixes"] = [_fix(fix) for fix in value.fixes]
+    if value.not_affected:
+        data["not_affected"] = [_not_affected(statement) for statement in value.not_affected]
+    if value.under_investigation:
+        data["under_investigation"] = [
+            {"product": r.product, "version": r.version} for r in value.under_investigation
+        ]
     if value.sections:
         _known_kinds(value.sections, "sections")
         data["sections"] = {
@@ -234,7 +243,26 @@ def _fix(value: Fix) -> Data:
         data["release"] = value.release
     if value.mitigation is not None:
         data["mitigation"] = BlockText(value.mitigation)
+    if value.workaround is not None:
+        data["workaround"] = BlockText(value.workaround)
+    if value.no_fix is not None:
+        data["no_fix"] = NoFix(value.no_fix).value
+    if value.no_fix_reason is not None:
+        data["no_fix_reason"] = BlockText(value.no_fix_reason)
+    if value.url is not None:
+        data["url"] = value.url
+    if value.restart is not None:
+        data["restart"] = Restart(value.restart).value
     return data
+
+
+def _not_affected(value: NotAffected) -> Data:
+    return {
+        "product": value.version.product,
+        "version": value.version.version,
+        "justification": Justification(value.justification).value,
+        "impact": BlockText(value.impact),
+    }
 
 
 def _day(value: date) -> str:

@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, Discriminator, Field, Tag
 
 from herald.adapters.source._fields import describe_value
 from herald.adapters.source.identity_models import IdentityShape, ProductComponentShape, Shape
-from herald.domain.bulletin import Status
+from herald.domain.bulletin import NoFix, Restart, Status
 from herald.domain.catalog import Lifecycle
 from herald.domain.ids import ArticleIdPattern
 from herald.domain.publisher import (
@@ -24,6 +24,7 @@ from herald.domain.publisher import (
     DEFAULT_SECTIONS,
     DEFAULT_SEVERITIES,
 )
+from herald.domain.statements import BulletinKind, Justification
 
 SCHEMA_V1 = "herald/v1"
 """The value of ``schema:`` in every file of this version."""
@@ -145,7 +146,9 @@ class PublisherFile(_Shape):
     """The legal text shown under "Environment"."""
     sections: PublisherSectionsShape = PublisherSectionsShape(
         **{
-            kind.value: SectionTemplateShape(title=template.title, body=template.body)
+            kind.value: SectionTemplateShape.model_validate(
+                {"title": template.title, "body": template.body}
+            )
             for kind, template in DEFAULT_SECTIONS.items()
         }
     )
@@ -265,7 +268,8 @@ class VersionRefShape(_Shape):
 
 
 class FixShape(_Shape):
-    """How one channel is remedied: give ``release`` or ``mitigation``, not both."""
+    """How one channel is remedied: a ``release``, or ``no_fix``, either with a
+    ``mitigation`` or ``workaround`` for the meantime (at least one of the four)."""
 
     product: str
     """The product's id."""
@@ -276,7 +280,32 @@ class FixShape(_Shape):
     release: str | None = None
     """The first release on the channel with the fix."""
     mitigation: str | None = None
-    """What to do when no release fixes it (Markdown)."""
+    """What lowers the risk until the channel is updated, or when there is no fix (Markdown)."""
+    workaround: str | None = None
+    """A change of configuration or use that avoids the vulnerability (Markdown)."""
+    no_fix: NoFix | None = None
+    """There is no fixed release: ``none_available`` (yet) or ``no_fix_planned``."""
+    no_fix_reason: str | None = None
+    """Why there is no fix (Markdown); herald words it when absent. Needs ``no_fix``."""
+    url: str | None = None
+    """Where the remedy is described (https://); the product's update instructions when absent."""
+    restart: Restart | None = None
+    """What applying the fixed release restarts (CSAF ``restart_required``). Needs ``release``."""
+
+
+class NotAffectedShape(_Shape):
+    """A version stated not affected, why (a VEX justification) and how the author knows."""
+
+    product: str
+    """The product's id."""
+    version: str
+    """The version's name (every one of its channels)."""
+    justification: Justification
+    """``component_not_present``, ``vulnerable_code_not_present``,
+    ``vulnerable_code_cannot_be_controlled_by_adversary``,
+    ``vulnerable_code_not_in_execute_path`` or ``inline_mitigations_already_exist``."""
+    impact: str
+    """The impact statement: why the vulnerability does not bear on this version (Markdown)."""
 
 
 class BulletinSectionsShape(_Shape):
@@ -327,6 +356,9 @@ class BulletinFile(_Shape):
     """The publisher's article id, e.g. ``CTX696397``."""
     title: str
     """The headline."""
+    bulletin_kind: BulletinKind = BulletinKind.ADVISORY
+    """``advisory`` (a security advisory) or ``vex`` (a VEX statement only). Not ``kind``,
+    which says what the file holds."""
     status: Status = Status.DRAFT
     """Where it stands: draft, in_review, approved, scheduled, published or withdrawn."""
     severity: str | None = None
@@ -344,6 +376,10 @@ class BulletinFile(_Shape):
     """The affected versions."""
     fixes: list[FixShape] = Field(default_factory=list)
     """The remedy per affected channel."""
+    not_affected: list[NotAffectedShape] = Field(default_factory=list)
+    """Supported versions stated not affected, each with its justification and impact."""
+    under_investigation: list[VersionRefShape] = Field(default_factory=list)
+    """Supported versions still being looked at."""
     sections: BulletinSectionsShape = BulletinSectionsShape()
     """Section bodies that replace the publisher's templates."""
     changelog: list[ChangeLogEntryShape] = Field(default_factory=list)

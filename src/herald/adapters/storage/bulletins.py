@@ -21,7 +21,9 @@ from herald.adapters.storage.tables.bulletins import (
     AffectedRow,
     BulletinRow,
     FixRow,
+    NotAffectedRow,
     NotCoveredRow,
+    UnderInvestigationRow,
 )
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import CatalogReferences, ChannelRef, VersionRef
@@ -43,6 +45,8 @@ _BULLETIN_LISTS: tuple[ExecutableOption, ...] = (
     selectinload(BulletinRow.fixes),
     selectinload(BulletinRow.sections),
     selectinload(BulletinRow.not_covered),
+    selectinload(BulletinRow.not_affected),
+    selectinload(BulletinRow.under_investigation),
     selectinload(BulletinRow.changelog),
 )
 """Every list of a bulletin, each read for all the bulletins of a statement at once."""
@@ -183,11 +187,11 @@ class SqlBulletinRepository:
 
     @translated
     def public_references(self) -> CatalogReferences:
-        """Three statements over the reference tables, each joined to the public bulletins;
+        """One statement per reference table, each joined to the public bulletins;
         distinct rows only (a catalog entry many bulletins name counts once)."""
         public = BulletinRow.status.in_(queries.PUBLIC)
         versions: set[VersionRef] = set()
-        for table in (AffectedRow, NotCoveredRow):
+        for table in (AffectedRow, NotCoveredRow, NotAffectedRow, UnderInvestigationRow):
             rows = self._session.execute(
                 select(table.product_id, table.version_name)
                 .distinct()

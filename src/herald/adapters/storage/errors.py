@@ -30,6 +30,8 @@ _TABLE_FIELDS = {
     "bulletin_affected": "affected",
     "bulletin_fixes": "fixes",
     "bulletin_not_covered": "not_covered",
+    "bulletin_not_affected": "not_affected",
+    "bulletin_under_investigation": "under_investigation",
     "bulletin_cves": "cves",
     "bulletin_cvss": "cvss",
     "bulletin_section_overrides": "sections",

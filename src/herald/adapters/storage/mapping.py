@@ -10,6 +10,13 @@ from herald.adapters.storage.identity_mapping import (
     identity_from_rows,
     sync_identifiers,
 )
+from herald.adapters.storage.mapping_statements import (
+    fix_from_row,
+    fix_rows,
+    not_affected_from_row,
+    not_affected_rows,
+    under_investigation_rows,
+)
 from herald.adapters.storage.tables.accounts import UserRow
 from herald.adapters.storage.tables.audit import AuditRow
 from herald.adapters.storage.tables.bulletins import (
@@ -18,7 +25,6 @@ from herald.adapters.storage.tables.bulletins import (
     ChangeLogRow,
     CveRow,
     CvssRow,
-    FixRow,
     NotCoveredRow,
     SectionOverrideRow,
     WeaknessRow,
@@ -35,9 +41,8 @@ from herald.adapters.storage.tables.identity import ReleaseIdentifierRow, Versio
 from herald.domain.accounts import Role, User
 from herald.domain.audit import AuditEntry
 from herald.domain.audit_chain import ChainedEntry
-from herald.domain.bulletin import Bulletin, ChangeLogEntry, Fix, Status
+from herald.domain.bulletin import Bulletin, ChangeLogEntry, Status
 from herald.domain.catalog import (
-    ChannelRef,
     Component,
     Lifecycle,
     NotCovered,
@@ -50,6 +55,7 @@ from herald.domain.catalog import (
 from herald.domain.ids import ArticleId, ArticleIdPattern, CveId, ProductId
 from herald.domain.publisher import Publisher, SectionKind, SectionTemplate
 from herald.domain.scoring import CvssScore, CvssVersion
+from herald.domain.statements import BulletinKind
 from herald.domain.weaknesses import CweId
 
 _SECTION_ORDER = {kind: index for index, kind in enumerate(SectionKind)}
@@ -211,13 +217,11 @@ def bulletin_from_row(row: BulletinRow) -> Bulletin:
         weaknesses=_weaknesses_from_rows(row.weaknesses),
         problem=row.problem,
         affected=tuple(VersionRef(ProductId(a.product_id), a.version_name) for a in row.affected),
-        fixes=tuple(
-            Fix(
-                ChannelRef(ProductId(f.product_id), f.version_name, f.channel_name),
-                release=f.release_name,
-                mitigation=f.mitigation,
-            )
-            for f in row.fixes
+        fixes=tuple(fix_from_row(f) for f in row.fixes),
+        kind=BulletinKind(row.kind),
+        not_affected=tuple(not_affected_from_row(n) for n in row.not_affected),
+        under_investigation=tuple(
+            VersionRef(ProductId(u.product_id), u.version_name) for u in row.under_investigation
         ),
         sections=MappingProxyType(
             {
@@ -290,18 +294,12 @@ def bulletin_to_row(bulletin: Bulletin, row: BulletinRow, stored: Bulletin | Non
             for i, a in enumerate(bulletin.affected)
         ]
     if stored is None or stored.fixes != bulletin.fixes:
-        row.fixes = [
-            FixRow(
-                article_id=article,
-                position=i,
-                product_id=f.channel.product,
-                version_name=f.channel.version,
-                channel_name=f.channel.channel,
-                release_name=f.release,
-                mitigation=f.mitigation,
-            )
-            for i, f in enumerate(bulletin.fixes)
-        ]
+        row.fixes = fix_rows(bulletin)
+    row.kind = bulletin.kind.value
+    if stored is None or stored.not_affected != bulletin.not_affected:
+        row.not_affected = not_affected_rows(bulletin)
+    if stored is None or stored.under_investigation != bulletin.under_investigation:
+        row.under_investigation = under_investigation_rows(bulletin)
     if stored is None or dict(stored.sections) != dict(bulletin.sections):
         row.sections = [
             SectionOverrideRow(article_id=article, kind=kind.value, body=body)

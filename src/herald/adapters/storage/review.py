@@ -7,14 +7,14 @@ are never queried, only read back whole when someone approves it).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from herald.adapters.storage.errors import translated
 from herald.adapters.storage.tables.review import EmergencyStepRow, ProposalRow, ReviewPolicyRow
-from herald.domain.bulletin import BulletinContent, Fix
+from herald.domain.bulletin import BulletinContent, Fix, NoFix, Restart
 from herald.domain.catalog import ChannelRef, VersionRef
 from herald.domain.errors import Conflict, NotFound
 from herald.domain.ids import parse_cve_id, parse_product_id
@@ -28,9 +28,11 @@ from herald.domain.review_policy import (
     ReviewPolicy,
 )
 from herald.domain.scoring import parse_cvss
+from herald.domain.statements import BulletinKind, Justification, NotAffected
 from herald.domain.weaknesses import CweId
 
 _ROW = 1
+_Choice = TypeVar("_Choice", NoFix, Restart)
 
 
 class SqlReviewStore:
@@ -156,14 +158,31 @@ def content_to_json(content: BulletinContent) -> dict[str, Any]:
                 "channel": [fix.channel.product, fix.channel.version, fix.channel.channel],
                 "release": fix.release,
                 "mitigation": fix.mitigation,
+                "workaround": fix.workaround,
+                "no_fix": None if fix.no_fix is None else fix.no_fix.value,
+                "no_fix_reason": fix.no_fix_reason,
+                "url": fix.url,
+                "restart": None if fix.restart is None else fix.restart.value,
             }
             for fix in content.fixes
         ],
         "sections": {kind.value: text for kind, text in content.sections.items()},
+        "kind": content.kind.value,
+        "not_affected": [
+            {
+                "version": [s.version.product, s.version.version],
+                "justification": s.justification.value,
+                "impact": s.impact,
+            }
+            for s in content.not_affected
+        ],
+        "under_investigation": [[ref.product, ref.version] for ref in content.under_investigation],
     }
 
 
 def content_from_json(data: dict[str, Any]) -> BulletinContent:
+    """The content ``content_to_json`` wrote; a proposal stored before revision 0017 has
+    no statements and no remedy details (it reads as an advisory without them)."""
     return BulletinContent(
         title=data["title"],
         severity=data["severity"],
@@ -184,11 +203,33 @@ def content_from_json(data: dict[str, Any]) -> BulletinContent:
                 ),
                 release=fix["release"],
                 mitigation=fix["mitigation"],
+                workaround=fix.get("workaround"),
+                no_fix=_optional(NoFix, fix.get("no_fix")),
+                no_fix_reason=fix.get("no_fix_reason"),
+                url=fix.get("url"),
+                restart=_optional(Restart, fix.get("restart")),
             )
             for fix in data["fixes"]
         ),
         sections={SectionKind(kind): text for kind, text in data["sections"].items()},
+        kind=BulletinKind(data.get("kind", BulletinKind.ADVISORY.value)),
+        not_affected=tuple(
+            NotAffected(
+                VersionRef(parse_product_id(item["version"][0]), item["version"][1]),
+                Justification(item["justification"]),
+                item["impact"],
+            )
+            for item in data.get("not_affected", ())
+        ),
+        under_investigation=tuple(
+            VersionRef(parse_product_id(product), version)
+            for product, version in data.get("under_investigation", ())
+        ),
     )
+
+
+def _optional(kind: type[_Choice], value: str | None) -> _Choice | None:
+    return None if value is None else kind(value)
 
 
 def _proposal_from_row(row: ProposalRow) -> Proposal:

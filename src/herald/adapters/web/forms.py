@@ -54,6 +54,10 @@ def form_field(domain_field: str) -> str:
         return head
     if head in {"fixes", "release_at"}:
         return head
+    if head in {"not_affected", "under_investigation"}:
+        return "statements"
+    if head == "kind":
+        return head
     if head == "amendments":
         return head
     if head in {"article_id", "username", "display_name", "password", "roles", "emergency"}:

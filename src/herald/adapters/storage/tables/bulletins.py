@@ -39,6 +39,8 @@ class BulletinRow(Base, public=True):
     approved_by: Mapped[str | None]
     release_at: Mapped[datetime | None]
     """The embargo of a scheduled bulletin."""
+    kind: Mapped[str] = mapped_column(server_default="advisory")
+    """``advisory`` or ``vex`` (``BulletinKind``)."""
 
     cves: Mapped[list[CveRow]] = relationship(
         order_by="CveRow.position", cascade=CHILDREN, passive_deletes=True, lazy="raise"
@@ -60,6 +62,15 @@ class BulletinRow(Base, public=True):
     )
     not_covered: Mapped[list[NotCoveredRow]] = relationship(
         order_by="NotCoveredRow.position", cascade=CHILDREN, passive_deletes=True, lazy="raise"
+    )
+    not_affected: Mapped[list[NotAffectedRow]] = relationship(
+        order_by="NotAffectedRow.position", cascade=CHILDREN, passive_deletes=True, lazy="raise"
+    )
+    under_investigation: Mapped[list[UnderInvestigationRow]] = relationship(
+        order_by="UnderInvestigationRow.position",
+        cascade=CHILDREN,
+        passive_deletes=True,
+        lazy="raise",
     )
     changelog: Mapped[list[ChangeLogRow]] = relationship(
         order_by="ChangeLogRow.position", passive_deletes="all", lazy="raise"
@@ -124,8 +135,16 @@ class AffectedRow(Base, public=True):
     version_name: Mapped[str]
 
 
+FIX_REMEDY_CHECK = (
+    "NOT (release_name IS NOT NULL AND no_fix IS NOT NULL) AND (release_name IS NOT NULL "
+    "OR mitigation IS NOT NULL OR workaround IS NOT NULL OR no_fix IS NOT NULL)"
+)
+"""A fixed release or "no fix", not both; and at least one of release, mitigation,
+workaround and no fix (``domain.bulletin.Fix``; revision 0017)."""
+
+
 class FixRow(Base, public=True):
-    """The remedy of one channel: a fixed release or a mitigation."""
+    """The remedy of one channel: a fixed release or no fix, a mitigation, a workaround."""
 
     __tablename__ = "bulletin_fixes"
     __table_args__ = (
@@ -142,9 +161,7 @@ class FixRow(Base, public=True):
                 "releases.name",
             ],
         ),
-        CheckConstraint(
-            "(release_name IS NULL) <> (mitigation IS NULL)", name="release_or_mitigation"
-        ),
+        CheckConstraint(FIX_REMEDY_CHECK, name="remedy"),
     )
 
     article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
@@ -154,6 +171,13 @@ class FixRow(Base, public=True):
     channel_name: Mapped[str]
     release_name: Mapped[str | None]
     mitigation: Mapped[str | None] = mapped_column(Text)
+    workaround: Mapped[str | None] = mapped_column(Text)
+    no_fix: Mapped[str | None]
+    """``none_available`` or ``no_fix_planned`` (``NoFix``)."""
+    no_fix_reason: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None]
+    restart_required: Mapped[str | None]
+    """A CSAF ``restart_required`` category (``Restart``)."""
 
 
 class SectionOverrideRow(Base, public=True):
@@ -183,6 +207,45 @@ class NotCoveredRow(Base, public=True):
     version_name: Mapped[str]
     lifecycle: Mapped[str]
     label: Mapped[str]
+
+
+class NotAffectedRow(Base, public=True):
+    """A version the bulletin states not affected, with its justification and impact."""
+
+    __tablename__ = "bulletin_not_affected"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["product_id", "version_name"],
+            ["product_versions.product_id", "product_versions.name"],
+        ),
+        Index(None, "product_id", "version_name"),
+    )
+
+    article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[str]
+    version_name: Mapped[str]
+    justification: Mapped[str]
+    """A VEX justification (``Justification``)."""
+    impact: Mapped[str] = mapped_column(Text)
+
+
+class UnderInvestigationRow(Base, public=True):
+    """A version the bulletin states under investigation."""
+
+    __tablename__ = "bulletin_under_investigation"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["product_id", "version_name"],
+            ["product_versions.product_id", "product_versions.name"],
+        ),
+        Index(None, "product_id", "version_name"),
+    )
+
+    article_id: Mapped[str] = mapped_column(_bulletin_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[str]
+    version_name: Mapped[str]
 
 
 class ChangeLogRow(Base, public=True):

@@ -13,12 +13,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from herald.adapters.formats.json_document import document_to_dict
+from herald.adapters.web.api.status_models import (
+    NotAffectedVersion,
+    StreamStatusLine,
+    UnsupportedVersion,
+)
 from herald.adapters.web.urls import PublicUrls
-from herald.domain.bulletin import Bulletin, Status
+from herald.domain.bulletin import Bulletin, Fix, NoFix, Restart, Status
 from herald.domain.catalog import VersionRef
 from herald.domain.document import BulletinDocument
+from herald.domain.document import FixLine as DocumentFixLine
 from herald.domain.document import Weakness as DocumentWeakness
 from herald.domain.scoring import CvssScore
+from herald.domain.statements import BulletinKind
 
 
 def _utc(instant: datetime) -> datetime:
@@ -26,6 +33,10 @@ def _utc(instant: datetime) -> datetime:
 
 
 PublicStatus = Literal["published", "withdrawn"]
+KIND_FIELD = Field(
+    description="``advisory`` (a security advisory) or ``vex`` (a VEX statement only).",
+    examples=["advisory"],
+)
 
 
 # --- errors ------------------------------------------------------------------------
@@ -151,10 +162,12 @@ class BulletinSummary(BaseModel):
     )
     affected: list[AffectedVersion] = Field(description="The affected product versions.")
     urls: BulletinUrls
+    kind: BulletinKind = KIND_FIELD
 
     @classmethod
     def build(cls, bulletin: Bulletin, urls: PublicUrls) -> BulletinSummary:
         return cls(
+            kind=bulletin.kind,
             article_id=bulletin.article_id,
             title=bulletin.title,
             severity=bulletin.severity,
@@ -195,12 +208,53 @@ class FixLine(BaseModel):
     version: str = Field(examples=["8.4"])
     channel: str = Field(description="The update channel.", examples=["Normal"])
     release: str | None = Field(
-        description="The first release with the fix; null when a mitigation is given.",
+        description="The first release with the fix (CSAF ``vendor_fix``); null when there "
+        "is none.",
         examples=["8.4.2026-03-24"],
     )
     mitigation: str | None = Field(
-        description="What to do without a fixed release (Markdown).", examples=[None]
+        description="What lowers the risk until the channel is updated, or when there is no "
+        "fix (Markdown).",
+        examples=[None],
     )
+    workaround: str | None = Field(
+        default=None,
+        description="A change of configuration or use that avoids the vulnerability (Markdown).",
+        examples=[None],
+    )
+    no_fix: NoFix | None = Field(
+        default=None,
+        description="``none_available`` (no fixed release yet) or ``no_fix_planned``; null "
+        "when there is a release.",
+        examples=[None],
+    )
+    no_fix_reason: str | None = Field(
+        default=None, description="Why there is no fix (Markdown).", examples=[None]
+    )
+    url: str | None = Field(
+        default=None, description="Where the remedy is described.", examples=[None]
+    )
+    restart: Restart | None = Field(
+        default=None,
+        description="What applying the fixed release restarts (CSAF ``restart_required``); "
+        "null when not stated.",
+        examples=["machine"],
+    )
+
+    @classmethod
+    def build(cls, line: DocumentFixLine, fix: Fix) -> FixLine:
+        return cls(
+            product=line.product,
+            version=line.version,
+            channel=line.channel,
+            release=fix.release,
+            mitigation=fix.mitigation,
+            workaround=fix.workaround,
+            no_fix=fix.no_fix,
+            no_fix_reason=fix.no_fix_reason,
+            url=fix.url,
+            restart=fix.restart,
+        )
 
 
 class Section(BaseModel):
@@ -246,6 +300,20 @@ class BulletinDetail(BaseModel):
         description="Versions the bulletin does not cover (preview, end of life), in words."
     )
     fixes: list[FixLine]
+    kind: BulletinKind = KIND_FIELD
+    not_affected: list[NotAffectedVersion] = Field(
+        description="Versions stated not affected, with their justification and impact."
+    )
+    under_investigation: list[AffectedVersion] = Field(
+        description="Versions stated under investigation."
+    )
+    product_status: list[StreamStatusLine] = Field(
+        description="The derived status of every supported version and update channel of "
+        "the bulletin's products, in catalog order."
+    )
+    not_covered: list[UnsupportedVersion] = Field(
+        description="The versions of those products that bulletins do not cover."
+    )
     sections: list[Section] = Field(description="The narrative sections, filled in.")
     revisions: list[Revision] = Field(description="The change log, oldest first.")
     disclaimer: str
@@ -266,6 +334,21 @@ class BulletinDetail(BaseModel):
                 "updated_at": _utc(bulletin.updated_at),
                 "withdrawn_at": _utc(bulletin.withdrawn_at) if bulletin.withdrawn_at else None,
                 "affected": [AffectedVersion.build(ref) for ref in bulletin.affected],
+                "fixes": [
+                    FixLine.build(line, fix)
+                    for line, fix in zip(document.fixes, bulletin.fixes, strict=True)
+                ],
+                "kind": bulletin.kind,
+                "not_affected": [NotAffectedVersion.build(s) for s in bulletin.not_affected],
+                "under_investigation": [
+                    AffectedVersion.build(ref) for ref in bulletin.under_investigation
+                ],
+                "product_status": [
+                    StreamStatusLine.build(line.stream) for line in document.statuses
+                ],
+                "not_covered": [
+                    UnsupportedVersion.build(u.unsupported) for u in document.unsupported
+                ],
                 "revisions": [
                     Revision(revision=number, date=entry.on, summary=entry.summary)
                     for number, entry in enumerate(document.changelog, start=1)

@@ -28,6 +28,7 @@ from herald.config import Settings
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog, Product, ProductVersion
 from herald.domain.errors import NotFound
+from herald.domain.product_status import products_of
 from herald.domain.publisher import Publisher
 from herald.services.ports.bulletins import BulletinHeadline, BulletinQuery
 from herald.services.publication import PublicationService, PublicBulletin
@@ -178,7 +179,9 @@ class Pages:
         site = self.site(generation)
         public = self._published(article_id)
         bulletin, document = public.bulletin, public.document
-        products = {ref.product: site.catalog.product(ref.product) for ref in bulletin.affected}
+        products = {
+            product: site.catalog.product(product) for product in products_of(bulletin.content())
+        }
         return self._html(
             "site/bulletin.html",
             _utc(bulletin.updated_at),

@@ -15,6 +15,18 @@ from herald.adapters.web.forms import (
     LINE_LIMIT,
     FormReader,
 )
+from herald.adapters.web.staff.bulletin_statements import (
+    JUSTIFICATIONS,
+    NO_FIX_CHOICES,
+    RESTART_CHOICES,
+    STATEMENTS,
+    FixValues,
+    StatementValues,
+    build_fix,
+    read_fix_values,
+    read_statements,
+    statement_values,
+)
 from herald.adapters.web.staff.weakness_field import read_weaknesses, weaknesses_text
 from herald.domain.bulletin import Bulletin, BulletinContent, Fix
 from herald.domain.catalog import Catalog, ChannelRef, VersionRef
@@ -22,6 +34,7 @@ from herald.domain.errors import NotFound, ValidationError
 from herald.domain.ids import ProductId, cve_sort_key, parse_cve_id
 from herald.domain.publisher import Publisher, SectionKind
 from herald.domain.scoring import parse_cvss
+from herald.domain.statements import BulletinKind
 from herald.domain.templates import check_template
 from herald.domain.weaknesses import CWE_VERSION
 
@@ -72,8 +85,11 @@ class BulletinFormValues:
     problem: str = ""
     affected: set[str] = field(default_factory=set)
     """Version keys ticked."""
-    fixes: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """(release, mitigation) by channel key."""
+    fixes: dict[str, FixValues] = field(default_factory=dict)
+    """The remedy as typed, by channel key."""
+    kind: str = BulletinKind.ADVISORY.value
+    statements: dict[str, StatementValues] = field(default_factory=dict)
+    """Not affected or under investigation, as typed, by version key."""
     sections: dict[str, str] = field(default_factory=dict)
     """Override text by section kind value."""
     summary: str = ""
@@ -92,10 +108,11 @@ class BulletinFormValues:
             weaknesses=weaknesses_text(bulletin.weaknesses, bulletin.cves),
             problem=bulletin.problem,
             affected={version_key(ref) for ref in bulletin.affected},
-            fixes={
-                channel_key(fix.channel): (fix.release or "", fix.mitigation or "")
-                for fix in bulletin.fixes
-            },
+            fixes={channel_key(fix.channel): FixValues.of(fix) for fix in bulletin.fixes},
+            kind=bulletin.kind.value,
+            statements=statement_values(
+                bulletin.not_affected, bulletin.under_investigation, version_key
+            ),
             sections={kind.value: text for kind, text in bulletin.sections.items()},
         )
 
@@ -117,6 +134,8 @@ class VersionChoice:
     label: str
     state: str
     covered: bool
+    index: int = -1
+    """Its number among the covered versions (``statement-{index}``); -1 when not covered."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +149,13 @@ class BulletinFormChoices:
     """(kind value, heading) of each narrative section."""
     cwe_version: str = CWE_VERSION
     """The CWE catalogue the weaknesses field takes ids from."""
+    statement_kinds: tuple[tuple[str, str], ...] = STATEMENTS
+    """(value, label) of the statements a version may get."""
+    justifications: tuple[tuple[str, str], ...] = JUSTIFICATIONS
+    no_fix: tuple[tuple[str, str], ...] = NO_FIX_CHOICES
+    restarts: tuple[tuple[str, str], ...] = RESTART_CHOICES
+    empty_fix: FixValues = field(default_factory=FixValues)
+    """What a channel without a remedy shows."""
 
     @classmethod
     def of(cls, catalog: Catalog, publisher: Publisher) -> BulletinFormChoices:
@@ -139,10 +165,10 @@ class BulletinFormChoices:
             for version in product.versions:
                 ref = VersionRef(product.id, version.name)
                 label = f"{product.name} {version.name}"
+                covered = version.lifecycle.covered
+                index = sum(1 for v in versions if v.covered) if covered else -1
                 versions.append(
-                    VersionChoice(
-                        version_key(ref), label, version.state_label, version.lifecycle.covered
-                    )
+                    VersionChoice(version_key(ref), label, version.state_label, covered, index)
                 )
                 for channel in version.channels:
                     channels.append(
@@ -175,7 +201,13 @@ def read_bulletin_form(
         cvss=reader.text("cvss", limit=LINE_LIMIT, label="the CVSS list"),
         weaknesses=reader.text("weaknesses", limit=LINE_LIMIT, label="the weaknesses"),
         problem=reader.text("problem", limit=TEXT_LIMIT, label="the problem"),
+        kind=reader.text("kind", limit=20, one_line=True, label="the kind") or "advisory",
     )
+    try:
+        kind = BulletinKind(values.kind)
+    except ValueError:
+        errors.add("kind", "choose a security advisory or a VEX statement")
+        kind = BulletinKind.ADVISORY
     if amending:
         values.summary = reader.text(
             "summary", limit=SUMMARY_LIMIT, one_line=True, label="the summary"
@@ -208,6 +240,7 @@ def read_bulletin_form(
 
     weaknesses = read_weaknesses(reader, cves)
     affected = _read_affected(reader, catalog, values)
+    statements = read_statements(reader, _covered(catalog), set(affected), values.statements)
     fixes = _read_fixes(reader, catalog, values, set(affected))
     sections = _read_sections(reader, values)
     if errors:
@@ -222,8 +255,22 @@ def read_bulletin_form(
         affected=tuple(affected),
         fixes=tuple(fixes),
         sections=sections,
+        kind=kind,
+        not_affected=statements.not_affected,
+        under_investigation=statements.under_investigation,
     )
     return values, content
+
+
+def _covered(catalog: Catalog) -> list[tuple[str, VersionRef, str]]:
+    """(key, ref, label) of every version bulletins cover, as the form numbers them."""
+    return [
+        (version_key(ref), ref, f"{product.name} {version.name}")
+        for product in catalog.products
+        for version in product.versions
+        if version.lifecycle.covered
+        for ref in (VersionRef(product.id, version.name),)
+    ]
 
 
 def _read_affected(
@@ -264,12 +311,11 @@ def _read_fixes(
         if not reader.has(f"{name}-channel"):
             break
         key = reader.text(f"{name}-channel", limit=1000, one_line=True)
-        release = reader.text(f"{name}-release", limit=200, one_line=True, label="the release")
-        mitigation = reader.text(f"{name}-mitigation", limit=TEXT_LIMIT, label="the mitigation")
-        values.fixes[key] = (release, mitigation)
-        release, mitigation = release.strip(), mitigation.strip()
-        if not release and not mitigation:
+        typed = read_fix_values(reader, name)
+        values.fixes[key] = typed
+        if typed.empty:
             continue
+        release = typed.release.strip()
         parts = _decode_key(key, 3)
         if parts is None:
             reader.errors.add(name, "this channel was not understood; reload the form")
@@ -282,14 +328,12 @@ def _read_fixes(
         except NotFound as error:
             reader.errors.add(name, error.message)
             continue
-        if release and mitigation:
-            reader.errors.add(name, "choose a fixed release or write a mitigation, not both")
-        elif ref.version_ref not in affected:
+        if ref.version_ref not in affected:
             reader.errors.add(
                 name, f"{catalog.display_name(ref.version_ref)} is not ticked as affected"
             )
-        else:
-            fixes.append(Fix(ref, release=release or None, mitigation=mitigation or None))
+        elif (fix := build_fix(reader, name, ref, typed)) is not None:
+            fixes.append(fix)
     return fixes
 
 

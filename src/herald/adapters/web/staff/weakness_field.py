@@ -24,9 +24,7 @@ _SEPARATORS = re.compile(r"[,\s]+")
 
 def weaknesses_text(weaknesses: Mapping[CveId, tuple[CweId, ...]], cves: Sequence[CveId]) -> str:
     """The field's text for stored weaknesses, one line per CVE in the bulletin's order."""
-    return "\n".join(
-        f"{cve}: {', '.join(weaknesses[cve])}" for cve in cves if weaknesses.get(cve)
-    )
+    return "\n".join(f"{cve}: {', '.join(weaknesses[cve])}" for cve in cves if weaknesses.get(cve))
 
 
 def read_weaknesses(reader: FormReader, cves: Sequence[CveId]) -> dict[CveId, tuple[CweId, ...]]:
