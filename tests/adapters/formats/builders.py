@@ -22,6 +22,7 @@ from herald.domain import (
 )
 from herald.domain.document import BulletinDocument, compose
 from herald.domain.ids import ArticleId
+from herald.domain.statements import BulletinKind, Justification, NotAffected
 from herald.domain.workflow import new_draft, publish, withdraw
 
 DAY = date(2026, 3, 24)
@@ -116,3 +117,38 @@ def hostile_document(field: str, payload: str) -> BulletinDocument:
     if field == "section":
         return document(draft(sections={SectionKind.SUPPORT: payload}))
     raise ValueError(field)
+
+
+THIRD_PARTY_CVE = CveId("CVE-2026-31337")
+IMPACT = (
+    "XenServer 8.4 does not ship libexample: the vulnerable library is neither installed "
+    "in the control domain nor used by any XenServer component."
+)
+
+
+def vex_content(**changes: object) -> BulletinContent:
+    """A VEX statement only: a CVE in a third-party library that XenServer 8.4 lacks."""
+    base = BulletinContent(
+        title="XenServer and CVE-2026-31337 in libexample",
+        cves=(THIRD_PARTY_CVE,),
+        problem=(
+            "CVE-2026-31337 is a heap overflow in the libexample image decoder, a "
+            "third-party library."
+        ),
+        kind=BulletinKind.VEX,
+        not_affected=(
+            NotAffected(
+                VersionRef(demo.XENSERVER, "8.4"), Justification.COMPONENT_NOT_PRESENT, IMPACT
+            ),
+        ),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def vex_bulletin(catalog: Catalog | None = None, **changes: object) -> Bulletin:
+    """The VEX statement, published on the reference day."""
+    catalog = catalog or demo.catalog()
+    fresh = new_draft(
+        ArticleId("CTX100300"), vex_content(**changes), catalog, demo.publisher(), NOON
+    )
+    return publish(fresh, catalog, demo.publisher(), DAY, NOON)
