@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import quote
 
 from herald.domain.bulletin import Bulletin, Fix, NoFix
 from herald.domain.catalog import Catalog, ChannelRef, Lifecycle, VersionRef
@@ -267,3 +268,33 @@ def status_sentences(found: Statements) -> tuple[str, ...]:
         elif statement.verdict is Verdict.UNDER_INVESTIGATION:
             sentences.append(f"{where(statement)} is under investigation.")
     return tuple(sentences)
+
+
+# --- how the VEX exports identify a product ------------------------------------------
+
+
+def identifiers(product: StreamProduct, catalog: Catalog) -> dict[str, str]:
+    """The product's software identifiers (``cpe23``, ``purl``), when the catalog has them.
+
+    The one place OpenVEX and CycloneDX ask. The catalog has no CPE or purl yet, so this
+    is empty and the exports name products by ``product_iri``; when versions carry their
+    identity, this returns it (a release's purl with the release as its version).
+    """
+    return {}
+
+
+def product_iri(product: StreamProduct, base_url: str) -> str:
+    """herald's own IRI of a product: its product page and the product's slug,
+    ``https://…/products/xenserver#xenserver-8.4-normal``."""
+    page = f"{base_url.rstrip('/')}/products/{quote(product.version.product, safe='')}"
+    return f"{page}#{quote(product.slug, safe='')}"
+
+
+def described(statement: Statement) -> str:
+    """What the product of a statement stands for, in words (OpenVEX has no names)."""
+    product, stream = statement.product, statement.stream
+    if product.level is Level.CHANNEL and stream is not None:
+        if stream.first_fixed is not None:
+            return f"{product.name}: the channel's releases before {stream.first_fixed}."
+        return f"{product.name}: every release of the channel."
+    return f"{product.name}."
