@@ -10,7 +10,6 @@ put a product in two contradicting groups.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -22,12 +21,11 @@ from herald.adapters.formats.csaf_products import product_id
 from herald.adapters.formats.csaf_versions import CsafVersion
 from herald.adapters.formats.stream_products import Level as ProductLevel
 from herald.adapters.formats.stream_products import statements
-from herald.domain import ChannelRef, Fix, VersionRef, parse_cvss
-from herald.domain.bulletin import NoFix, Restart
+from herald.domain import VersionRef, parse_cvss
 from herald.domain.catalog import Lifecycle
 from herald.domain.statements import BulletinKind
 
-from .builders import IMPACT, catalog_with_end_of_life, published, vex_bulletin
+from .builders import IMPACT, every_remedy, published, vex_bulletin
 from .statement_cases import StatementCase, statement_cases
 from .test_csaf_schemas import csaf_errors
 
@@ -106,51 +104,8 @@ def test_the_preview_version_is_never_stated_not_affected() -> None:
     assert "XenServer 9 is in Public Preview" in affected["text"]
 
 
-def _every_remedy() -> tuple[Any, Any]:
-    """XenServer 8.4 with four channels, each remedied another way; 8.2 past its end of
-    life and affected; a second supported version under investigation."""
-    catalog = catalog_with_end_of_life()
-    xenserver = catalog.product(XS)
-    current = xenserver.version("8.4")
-    extra = (
-        replace(current.channels[0], name="LTSR"),
-        replace(current.channels[0], name="Legacy"),
-    )
-    other = replace(current, name="8.5", channels=())
-    versions = (
-        xenserver.versions[0],
-        replace(current, channels=(*current.channels, *extra)),
-        other,
-        *xenserver.versions[2:],
-    )
-    catalog = catalog.with_product(replace(xenserver, versions=versions))
-    bulletin = published(
-        catalog,
-        kind=BulletinKind.VEX,
-        affected=(VersionRef(XS, "8.2"), VersionRef(XS, "8.4")),
-        under_investigation=(VersionRef(XS, "8.5"),),
-        fixes=(
-            Fix(
-                ChannelRef(XS, "8.4", "Early Access"),
-                release="8.4.2026-03-19",
-                restart=Restart.MACHINE,
-                mitigation="Limit VM memory.",
-            ),
-            Fix(ChannelRef(XS, "8.4", "Normal"), workaround="Disable *scrub*."),
-            Fix(ChannelRef(XS, "8.4", "LTSR"), no_fix=NoFix.NONE_AVAILABLE),
-            Fix(
-                ChannelRef(XS, "8.4", "Legacy"),
-                no_fix=NoFix.NO_FIX_PLANNED,
-                no_fix_reason="The channel closes in May.",
-                url="https://example.com/kb/legacy",
-            ),
-        ),
-    )
-    return bulletin, catalog
-
-
 def test_every_remedy_becomes_its_remediation() -> None:
-    bulletin, catalog = _every_remedy()
+    bulletin, catalog = every_remedy()
     document = _csaf(bulletin, catalog)
     assert csaf_errors(document) == []
     errors, warnings, _ = _findings(document)
