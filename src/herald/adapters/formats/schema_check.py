@@ -52,9 +52,9 @@ def schema_problems(name: str, text: str) -> list[str]:
     if validator.is_valid(document):
         return []
     problems = []
-    for error in validator.iter_errors(document):
-        path = "".join(f"/{part}" for part in error.instance_path)
-        message = " ".join(str(error.message).split())
+    for found in validator.iter_errors(document):
+        path = "".join(f"/{part}" for part in found.instance_path)
+        message = " ".join(str(found.message).split())
         problems.append(f"{path or '/'}: {message[:240]}")
         if len(problems) >= _MAX_PROBLEMS:
             break
