@@ -21,7 +21,7 @@ from herald.domain.errors import ValidationError
 from .conftest import Herald, assert_one_line_error
 
 BASE = "https://bulletins.example.com"
-MISSING = "/vulnerabilities/0/product_status/known_affected/1"
+MISSING = "/vulnerabilities/0/product_status/known_affected/2"  # after the two channels
 
 
 def _advisory() -> dict[str, Any]:
@@ -127,7 +127,7 @@ def test_the_refusal_counts_the_other_failures(tmp_path: Path) -> None:
     forced = read_source(path, force=True)
     assert [line.split(":")[0] for line in forced.failures] == [
         f"6.1.1 {MISSING}",
-        "6.1.1 /vulnerabilities/0/product_status/known_affected/2",
+        "6.1.1 /vulnerabilities/0/product_status/known_affected/3",
     ]
 
 

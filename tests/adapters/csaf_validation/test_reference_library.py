@@ -1,7 +1,8 @@
 """herald's CSAF output and validator beside the reference library, on the same files.
 
 - herald's CSAF documents (CTX696397 as published, a richer bulletin, the same with
-  weaknesses, a withdrawn one)
+  weaknesses, a withdrawn one, a VEX-only statement and a ``csaf_vex`` document with
+  every kind of remedy)
   pass the library's schema test and every one of its mandatory tests, as they pass
   herald's own validator.
 - On the OASIS validator corpus and the standard's examples, herald's verdict (schema
@@ -26,7 +27,12 @@ from herald.adapters.formats.csaf import csaf_document
 from herald.domain import CweId
 from tests.adapters.csaf_validation.reference_library import reference_verdicts
 from tests.adapters.csaf_validation.standards import EXAMPLES, SUITE, load, require, suite_files
-from tests.adapters.formats.builders import rich_bulletin, withdrawn_bulletin
+from tests.adapters.formats.builders import (
+    every_remedy,
+    rich_bulletin,
+    vex_bulletin,
+    withdrawn_bulletin,
+)
 
 BASE = "https://bulletins.example.com"
 
@@ -57,6 +63,8 @@ def _herald_documents() -> dict[str, dict[str, Any]]:
         "withdrawn.json": csaf_document(
             withdrawn_bulletin(), demo.catalog(), demo.publisher(), BASE
         ),
+        "vex.json": csaf_document(vex_bulletin(), demo.catalog(), demo.publisher(), BASE),
+        "every-remedy.json": csaf_document(*every_remedy(), demo.publisher(), BASE),
     }
 
 

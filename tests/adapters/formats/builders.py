@@ -20,8 +20,10 @@ from herald.domain import (
     VersionRef,
     parse_cvss,
 )
+from herald.domain.bulletin import NoFix, Restart
 from herald.domain.document import BulletinDocument, compose
 from herald.domain.ids import ArticleId
+from herald.domain.statements import BulletinKind, Justification, NotAffected
 from herald.domain.workflow import new_draft, publish, withdraw
 
 DAY = date(2026, 3, 24)
@@ -116,3 +118,81 @@ def hostile_document(field: str, payload: str) -> BulletinDocument:
     if field == "section":
         return document(draft(sections={SectionKind.SUPPORT: payload}))
     raise ValueError(field)
+
+
+THIRD_PARTY_CVE = CveId("CVE-2026-31337")
+IMPACT = (
+    "XenServer 8.4 does not ship libexample: the vulnerable library is neither installed "
+    "in the control domain nor used by any XenServer component."
+)
+
+
+def vex_content(**changes: object) -> BulletinContent:
+    """A VEX statement only: a CVE in a third-party library that XenServer 8.4 lacks."""
+    base = BulletinContent(
+        title="XenServer and CVE-2026-31337 in libexample",
+        cves=(THIRD_PARTY_CVE,),
+        problem=(
+            "CVE-2026-31337 is a heap overflow in the libexample image decoder, a "
+            "third-party library."
+        ),
+        kind=BulletinKind.VEX,
+        not_affected=(
+            NotAffected(
+                VersionRef(demo.XENSERVER, "8.4"), Justification.COMPONENT_NOT_PRESENT, IMPACT
+            ),
+        ),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def vex_bulletin(catalog: Catalog | None = None, **changes: object) -> Bulletin:
+    """The VEX statement, published on the reference day."""
+    catalog = catalog or demo.catalog()
+    fresh = new_draft(
+        ArticleId("CTX100300"), vex_content(**changes), catalog, demo.publisher(), NOON
+    )
+    return publish(fresh, catalog, demo.publisher(), DAY, NOON)
+
+
+def every_remedy() -> tuple[Bulletin, Catalog]:
+    """XenServer 8.4 with four channels, each remedied another way; 8.2 past its end of
+    life and affected; a second supported version under investigation."""
+    catalog = catalog_with_end_of_life()
+    xenserver = catalog.product(demo.XENSERVER)
+    current = xenserver.version("8.4")
+    extra = (
+        replace(current.channels[0], name="LTSR"),
+        replace(current.channels[0], name="Legacy"),
+    )
+    other = replace(current, name="8.5", channels=())
+    versions = (
+        xenserver.versions[0],
+        replace(current, channels=(*current.channels, *extra)),
+        other,
+        *xenserver.versions[2:],
+    )
+    catalog = catalog.with_product(replace(xenserver, versions=versions))
+    bulletin = published(
+        catalog,
+        kind=BulletinKind.VEX,
+        affected=(VersionRef(demo.XENSERVER, "8.2"), VersionRef(demo.XENSERVER, "8.4")),
+        under_investigation=(VersionRef(demo.XENSERVER, "8.5"),),
+        fixes=(
+            Fix(
+                ChannelRef(demo.XENSERVER, "8.4", "Early Access"),
+                release="8.4.2026-03-19",
+                restart=Restart.MACHINE,
+                mitigation="Limit VM memory.",
+            ),
+            Fix(ChannelRef(demo.XENSERVER, "8.4", "Normal"), workaround="Disable *scrub*."),
+            Fix(ChannelRef(demo.XENSERVER, "8.4", "LTSR"), no_fix=NoFix.NONE_AVAILABLE),
+            Fix(
+                ChannelRef(demo.XENSERVER, "8.4", "Legacy"),
+                no_fix=NoFix.NO_FIX_PLANNED,
+                no_fix_reason="The channel closes in May.",
+                url="https://example.com/kb/legacy",
+            ),
+        ),
+    )
+    return bulletin, catalog

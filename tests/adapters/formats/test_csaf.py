@@ -88,12 +88,15 @@ def test_the_reference_bulletin_in_detail() -> None:
     ]
     (vulnerability,) = document["vulnerabilities"]
     assert vulnerability["cve"] == "CVE-2026-4397"
+    fixed = [
+        "CSAFPID-xenserver-8.4-early-access-8.4.2026-03-19",
+        "CSAFPID-xenserver-8.4-normal-8.4.2026-03-24",
+    ]
     assert vulnerability["product_status"] == {
-        "known_affected": ["CSAFPID-xenserver-8.4"],
-        "fixed": [
-            "CSAFPID-xenserver-8.4-early-access-8.4.2026-03-19",
-            "CSAFPID-xenserver-8.4-normal-8.4.2026-03-24",
-        ],
+        "known_affected": ["CSAFPID-xenserver-8.4-early-access", "CSAFPID-xenserver-8.4-normal"],
+        "first_fixed": fixed,
+        "fixed": fixed,
+        "recommended": fixed,
     }
     assert [r["category"] for r in vulnerability["remediations"]] == ["vendor_fix", "vendor_fix"]
     assert vulnerability["threats"][0]["details"] == "Severity: Medium"
@@ -111,11 +114,17 @@ def test_the_product_tree_paths() -> None:
     (vendor,) = _reference()["product_tree"]["branches"]
     assert (vendor["category"], vendor["name"]) == ("vendor", "Cloud Software Group, Inc.")
     (product,) = vendor["branches"]
-    whole, channels = product["branches"]
-    assert whole["category"] == channels["category"] == "product_version"
-    assert whole["product"]["product_id"] == "CSAFPID-xenserver-8.4"
-    assert [c["category"] for c in channels["branches"]] == ["product_family", "product_family"]
-    leaf = channels["branches"][0]["branches"][0]
+    (version,) = product["branches"]
+    assert (version["category"], version["name"]) == ("product_version", "8.4")
+    assert "product" not in version  # each channel has the status, not the version
+    channel, releases, *_ = version["branches"]
+    assert [b["category"] for b in version["branches"]] == ["product_family"] * 4
+    assert channel["name"] == releases["name"] == "Early Access"
+    assert channel["product"] == {
+        "name": "XenServer 8.4 Early Access",
+        "product_id": "CSAFPID-xenserver-8.4-early-access",
+    }
+    (leaf,) = releases["branches"]
     assert (leaf["category"], leaf["name"]) == ("patch_level", "8.4.2026-03-19")
 
 
@@ -126,7 +135,10 @@ def test_scores_cvss_v3_and_keeps_v4_out_of_csaf_2_0() -> None:
     assert csaf_errors(document) == []
     (vulnerability,) = document["vulnerabilities"]
     (score,) = vulnerability["scores"]
-    assert score["products"] == ["CSAFPID-xenserver-8.4"]
+    assert score["products"] == [
+        "CSAFPID-xenserver-8.4-early-access",
+        "CSAFPID-xenserver-8.4-normal",
+    ]
     assert score["cvss_v3"]["vectorString"] == V3.vector
     assert score["cvss_v3"]["baseScore"] == V3.base_score
     assert score["cvss_v3"]["baseSeverity"] == "MEDIUM"

@@ -128,6 +128,8 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     "GET /bulletins/{name}": (public("/bulletins/{published}"),),
     "GET /bulletins/{article_id}.csaf.json": (public("/bulletins/{published}.csaf.json"),),
     "GET /bulletins/{article_id}.osv.json": (public("/bulletins/{published}.osv.json"),),
+    "GET /bulletins/{article_id}.openvex.json": (public("/bulletins/{published}.openvex.json"),),
+    "GET /bulletins/{article_id}.cdx.json": (public("/bulletins/{published}.cdx.json"),),
     "GET /products/": (public("/products/"),),
     "GET /products/{product_id}": (public("/products/xenserver"),),
     "GET /cve/{cve_id}": (public("/cve/CVE-2026-4397"),),

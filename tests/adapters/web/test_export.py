@@ -187,7 +187,8 @@ def test_every_file_is_what_the_site_answers_for_its_url(
     urls += ["/api/v1/bulletins", "/cve/CVE-2026-8000", "/cve/CVE-2026-8000.json"]
     for article_id in ("CTX696397", "CTX800001", "CTX800011", "CTX800021"):
         urls.append(f"/api/v1/bulletins/{article_id}")
-        for suffix in ("", ".json", ".txt", ".md", ".csaf.json", ".osv.json"):
+        suffixes = (".csaf.json", ".osv.json", ".openvex.json", ".cdx.json")
+        for suffix in ("", ".json", ".txt", ".md", *suffixes):
             urls.append(f"/bulletins/{article_id}{suffix}")
     with TestClient(app, base_url=site.settings.base_url) as client:
         for url in urls:

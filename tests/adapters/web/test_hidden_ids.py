@@ -34,6 +34,8 @@ PATHS = (
     "/bulletins/{id}.txt",
     "/bulletins/{id}.csaf.json",
     "/bulletins/{id}.osv.json",
+    "/bulletins/{id}.openvex.json",
+    "/bulletins/{id}.cdx.json",
     "/api/v1/bulletins/{id}",
 )
 

@@ -10,29 +10,47 @@ explains the choices (versions not covered, withdrawn bulletins, CVSS v4.0 in 2.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from herald import __version__
 from herald.adapters.formats.csaf_common import (
     DocumentLinks,
     dump_json,
-    midnight,
     require_public,
     revision_instants,
     sorted_keys,
     utc_text,
 )
-from herald.adapters.formats.csaf_identity import CatalogUris
+from herald.adapters.formats.csaf_identity import CatalogUris, identification_helper
 from herald.adapters.formats.csaf_products import ProductTree, build_product_tree
+from herald.adapters.formats.csaf_status import (
+    affected_ids,
+    flags,
+    product_status,
+    remediations,
+    threats,
+    update_url,
+)
 from herald.adapters.formats.csaf_versions import CsafVersion
-from herald.domain.bulletin import Bulletin, Fix, Status
-from herald.domain.catalog import Catalog, Lifecycle, VersionRef
+from herald.adapters.formats.stream_products import (
+    Statements,
+    StreamProduct,
+    statements,
+    status_sentences,
+)
+from herald.domain.bulletin import Bulletin, Status
+from herald.domain.catalog import Catalog
 from herald.domain.document import BulletinDocument, Weakness, compose
 from herald.domain.errors import NotFound
+from herald.domain.identity import NO_IDENTITY, ProductIdentity
 from herald.domain.ids import CveId
 from herald.domain.publisher import Publisher
+from herald.domain.statements import BulletinKind
 
 CATEGORY = "csaf_security_advisory"
+VEX_CATEGORY = "csaf_vex"
+"""The profile of a VEX statement (``BulletinKind.VEX``)."""
 WITHDRAWN_CATEGORY = "csaf_withdrawn"
 """The CSAF 2.1 profile of a withdrawn document (2.0 has none)."""
 WITHDRAWAL_NOTE_TITLE = "Reasoning for Withdrawal"
@@ -85,10 +103,12 @@ def csaf_document(
     links = DocumentLinks(base_url)
     reader = compose(bulletin, catalog, publisher)
     withdrawn = bulletin.status is Status.WITHDRAWN
+    found = statements(bulletin, catalog)
     document: dict[str, Any] = {
         "document": _document_part(
             bulletin,
             reader,
+            found,
             catalog,
             publisher,
             links,
@@ -100,10 +120,10 @@ def csaf_document(
         document["$schema"] = version.schema_url
     if withdrawn and version.has_withdrawn_profile:
         return _sorted(document)
-    tree = build_product_tree(bulletin, catalog, publisher, CatalogUris(base_url), version)
+    tree = build_product_tree(found, publisher, _helpers(catalog, CatalogUris(base_url), version))
     document["product_tree"] = tree.tree
     vulnerabilities = [
-        _vulnerability(cve, bulletin, reader, catalog, publisher, tree, version)
+        _vulnerability(cve, bulletin, reader, catalog, publisher, found, tree, version)
         for cve in bulletin.cves
     ]
     if vulnerabilities:
@@ -135,6 +155,7 @@ def render_csaf(
 def _document_part(
     bulletin: Bulletin,
     reader: BulletinDocument,
+    found: Statements,
     catalog: Catalog,
     publisher: Publisher,
     links: DocumentLinks,
@@ -142,7 +163,9 @@ def _document_part(
     document_url: str,
 ) -> dict[str, Any]:
     withdrawn = bulletin.status is Status.WITHDRAWN
-    category = WITHDRAWN_CATEGORY if withdrawn and version.has_withdrawn_profile else CATEGORY
+    category = VEX_CATEGORY if bulletin.kind is BulletinKind.VEX else CATEGORY
+    if withdrawn and version.has_withdrawn_profile:
+        category = WITHDRAWN_CATEGORY
     part: dict[str, Any] = {
         "category": category,
         "csaf_version": version.value,
@@ -150,7 +173,7 @@ def _document_part(
             "tlp": {"label": version.public_tlp_label, "url": "https://www.first.org/tlp/"}
         },
         "lang": "en",
-        "notes": _document_notes(bulletin, reader),
+        "notes": _document_notes(bulletin, reader, found),
         "publisher": {
             "category": "vendor",
             "name": publisher.name,
@@ -170,7 +193,7 @@ def _document_part(
             {
                 "category": "external",
                 "summary": "Instructions for applying updates",
-                "url": _update_url(bulletin.affected, catalog, publisher),
+                "url": update_url(bulletin.affected, catalog, publisher),
             },
         ],
         "title": f"Withdrawn: {bulletin.title}" if withdrawn else bulletin.title,
@@ -181,7 +204,9 @@ def _document_part(
     return part
 
 
-def _document_notes(bulletin: Bulletin, reader: BulletinDocument) -> list[dict[str, str]]:
+def _document_notes(
+    bulletin: Bulletin, reader: BulletinDocument, found: Statements
+) -> list[dict[str, str]]:
     notes: list[dict[str, str]] = []
     if bulletin.status is Status.WITHDRAWN and bulletin.changelog:
         entry = bulletin.changelog[-1]
@@ -196,7 +221,8 @@ def _document_notes(bulletin: Bulletin, reader: BulletinDocument) -> list[dict[s
                 ),
             }
         )
-    summary = [reader.affected_statement]
+    said = status_sentences(found)
+    summary = [reader.affected_statement] if bulletin.affected or not said else list(said)
     if reader.severity:
         summary.append(f"Severity: {reader.severity}.")
     if reader.cves:
@@ -206,7 +232,8 @@ def _document_notes(bulletin: Bulletin, reader: BulletinDocument) -> list[dict[s
         notes.append(
             {"category": "details", "title": "Description of Problem", "text": reader.problem}
         )
-    affected = " ".join([reader.affected_statement, *reader.not_covered_notes])
+    stated = [reader.affected_statement] if bulletin.affected or not said else []
+    affected = " ".join([*stated, *said, *reader.not_covered_notes])
     notes.append({"category": "general", "title": "Affected Versions", "text": affected})
     for section in reader.sections:
         if section.body.strip() and section.heading.strip():
@@ -234,15 +261,6 @@ def _tracking(bulletin: Bulletin) -> dict[str, Any]:
     }
 
 
-def _update_url(affected: tuple[VersionRef, ...], catalog: Catalog, publisher: Publisher) -> str:
-    """The product's update instructions when one product is affected, else the publisher's."""
-    products = {ref.product for ref in affected}
-    if len(products) == 1:
-        product = catalog.product(next(iter(products)))
-        return product.update_instructions_url or publisher.update_instructions_url
-    return publisher.update_instructions_url
-
-
 # --- /vulnerabilities[] ----------------------------------------------------------------
 
 
@@ -252,15 +270,11 @@ def _vulnerability(
     reader: BulletinDocument,
     catalog: Catalog,
     publisher: Publisher,
+    found: Statements,
     tree: ProductTree,
     version: CsafVersion,
 ) -> dict[str, Any]:
-    affected = list(tree.versions.values())
-    status: dict[str, list[str]] = {}
-    if affected:
-        status["known_affected"] = affected
-    if tree.releases:
-        status["fixed"] = [fixed.product_id for fixed in tree.releases]
+    affected = affected_ids(found, tree)
     notes = [{"category": "description", "title": "Description of Problem", "text": reader.problem}]
     for score in bulletin.cvss:
         if not version.supports(score):
@@ -281,7 +295,7 @@ def _vulnerability(
         **cwe,
         "cve": cve,
         "notes": [note for note in notes if note["text"].strip()],
-        "product_status": status,
+        "product_status": product_status(found, tree),
         "references": [
             {
                 "category": "external",
@@ -294,21 +308,19 @@ def _vulnerability(
         vulnerability["notes"] = [
             {"category": "description", "title": "Description", "text": reader.title}
         ]
-    remediations = _remediations(bulletin, reader, catalog, publisher, tree)
-    if remediations:
-        vulnerability["remediations"] = remediations
+    items = remediations(found, tree, catalog, publisher, reader.not_covered_notes)
+    if items:
+        vulnerability["remediations"] = items
     scores = version.score_items(bulletin.cvss, affected)
     if scores is not None:
-        key, items = scores
-        vulnerability[key] = items
-    if bulletin.severity and affected:
-        vulnerability["threats"] = [
-            {
-                "category": "impact",
-                "details": f"Severity: {bulletin.severity}",
-                "product_ids": affected,
-            }
-        ]
+        key, score_items = scores
+        vulnerability[key] = score_items
+    vulnerability_flags = flags(found, tree)
+    if vulnerability_flags:
+        vulnerability["flags"] = vulnerability_flags
+    vulnerability_threats = threats(bulletin, found, tree)
+    if vulnerability_threats:
+        vulnerability["threats"] = vulnerability_threats
     return vulnerability
 
 
@@ -318,81 +330,40 @@ def _further_weaknesses(weaknesses: tuple[Weakness, ...]) -> dict[str, str]:
     return {"category": "other", "title": "Further weaknesses (CWE)", "text": f"{titles}."}
 
 
-def _remediations(
-    bulletin: Bulletin,
-    reader: BulletinDocument,
-    catalog: Catalog,
-    publisher: Publisher,
-    tree: ProductTree,
-) -> list[dict[str, Any]]:
-    items = [_fix_remediation(fix, catalog, publisher, tree) for fix in bulletin.fixes]
-    remedied = {fix.channel.version_ref for fix in bulletin.fixes}
-    for ref, product_id in tree.versions.items():
-        if ref in remedied:
-            continue
-        lifecycle = _lifecycle(catalog, ref)
-        reason = _not_covered_text(ref, reader, catalog)
-        if lifecycle is Lifecycle.END_OF_LIFE:
-            items.append(
-                {
-                    "category": "no_fix_planned",
-                    "details": reason
-                    or f"{catalog.display_name(ref)} has reached its end of life.",
-                    "product_ids": [product_id],
-                }
-            )
-        else:
-            items.append(
-                {
-                    "category": "none_available",
-                    "details": reason
-                    or f"No update is available for {catalog.display_name(ref)} yet.",
-                    "product_ids": [product_id],
-                }
-            )
-    return items
+def _helpers(
+    catalog: Catalog, uris: CatalogUris, version: CsafVersion
+) -> Callable[[StreamProduct], dict[str, Any]]:
+    """Each product's identification helper: the catalog's identifiers of its version
+    (or of its release), then herald's catalog URI for it."""
+
+    def helper(product: StreamProduct) -> dict[str, Any]:
+        ref = product.version
+        uri = uris.version(ref.product, ref.version)
+        identity = _identity(catalog, product)
+        if product.channel is not None and product.release is not None:
+            uri = uris.release(ref.product, ref.version, product.channel, product.release)
+        elif product.channel is not None:
+            uri = uris.channel(ref.product, ref.version, product.channel)
+        return identification_helper(identity, uri, uris, version)
+
+    return helper
 
 
-def _fix_remediation(
-    fix: Fix, catalog: Catalog, publisher: Publisher, tree: ProductTree
-) -> dict[str, Any]:
-    ref = fix.channel.version_ref
-    name = catalog.display_name(ref)
-    product_id = tree.versions[ref]
-    url = _update_url((ref,), catalog, publisher)
-    if fix.release is None:
-        return {
-            "category": "mitigation",
-            "details": f"{name}, {fix.channel.channel} channel: {fix.mitigation}",
-            "product_ids": [product_id],
-            "url": url,
-        }
-    remediation: dict[str, Any] = {
-        "category": "vendor_fix",
-        "details": (f"{name}, {fix.channel.channel} channel: update to {fix.release} or later."),
-        "product_ids": [product_id],
-        "url": url,
-    }
+def _identity(catalog: Catalog, product: StreamProduct) -> ProductIdentity:
     try:
-        released = catalog.channel(fix.channel).release(fix.release).released_on
+        version = catalog.version(product.version)
+        if product.channel is not None and product.release is not None:
+            release = version.channel(product.channel).release(product.release)
+            if release.identity != NO_IDENTITY:
+                return release.identity
+        return version.identity
     except NotFound:
-        return remediation
-    remediation["date"] = utc_text(midnight(released))
-    return remediation
-
-
-def _lifecycle(catalog: Catalog, ref: VersionRef) -> Lifecycle:
-    return catalog.version(ref).lifecycle
-
-
-def _not_covered_text(ref: VersionRef, reader: BulletinDocument, catalog: Catalog) -> str:
-    """The bulletin's own note on a version it does not cover, when it has one."""
-    name = catalog.display_name(ref)
-    return next((note for note in reader.not_covered_notes if name in note), "")
+        return NO_IDENTITY
 
 
 __all__ = [
     "CATEGORY",
+    "VEX_CATEGORY",
     "CsafVersion",
     "csaf_document",
     "csaf_filename",

@@ -35,6 +35,9 @@ class CatalogUris:
     def version(self, product: str, version: str) -> str:
         return f"{self.namespace}/{_segment(product)}/versions/{_segment(version)}"
 
+    def channel(self, product: str, version: str, channel: str) -> str:
+        return f"{self.version(product, version)}/channels/{_segment(channel)}"
+
     def release(self, product: str, version: str, channel: str, release: str) -> str:
         """The channel's list of releases, the release named in the fragment."""
         releases = f"{self.version(product, version)}/channels/{_segment(channel)}/releases"

@@ -1,196 +1,132 @@
-"""The CSAF product tree of a bulletin, built from the catalog.
+"""The CSAF product tree of a bulletin: one product per statement (``stream_products``).
 
-Every affected version is a product, and so is every release that fixes it; each has a
-``product_identification_helper`` (``csaf_identity.py``)::
+A version the bulletin speaks of as a whole (not affected, under investigation, affected
+without channels, or an affected version bulletins do not cover) is a ``product_version``
+leaf. An affected channel is a ``product_family`` leaf standing for its releases without
+the fix, and each release with the fix is a ``patch_level`` leaf under its channel::
 
     vendor            Cloud Software Group, Inc.
     └ product_name    XenServer
-      ├ product_version 8.4              → product CSAFPID-xenserver-8.4
+      ├ product_version 8.2               → CSAFPID-xenserver-8.2         (e.g. not affected)
       └ product_version 8.4
+        ├ product_family  Early Access    → CSAFPID-xenserver-8.4-early-access
         ├ product_family  Early Access
-        │ └ patch_level   8.4.2026-03-19 → product CSAFPID-xenserver-8.4-early-access-8.4.2026-03-19
+        │ └ patch_level   8.4.2026-03-19  → CSAFPID-xenserver-8.4-early-access-8.4.2026-03-19
+        ├ product_family  Normal          → CSAFPID-xenserver-8.4-normal
         └ product_family  Normal
-          └ patch_level   8.4.2026-03-24 → product CSAFPID-xenserver-8.4-normal-8.4.2026-03-24
+          └ patch_level   8.4.2026-03-24  → CSAFPID-xenserver-8.4-normal-8.4.2026-03-24
 
-A CSAF branch holds either a product or further branches, never both, so the version
-as a whole and its channels are two sibling ``product_version`` branches of the same
-name. Along every path the categories ``vendor`` → ``product_name`` →
-``product_version`` appear in that order (CSAF 2.0 test 6.3.9) and no category but
-``product_family`` appears twice (CSAF 2.1's "stacked branch categories" test). Only
-products the document refers to are in the tree (CSAF 2.0 test 6.2.1).
+A CSAF branch holds either a product or further branches, never both, so a channel and
+its fixed releases are two sibling ``product_family`` branches of the same name (and a
+version with channels is never also a product). Along every path the categories
+``vendor`` → ``product_name`` → ``product_version`` appear in that order (CSAF 2.0 test
+6.3.9) and no category but ``product_family`` appears twice (CSAF 2.1's "stacked branch
+categories" test). Only products a status refers to are in the tree (test 6.2.1).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from herald.adapters.formats.csaf_identity import CatalogUris, identification_helper
-from herald.adapters.formats.csaf_versions import CsafVersion
-from herald.domain.bulletin import Bulletin
-from herald.domain.catalog import Catalog, ChannelRef, Product, VersionRef
-from herald.domain.errors import NotFound
-from herald.domain.identity import NO_IDENTITY, ProductIdentity
+from herald.adapters.formats.stream_products import Level, Statements, StreamProduct
+from herald.domain.catalog import VersionRef
 from herald.domain.publisher import Publisher
 
-_NOT_ID = re.compile(r"[^a-z0-9.]+")
-
-
-@dataclass(frozen=True)
-class FixedRelease:
-    """A release that fixes one affected channel, as a product of the tree."""
-
-    channel: ChannelRef
-    release: str
-    product_id: str
+PRODUCT_ID_PREFIX = "CSAFPID-"
 
 
 @dataclass(frozen=True)
 class ProductTree:
-    """The ``/product_tree`` object and the product ids the vulnerabilities refer to."""
+    """The ``/product_tree`` object and the product id of every statement's product."""
 
     tree: dict[str, Any]
-    versions: Mapping[VersionRef, str]
-    """The product id of each affected version, in the bulletin's order."""
-    releases: tuple[FixedRelease, ...]
-    """The fixed releases, in the order of the bulletin's fixes."""
+    ids: Mapping[StreamProduct, str]
 
-    def release_id(self, channel: ChannelRef, release: str) -> str:
-        for fixed in self.releases:
-            if fixed.channel == channel and fixed.release == release:
-                return fixed.product_id
-        raise KeyError(f"{channel} {release}")
+    def id_of(self, product: StreamProduct) -> str:
+        return self.ids[product]
 
 
-def build_product_tree(
-    bulletin: Bulletin,
-    catalog: Catalog,
-    publisher: Publisher,
-    uris: CatalogUris,
-    version: CsafVersion = CsafVersion.V2_0,
-) -> ProductTree:
-    """The tree of the bulletin's affected versions and fixed releases."""
-    ids = _Ids()
-    versions = {ref: ids.allocate(ref.product, ref.version) for ref in bulletin.affected}
-    releases = tuple(
-        FixedRelease(
-            fix.channel,
-            fix.release,
-            ids.allocate(
-                fix.channel.product, fix.channel.version, fix.channel.channel, fix.release
-            ),
-        )
-        for fix in bulletin.fixes
-        if fix.release is not None
-    )
-    product_branches = []
-    for product_id in dict.fromkeys(ref.product for ref in bulletin.affected):
-        product = catalog.product(product_id)
-        version_branches: list[dict[str, Any]] = []
-        for ref, pid in versions.items():
-            if ref.product != product_id:
-                continue
-            helper = identification_helper(
-                _version_identity(product, ref.version),
-                uris.version(product.id, ref.version),
-                uris,
-                version,
-            )
-            version_branches.append(
-                _leaf("product_version", ref.version, f"{product.name} {ref.version}", pid, helper)
-            )
-            channels = _channel_branches(product, ref, releases, uris, version)
-            if channels:
-                version_branches.append(
-                    {"category": "product_version", "name": ref.version, "branches": channels}
-                )
-        product_branches.append(
-            {"category": "product_name", "name": product.name, "branches": version_branches}
-        )
+def product_id(product: StreamProduct) -> str:
+    """``CSAFPID-`` and the product's slug: ``CSAFPID-xenserver-8.4-normal``."""
+    return f"{PRODUCT_ID_PREFIX}{product.slug}"
+
+
+Helper = Callable[[StreamProduct], dict[str, Any]]
+"""The ``product_identification_helper`` of a product (``csaf_identity``)."""
+
+
+def build_product_tree(statements: Statements, publisher: Publisher, helper: Helper) -> ProductTree:
+    """The tree of every product the bulletin's statements name, in catalog order; each
+    product carries its identification helper."""
+    products = statements.products
+    ids = {product: product_id(product) for product in products}
+    by_product: dict[str, dict[VersionRef, list[StreamProduct]]] = {}
+    for product in products:
+        versions = by_product.setdefault(product.version.product, {})
+        versions.setdefault(product.version, []).append(product)
+    product_branches = [
+        {
+            "category": "product_name",
+            "name": next(iter(versions.values()))[0].product_name,
+            "branches": [
+                branch
+                for ref, members in versions.items()
+                for branch in _version_branches(ref, members, ids, helper)
+            ],
+        }
+        for versions in by_product.values()
+    ]
     tree: dict[str, Any] = {}
     if product_branches:
         tree["branches"] = [
             {"category": "vendor", "name": publisher.name, "branches": product_branches}
         ]
-    return ProductTree(tree, versions, releases)
+    return ProductTree(tree, ids)
 
 
-def _channel_branches(
-    product: Product,
+def _version_branches(
     ref: VersionRef,
-    releases: tuple[FixedRelease, ...],
-    uris: CatalogUris,
-    version: CsafVersion,
+    members: list[StreamProduct],
+    ids: Mapping[StreamProduct, str],
+    helper: Helper,
 ) -> list[dict[str, Any]]:
-    by_channel: dict[str, list[FixedRelease]] = {}
-    for fixed in releases:
-        if fixed.channel.version_ref == ref:
-            by_channel.setdefault(fixed.channel.channel, []).append(fixed)
-    return [
-        {
-            "category": "product_family",
-            "name": channel,
-            "branches": [
-                _leaf(
-                    "patch_level",
-                    fixed.release,
-                    f"{product.name} {ref.version} {channel} {fixed.release}",
-                    fixed.product_id,
-                    identification_helper(
-                        _release_identity(product, fixed.channel, fixed.release),
-                        uris.release(product.id, ref.version, channel, fixed.release),
-                        uris,
-                        version,
-                    ),
-                )
-                for fixed in fixes
-            ],
-        }
-        for channel, fixes in by_channel.items()
+    branches: list[dict[str, Any]] = [
+        _leaf("product_version", ref.version, product, ids[product], helper)
+        for product in members
+        if product.level is Level.VERSION
     ]
-
-
-def _version_identity(product: Product, name: str) -> ProductIdentity:
-    try:
-        return product.version(name).identity
-    except NotFound:
-        return NO_IDENTITY
-
-
-def _release_identity(product: Product, channel: ChannelRef, release: str) -> ProductIdentity:
-    try:
-        return product.version(channel.version).channel(channel.channel).release(release).identity
-    except NotFound:
-        return NO_IDENTITY
+    channels: list[dict[str, Any]] = []
+    for product in members:
+        if product.level is not Level.CHANNEL or product.channel is None:
+            continue
+        channels.append(_leaf("product_family", product.channel, product, ids[product], helper))
+        releases = [
+            _leaf("patch_level", release.release, release, ids[release], helper)
+            for release in members
+            if release.level is Level.RELEASE
+            and release.channel == product.channel
+            and release.release is not None
+        ]
+        if releases:
+            channels.append(
+                {"category": "product_family", "name": product.channel, "branches": releases}
+            )
+    if channels:
+        branches.append({"category": "product_version", "name": ref.version, "branches": channels})
+    return branches
 
 
 def _leaf(
-    category: str, name: str, full_name: str, product_id: str, helper: dict[str, Any]
+    category: str, name: str, product: StreamProduct, pid: str, helper: Helper
 ) -> dict[str, Any]:
     return {
         "category": category,
         "name": name,
         "product": {
-            "name": full_name,
-            "product_id": product_id,
-            "product_identification_helper": helper,
+            "name": product.name,
+            "product_id": pid,
+            "product_identification_helper": helper(product),
         },
     }
-
-
-class _Ids:
-    """Readable, unique product ids: ``CSAFPID-`` and the lower-case path, joined by ``-``."""
-
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
-
-    def allocate(self, *parts: str) -> str:
-        slug = "-".join(_NOT_ID.sub("-", part.lower()).strip("-") or "x" for part in parts)
-        candidate, number = f"CSAFPID-{slug}", 1
-        while candidate in self._taken:
-            number += 1
-            candidate = f"CSAFPID-{slug}-{number}"
-        self._taken.add(candidate)
-        return candidate

@@ -20,6 +20,7 @@ from herald.adapters.formats.csaf_common import (
 )
 from herald.adapters.formats.csaf_versions import cvss_json
 from herald.adapters.formats.packages import first_package
+from herald.adapters.formats.stream_products import Level, Verdict, no_fix_sentence, statements
 from herald.domain.bulletin import Bulletin, Fix
 from herald.domain.catalog import Catalog, VersionRef
 from herald.domain.document import Weakness, compose
@@ -71,10 +72,10 @@ def cve_cna_container(
     metrics = [_metric(score.version, cvss_json(score)) for score in bulletin.cvss]
     if metrics:
         container["metrics"] = metrics
-    solutions = [_remedy(fix, catalog) for fix in bulletin.fixes if fix.release is not None]
+    solutions = [text for fix in bulletin.fixes if (text := _solution(fix, catalog))]
     if solutions:
         container["solutions"] = [_text("\n".join(solutions))]
-    workarounds = [_remedy(fix, catalog) for fix in bulletin.fixes if fix.release is None]
+    workarounds = [text for fix in bulletin.fixes if (text := _workaround(fix, catalog))]
     if workarounds:
         container["workarounds"] = [_text("\n".join(workarounds))]
     return container
@@ -94,31 +95,38 @@ def render_cve(
 
 
 def _affected(bulletin: Bulletin, catalog: Catalog, publisher: Publisher) -> list[dict[str, Any]]:
-    """One entry per product: each affected version ``affected``, each fixed release
-    ``unaffected``; anything else ``unknown`` (versions not covered included)."""
-    by_product: dict[str, list[VersionRef]] = {}
-    for ref in bulletin.affected:
-        by_product.setdefault(ref.product, []).append(ref)
+    """One entry per product, a status per version the bulletin speaks of: ``affected``
+    (an affected version, whichever channel), ``unaffected`` (a fixed release, a version
+    stated not affected), ``unknown`` (under investigation); ``defaultStatus`` unknown
+    for the rest (versions not covered included)."""
+    by_product: dict[str, list[dict[str, str]]] = {}
+    for statement in statements(bulletin, catalog).items:
+        product = statement.product
+        version = product.release if product.level is Level.RELEASE else product.version.version
+        status = _CVE_STATUS[statement.verdict]
+        entry = {"version": _clip(version or "", 1024), "status": status}
+        by_product.setdefault(product.version.product, []).append(entry)
     entries = []
-    for product_id, refs in by_product.items():
-        versions = [{"version": _clip(ref.version, 1024), "status": "affected"} for ref in refs]
-        named = {ref.version for ref in refs}
-        versions.extend(
-            {"version": _clip(fix.release, 1024), "status": "unaffected"}
-            for fix in bulletin.fixes
-            if fix.release is not None
-            and fix.channel.version_ref in refs
-            and fix.release not in named
-        )
-        entry = {
+    for product_id, versions in by_product.items():
+        record: dict[str, Any] = {
             "vendor": _clip(publisher.name, 512),
             "product": _clip(catalog.product(product_id).name, 2048),
             "defaultStatus": "unknown",
             "versions": _unique(versions),
         }
-        entry.update(_identified(catalog, refs))
-        entries.append(entry)
+        affected = [ref for ref in bulletin.affected if ref.product == product_id]
+        record.update(_identified(catalog, affected))
+        entries.append(record)
     return entries
+
+
+_CVE_STATUS = {
+    Verdict.AFFECTED: "affected",
+    Verdict.FIXED: "unaffected",
+    Verdict.NOT_AFFECTED: "unaffected",
+    Verdict.UNDER_INVESTIGATION: "unknown",
+}
+"""A statement's verdict → CVE JSON 5 ``versions[].status``."""
 
 
 def _identified(catalog: Catalog, refs: list[VersionRef]) -> dict[str, Any]:
@@ -168,11 +176,22 @@ def _metric(version: CvssVersion, data: dict[str, Any]) -> dict[str, Any]:
     return {"format": "CVSS", "scenarios": [{"lang": "en", "value": "GENERAL"}], key: data}
 
 
-def _remedy(fix: Fix, catalog: Catalog) -> str:
-    name = catalog.display_name(fix.channel.version_ref)
+def _where(fix: Fix, catalog: Catalog) -> str:
+    return f"{catalog.display_name(fix.channel.version_ref)}, {fix.channel.channel} channel"
+
+
+def _solution(fix: Fix, catalog: Catalog) -> str | None:
+    """The fixed release, or why there is none."""
     if fix.release is not None:
-        return f"{name}, {fix.channel.channel} channel: update to {fix.release} or later."
-    return f"{name}, {fix.channel.channel} channel: {fix.mitigation}"
+        return f"{_where(fix, catalog)}: update to {fix.release} or later."
+    reason = no_fix_sentence(fix)
+    return f"{_where(fix, catalog)}: {reason}" if reason else None
+
+
+def _workaround(fix: Fix, catalog: Catalog) -> str | None:
+    """What to do meanwhile: the mitigation and the workaround."""
+    texts = [text for text in (fix.mitigation, fix.workaround) if text]
+    return f"{_where(fix, catalog)}: {' '.join(texts)}" if texts else None
 
 
 def _text(value: str) -> dict[str, Any]:
@@ -180,11 +199,12 @@ def _text(value: str) -> dict[str, Any]:
 
 
 def _unique(items: list[dict[str, str]]) -> list[dict[str, str]]:
-    seen: list[dict[str, str]] = []
+    """One entry per version string, the first said (a release named like an affected
+    version must not contradict it)."""
+    seen: dict[str, dict[str, str]] = {}
     for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
+        seen.setdefault(item["version"], item)
+    return list(seen.values())
 
 
 def _clip(text: str, limit: int) -> str:

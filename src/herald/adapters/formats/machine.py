@@ -25,6 +25,12 @@ from herald.adapters.formats.csaf_common import (
 )
 from herald.adapters.formats.csaf_versions import CsafVersion
 from herald.adapters.formats.cve5 import PLACEHOLDER_ORG_ID, render_cve
+from herald.adapters.formats.cyclonedx_vex import (
+    CYCLONEDX_MEDIA_TYPE,
+    CYCLONEDX_SUFFIX,
+    render_cyclonedx,
+)
+from herald.adapters.formats.openvex import OPENVEX_MEDIA_TYPE, OPENVEX_SUFFIX, render_openvex
 from herald.adapters.formats.osv import render_osv
 from herald.domain.bulletin import Bulletin, Status
 from herald.domain.catalog import Catalog
@@ -129,6 +135,14 @@ def _cve(sources: Sources, subject: str) -> str:
     )
 
 
+def _openvex(sources: Sources, subject: str) -> str:
+    return render_openvex(sources.bulletin, sources.catalog, sources.publisher, sources.base_url)
+
+
+def _cyclonedx(sources: Sources, subject: str) -> str:
+    return render_cyclonedx(sources.bulletin, sources.catalog, sources.publisher, sources.base_url)
+
+
 CSAF = MachineFormat(
     name="csaf",
     title="CSAF 2.0",
@@ -160,12 +174,36 @@ CVE5 = MachineFormat(
     export_help="Print the CVE JSON 5 CNA container of a CVE, from the public bulletin naming it.",
 )
 
-MACHINE_FORMATS: tuple[MachineFormat, ...] = (CSAF, OSV, CVE5)
+OPENVEX = MachineFormat(
+    name="openvex",
+    title="OpenVEX",
+    label="OpenVEX document",
+    suffix=OPENVEX_SUFFIX,
+    scope=Scope.BULLETIN,
+    render=_openvex,
+    summary="OpenVEX 0.2.0 documents of public bulletins.",
+    export_help="Print the OpenVEX document of a public bulletin (JSON, keys sorted).",
+    media_type=OPENVEX_MEDIA_TYPE,
+)
+CYCLONEDX = MachineFormat(
+    name="cyclonedx",
+    title="CycloneDX VEX",
+    label="CycloneDX VEX document",
+    suffix=CYCLONEDX_SUFFIX,
+    scope=Scope.BULLETIN,
+    render=_cyclonedx,
+    summary="CycloneDX 1.6 VEX documents of public bulletins.",
+    export_help="Print the CycloneDX VEX document of a public bulletin (JSON, keys sorted).",
+    media_type=CYCLONEDX_MEDIA_TYPE,
+)
+
+MACHINE_FORMATS: tuple[MachineFormat, ...] = (CSAF, OSV, CVE5, OPENVEX, CYCLONEDX)
 """Every machine-readable format, in the order pages and ``herald --help`` list them."""
 
 
 def by_name(name: str) -> MachineFormat:
-    """The format ``name`` (``csaf``, ``osv``, ``cve``); KeyError for another."""
+    """The format ``name`` (``csaf``, ``osv``, ``cve``, ``openvex``, ``cyclonedx``);
+    KeyError for another."""
     for fmt in MACHINE_FORMATS:
         if fmt.name == name:
             return fmt
@@ -193,7 +231,9 @@ def newest_naming(found: Sequence[Bulletin]) -> Bulletin:
 __all__ = [
     "CSAF",
     "CVE5",
+    "CYCLONEDX",
     "MACHINE_FORMATS",
+    "OPENVEX",
     "OSV",
     "MachineFormat",
     "Scope",

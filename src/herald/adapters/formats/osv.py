@@ -21,6 +21,7 @@ from herald.adapters.formats.csaf_common import (
     utc_text,
 )
 from herald.adapters.formats.packages import first_package
+from herald.adapters.formats.stream_products import no_fix_sentence
 from herald.domain.bulletin import Bulletin, Fix, Status
 from herald.domain.catalog import Catalog, ChannelRef, UpdateChannel, VersionRef
 from herald.domain.document import BulletinDocument, compose
@@ -54,7 +55,7 @@ def osv_record(
         "modified": utc_text(max(instants[-1], bulletin.updated_at)),
         "published": utc_text(instants[0]),
         "summary": _summary(bulletin),
-        "details": _details(reader),
+        "details": _details(reader, bulletin, catalog),
         "affected": [_affected(ref, bulletin, catalog, publisher) for ref in bulletin.affected],
         "references": _references(bulletin, catalog, publisher, links),
         "database_specific": {
@@ -97,13 +98,16 @@ def _summary(bulletin: Bulletin) -> str:
     return bulletin.title
 
 
-def _details(reader: BulletinDocument) -> str:
+def _details(reader: BulletinDocument, bulletin: Bulletin, catalog: Catalog) -> str:
     parts = [reader.problem.strip(), reader.affected_statement, *reader.not_covered_notes]
     fixes = []
-    for fix in reader.fixes:
-        where = f"{fix.product} {fix.version}, {fix.channel} channel"
-        remedy = f"fixed in {fix.release}" if fix.release else f"mitigation: {fix.mitigation}"
-        fixes.append(f"- {where}: {remedy}")
+    for fix in bulletin.fixes:
+        where = f"{catalog.display_name(fix.channel.version_ref)}, {fix.channel.channel} channel"
+        remedies = [f"fixed in {fix.release}"] if fix.release else []
+        remedies += [f"mitigation: {fix.mitigation}"] if fix.mitigation else []
+        remedies += [f"workaround: {fix.workaround}"] if fix.workaround else []
+        remedies += [reason] if (reason := no_fix_sentence(fix)) else []
+        fixes.append(f"- {where}: {'; '.join(remedies)}")
     if fixes:
         parts.append("\n".join(fixes))
     return "\n\n".join(part for part in parts if part)
@@ -140,6 +144,8 @@ def _affected(
                     "channel": fix.channel.channel,
                     "fixed": fix.release,
                     "mitigation": fix.mitigation,
+                    "workaround": fix.workaround,
+                    "no_fix": fix.no_fix.value if fix.no_fix else None,
                 }
                 for fix in fixes
             ],
