@@ -15,6 +15,7 @@ from herald.domain import RuleViolation, ValidationError, parse_cvss
 from herald.domain.workflow import new_draft, publish
 from tests.domain.builders import draft
 
+from .builders import THIRD_PARTY_CVE, every_remedy, vex_bulletin
 from .test_csaf_schemas import Case, cve_errors, public_cases
 
 BASE = "https://bulletins.example.com"
@@ -99,3 +100,25 @@ def test_generated_bulletins_are_valid_cna_containers(case: Case) -> None:
     for cve in case.bulletin.cves:
         container = cve_cna_container(case.bulletin, cve, case.catalog, case.publisher, BASE)
         assert cve_errors(container) == []
+
+
+def test_versions_not_affected_and_under_investigation_have_their_status() -> None:
+    vex = cve_cna_container(vex_bulletin(), THIRD_PARTY_CVE, demo.catalog(), demo.publisher(), BASE)
+    assert cve_errors(vex) == []
+    (entry,) = vex["affected"]
+    assert entry["versions"] == [{"version": "8.4", "status": "unaffected"}]
+    assert entry["defaultStatus"] == "unknown"
+    bulletin, catalog = every_remedy()
+    container = cve_cna_container(bulletin, CVE, catalog, demo.publisher(), BASE)
+    assert cve_errors(container) == []
+    (entry,) = container["affected"]
+    assert entry["versions"] == [
+        {"version": "8.2", "status": "affected"},
+        {"version": "8.4", "status": "affected"},
+        {"version": "8.4.2026-03-19", "status": "unaffected"},
+        {"version": "8.5", "status": "unknown"},
+    ]
+    (solutions,) = container["solutions"]
+    assert "Legacy channel: The channel closes in May." in solutions["value"]
+    (workarounds,) = container["workarounds"]
+    assert "Normal channel: Disable *scrub*." in workarounds["value"]

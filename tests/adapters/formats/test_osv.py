@@ -16,6 +16,7 @@ from herald.domain import ChangeLogEntry, ChannelRef, CveId, Fix, RuleViolation,
 from herald.domain.workflow import new_draft, publish, withdraw
 from tests.domain.builders import draft
 
+from .builders import every_remedy, vex_bulletin
 from .test_csaf_schemas import Case, osv_errors, public_cases
 
 BASE = "https://bulletins.example.com"
@@ -116,3 +117,19 @@ def test_generated_bulletins_are_valid_osv(case: Case) -> None:
     record = osv_record(case.bulletin, case.catalog, case.publisher, BASE)
     assert osv_errors(record) == []
     assert len(record["affected"]) == len(case.bulletin.affected)
+
+
+def test_versions_not_affected_are_left_out_and_every_remedy_worded() -> None:
+    vex = osv_record(vex_bulletin(), demo.catalog(), demo.publisher(), BASE)
+    assert osv_errors(vex) == []
+    assert vex["affected"] == []  # OSV lists affected software only
+    bulletin, catalog = every_remedy()
+    record = osv_record(bulletin, catalog, demo.publisher(), BASE)
+    assert osv_errors(record) == []
+    assert "None" not in record["details"]
+    assert "- XenServer 8.4, Legacy channel: The channel closes in May." in record["details"]
+    assert "- XenServer 8.4, Normal channel: workaround: Disable *scrub*." in record["details"]
+    assert [entry["database_specific"]["version"] for entry in record["affected"]] == [
+        "8.2",
+        "8.4",
+    ]
