@@ -137,7 +137,11 @@ def _check_reference_bulletin(page: Page) -> None:
     assert facts(page)[:2] == ["Article ID: CTX696397", "Updated On: 2026-03-24"]
     headings = page.locator("article.bulletin :is(h2, h3)").all_inner_texts()
     assert headings[: len(SECTIONS)] == SECTIONS
-    assert headings[len(SECTIONS) :] == ["Related", "Machine-readable forms"]
+    assert headings[len(SECTIONS) :] == [
+        "Status by version and update channel",
+        "Related",
+        "Machine-readable forms",
+    ]
     change_log = page.locator("section[aria-labelledby=change-log]")
     expect(change_log.get_by_role("listitem")).to_have_text(["2026-03-24 Initial Publication"])
 
