@@ -36,7 +36,8 @@ class CatalogUris:
         return f"{self.namespace}/{_segment(product)}/versions/{_segment(version)}"
 
     def channel(self, product: str, version: str, channel: str) -> str:
-        return f"{self.version(product, version)}/channels/{_segment(channel)}"
+        """The channel's list of releases (the API has no page of a channel alone)."""
+        return f"{self.version(product, version)}/channels/{_segment(channel)}/releases"
 
     def release(self, product: str, version: str, channel: str, release: str) -> str:
         """The channel's list of releases, the release named in the fragment."""
