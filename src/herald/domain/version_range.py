@@ -77,7 +77,7 @@ def _parsed(text: str, field: str) -> Any:
             f"{text[:100]!r} is not a vers range: such a range starts with 'vers:' and a scheme",
         )
     try:
-        return _UniversRange.from_string(text)
+        return _UniversRange.from_string(text)  # type: ignore[no-untyped-call]
     except Exception as error:  # univers raises ValueError and its own InvalidVersion
         schemes = ", ".join(sorted(RANGE_CLASS_BY_SCHEMES))
         reason = _CLASS_NAME.sub(lambda m: f"{m[1].lower()} version", str(error))

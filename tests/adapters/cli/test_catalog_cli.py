@@ -204,6 +204,6 @@ def test_a_malformed_identifier_names_its_option_and_writes_nothing(herald: Hera
     ]
     for args, *named in cases:
         result = herald("catalog", *args)
-        assert_one_line_error(result, *named, exit_code=2)
+        assert_one_line_error(result, *(str(part) for part in named), exit_code=2)
     assert herald("catalog", "show").stdout == before
     assert herald("audit", "log").stdout == log_before

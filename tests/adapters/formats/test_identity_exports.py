@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -26,11 +27,11 @@ def _catalog(identity: ProductIdentity) -> Catalog:
     return Catalog((Product(**{**product.__dict__, "versions": versions}),))
 
 
-def _osv(identity: ProductIdentity) -> dict[str, object]:
+def _osv(identity: ProductIdentity) -> dict[str, Any]:
     return osv_record(demo.reference_bulletin(), _catalog(identity), demo.publisher(), BASE)
 
 
-def _cve(identity: ProductIdentity) -> dict[str, object]:
+def _cve(identity: ProductIdentity) -> dict[str, Any]:
     bulletin = demo.reference_bulletin()
     return cve_cna_container(bulletin, bulletin.cves[0], _catalog(identity), demo.publisher(), BASE)
 
@@ -38,7 +39,7 @@ def _cve(identity: ProductIdentity) -> dict[str, object]:
 def test_osv_names_the_package_of_a_registered_ecosystem() -> None:
     record = _osv(ProductIdentity(cpe=CPE, purls=("pkg:pypi/xenserver-tools@8.4",)))
 
-    (affected,) = record["affected"]  # type: ignore[misc]
+    (affected,) = record["affected"]
     assert affected["package"] == {
         "ecosystem": "PyPI",
         "name": "xenserver-tools",
@@ -52,7 +53,7 @@ def test_osv_names_the_package_of_a_registered_ecosystem() -> None:
 def test_osv_names_no_package_for_an_rpm_purl() -> None:
     record = _osv(ProductIdentity(purls=("pkg:rpm/xenserver/xenserver-release@8.4",)))
 
-    (affected,) = record["affected"]  # type: ignore[misc]
+    (affected,) = record["affected"]
     assert "package" not in affected
     assert affected["database_specific"]["purls"] == ["pkg:rpm/xenserver/xenserver-release@8.4"]
     assert osv_errors(record) == []
@@ -61,7 +62,7 @@ def test_osv_names_no_package_for_an_rpm_purl() -> None:
 def test_cve_lists_the_cpe_and_the_package_collection() -> None:
     container = _cve(ProductIdentity(cpe=CPE, purls=("pkg:npm/%40xenserver/tools@8.4.0",)))
 
-    (affected,) = container["affected"]  # type: ignore[misc]
+    (affected,) = container["affected"]
     assert affected["cpes"] == [CPE]
     assert affected["collectionURL"] == "https://registry.npmjs.org"
     assert affected["packageName"] == "@xenserver/tools"
@@ -72,7 +73,7 @@ def test_cve_lists_the_cpe_and_the_package_collection() -> None:
 def test_cve_has_no_identifiers_where_the_catalog_has_none() -> None:
     container = _cve(ProductIdentity())
 
-    (affected,) = container["affected"]  # type: ignore[misc]
+    (affected,) = container["affected"]
     assert not {"cpes", "collectionURL", "packageName"} & set(affected)
     assert cve_errors(container) == []
 

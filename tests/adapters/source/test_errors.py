@@ -426,7 +426,8 @@ CASES: dict[str, Case] = {
             "p.yaml": _replace(
                 PRODUCT,
                 "    channels:",
-                "    identity:\n      purls:\n        - pkg:rpm/xen\n        - rpm/xen\n    channels:",
+                "    identity:\n      purls:\n        - pkg:rpm/xen\n        - rpm/xen\n"
+                "    channels:",
             )
         },
         "p.yaml",
@@ -504,10 +505,11 @@ CASES: dict[str, Case] = {
     "component CPE": Case(
         {
             "p.yaml": PRODUCT
-            + "components:\n  - {id: xen, name: Xen, identity: {cpe: 'cpe:2.3:z:x:y:*:*:*:*:*:*:*:*'}}\n"
+            + "components:\n  - {id: xen, name: Xen,\n"
+            + "     identity: {cpe: 'cpe:2.3:z:x:y:*:*:*:*:*:*:*:*'}}\n"
         },
         "p.yaml",
-        14,
+        15,
         "components[0].identity.cpe",
         "is not a CPE 2.3 name",
     ),

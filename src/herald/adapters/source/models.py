@@ -74,13 +74,10 @@ UtcTime = Annotated[dt.datetime, BeforeValidator(_parse_time)]
 """A moment, written in ISO 8601 with ``Z`` (or an offset, converted to UTC)."""
 
 
-_Shape = Shape
-
-
 # --- publisher -------------------------------------------------------------------------
 
 
-class SectionTemplateShape(_Shape):
+class SectionTemplateShape(Shape):
     """A narrative section's heading and body, with ``{placeholders}``."""
 
     title: str
@@ -89,7 +86,7 @@ class SectionTemplateShape(_Shape):
     """The paragraph (Markdown)."""
 
 
-class PublisherSectionsShape(_Shape):
+class PublisherSectionsShape(Shape):
     """Templates by section kind; a kind left out falls back to herald's wording."""
 
     customer_action: SectionTemplateShape | None = None
@@ -107,7 +104,7 @@ class PublisherSectionsShape(_Shape):
 _DEFAULT_PATTERN = ArticleIdPattern()
 
 
-class ArticleIdsShape(_Shape):
+class ArticleIdsShape(Shape):
     """The article id scheme: a prefix and a fixed number of digits."""
 
     prefix: str = _DEFAULT_PATTERN.prefix
@@ -116,7 +113,7 @@ class ArticleIdsShape(_Shape):
     """How many digits follow the prefix."""
 
 
-class PublisherFile(_Shape):
+class PublisherFile(Shape):
     """``kind: publisher``: the vendor behind the bulletins (one per herald)."""
 
     schema_: Literal["herald/v1"] = Field(alias="schema")
@@ -163,7 +160,7 @@ class PublisherFile(_Shape):
 # --- product ---------------------------------------------------------------------------
 
 
-class ComponentShape(_Shape):
+class ComponentShape(Shape):
     """A component a release ships."""
 
     name: str
@@ -187,7 +184,7 @@ COMPONENT_FORMS = frozenset({"components-as-mapping", "components-as-list"})
 """The union tags pydantic puts in an error's location; not part of any field path."""
 
 
-class ReleaseShape(_Shape):
+class ReleaseShape(Shape):
     """One dated update shipped on a channel."""
 
     name: str
@@ -203,7 +200,7 @@ class ReleaseShape(_Shape):
     """The release's own identifiers, when it has any."""
 
 
-class ChannelShape(_Shape):
+class ChannelShape(Shape):
     """A stream of releases for one version, e.g. ``Early Access``."""
 
     name: str
@@ -214,7 +211,7 @@ class ChannelShape(_Shape):
     """Hidden until a public bulletin names it: staff see it, the public does not."""
 
 
-class VersionShape(_Shape):
+class VersionShape(Shape):
     """A version of the product, e.g. ``8.4``."""
 
     name: str
@@ -231,7 +228,7 @@ class VersionShape(_Shape):
     """How customers' tools recognise it: CPE, purls, hashes, model numbers, ..."""
 
 
-class ProductFile(_Shape):
+class ProductFile(Shape):
     """``kind: product``: a product with its versions, channels and releases."""
 
     schema_: Literal["herald/v1"] = Field(alias="schema")
@@ -255,7 +252,7 @@ class ProductFile(_Shape):
 # --- bulletin --------------------------------------------------------------------------
 
 
-class VersionRefShape(_Shape):
+class VersionRefShape(Shape):
     """One version of one product."""
 
     product: str
@@ -264,7 +261,7 @@ class VersionRefShape(_Shape):
     """The version's name."""
 
 
-class FixShape(_Shape):
+class FixShape(Shape):
     """How one channel is remedied: give ``release`` or ``mitigation``, not both."""
 
     product: str
@@ -279,7 +276,7 @@ class FixShape(_Shape):
     """What to do when no release fixes it (Markdown)."""
 
 
-class BulletinSectionsShape(_Shape):
+class BulletinSectionsShape(Shape):
     """Section bodies that replace the publisher's templates for this bulletin."""
 
     customer_action: str | None = None
@@ -294,7 +291,7 @@ class BulletinSectionsShape(_Shape):
     """How to report vulnerabilities (Markdown)."""
 
 
-class ChangeLogEntryShape(_Shape):
+class ChangeLogEntryShape(Shape):
     """One line of the change log."""
 
     date: Day
@@ -303,7 +300,7 @@ class ChangeLogEntryShape(_Shape):
     """What changed, on one line."""
 
 
-class NotCoveredShape(_Shape):
+class NotCoveredShape(Shape):
     """A version the bulletin states it does not cover, as it stood when published."""
 
     product: str
@@ -316,7 +313,7 @@ class NotCoveredShape(_Shape):
     """The vendor's words for that state."""
 
 
-class BulletinFile(_Shape):
+class BulletinFile(Shape):
     """``kind: bulletin``: one security bulletin."""
 
     schema_: Literal["herald/v1"] = Field(alias="schema")
