@@ -147,18 +147,22 @@ def _with_history(product: Product) -> Product:
     old = ProductVersion(
         "8.2",
         Lifecycle.END_OF_LIFE,
-        channels=(UpdateChannel("CU1", _releases("8.2", "CU1", 2016)),),
+        channels=(UpdateChannel("CU1", _releases("8.2", "CU1", 2016, "xen-hypervisor")),),
     )
     return replace(product, versions=(old, *product.versions))
 
 
-def _releases(version: str, channel: str, since: int) -> tuple[Release, ...]:
+def _releases(
+    version: str, channel: str, since: int, component: str = "core"
+) -> tuple[Release, ...]:
+    """Two releases a year, each shipping one ``component`` (the demo XenServer's
+    releases ship one of the components it declares)."""
     releases = []
     for n, year in enumerate(range(since, 2027)):
         for month in (3, 9):
             day = date(year, month, 10 + n % 10)
             name = f"{version}.{channel}.{day:%Y%m%d}"
-            releases.append(Release(name, day, (Component("core", f"{version}.{n}.{month}"),)))
+            releases.append(Release(name, day, (Component(component, f"{version}.{n}.{month}"),)))
     return tuple(releases)
 
 

@@ -190,6 +190,20 @@ def check_cpe(text: str, field: str = "cpe") -> None:
         ) from None
 
 
+def cpe_from_uri(text: str, field: str = "cpe") -> str:
+    """A CPE 2.2 URI (``cpe:/a:vendor:product:1.0``) as the CPE 2.3 formatted string that
+    names the same (NISTIR 7695 section 6.1: unbind the URI, bind the formatted string)."""
+    _check_identifier(text, field)
+    if not text.lower().startswith("cpe:/"):
+        raise ValidationError(field, f"{_cut(text)!r} is not a CPE 2.2 URI (cpe:/...)")
+    try:
+        formatted = str(CPE(text).as_fs())
+    except (NotImplementedError, ValueError, TypeError, KeyError, IndexError):
+        raise ValidationError(field, f"{_cut(text)!r} is not a CPE 2.2 URI") from None
+    check_cpe(formatted, field)
+    return formatted
+
+
 def check_purl(text: str, field: str = "purl") -> None:
     """``ValidationError`` unless ``text`` is a package URL in canonical form (the form
     ``packageurl-python`` writes it in, which matching tools compare)."""

@@ -85,7 +85,8 @@ def test_the_demo_catalog_keeps_its_identifiers_and_components(uow_factory: UowF
     product = stored.product("xenserver")
     assert product.version("8.4").identity.cpe == "cpe:2.3:a:citrix:xenserver:8.4:*:*:*:*:*:*:*"
     assert [(c.id, c.kind) for c in product.components] == [
-        ("xen-hypervisor", ComponentKind.KERNEL)
+        ("xen-hypervisor", ComponentKind.KERNEL),
+        ("xapi", ComponentKind.APPLICATION),
     ]
     assert product.components[0].identity.purls == ("pkg:rpm/xenserver/xen-hypervisor",)
 
@@ -122,7 +123,7 @@ def test_changed_identifiers_replace_the_stored_ones(
     assert _load(uow_factory).product("xenserver") == changed
     assert _count(database, VersionIdentifierRow) == 2 + 1  # 8.4's two purls, 9's CPE
     assert _count(database, ComponentIdentifierRow) == 0
-    assert _count(database, ProductComponentRow) == 2
+    assert _count(database, ProductComponentRow) == 3  # qemu, xen-hypervisor, xapi
 
 
 def test_removing_a_product_entry_removes_its_identifiers(

@@ -481,10 +481,21 @@ def test_products(herald: Herald, client: TestClient) -> None:
     body = client.get("/api/v1/products").json()
     assert [p["id"] for p in body["data"]] == ["xenserver", "xencenter"]
     xenserver = body["data"][0]
-    assert xenserver["versions"] == [
+    assert [
+        {k: v for k, v in version.items() if k != "identity"} for version in xenserver["versions"]
+    ] == [
         {"name": "8.4", "lifecycle": "supported", "state": "Supported", "covered": True},
         {"name": "9", "lifecycle": "preview", "state": "Public Preview", "covered": False},
     ]
+    assert xenserver["versions"][0]["identity"] == {
+        "cpe": "cpe:2.3:a:citrix:xenserver:8.4:*:*:*:*:*:*:*",
+        "purls": [],
+        "hashes": [],
+        "model_numbers": [],
+        "skus": [],
+        "serial_numbers": [],
+        "sbom_urls": [],
+    }
     assert xenserver["urls"]["api"] == "https://bulletins.example.com/api/v1/products/xenserver"
 
 
@@ -500,6 +511,11 @@ def test_a_product_with_its_versions_and_channels(client: TestClient) -> None:
     }
     assert v84["channels"][1]["releases_url"].endswith("/versions/8.4/channels/Normal/releases")
     assert body["versions"][1]["channels"] == []
+    assert [(c["id"], c["kind"]) for c in body["components"]] == [
+        ("xen-hypervisor", "kernel"),
+        ("xapi", "application"),
+    ]
+    assert body["components"][0]["identity"]["purls"] == ["pkg:rpm/xenserver/xen-hypervisor"]
 
 
 def test_a_version_with_releases_and_components(client: TestClient) -> None:
@@ -512,6 +528,15 @@ def test_a_version_with_releases_and_components(client: TestClient) -> None:
             "name": "8.4.2026-03-19",
             "released_on": "2026-03-19",
             "components": [{"name": "xen-hypervisor", "version": "4.17.5-20"}],
+            "identity": {
+                "cpe": None,
+                "purls": [],
+                "hashes": [],
+                "model_numbers": [],
+                "skus": [],
+                "serial_numbers": [],
+                "sbom_urls": [],
+            },
         }
     ]
 

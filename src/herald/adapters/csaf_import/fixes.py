@@ -17,6 +17,7 @@ from herald.adapters.csaf_import.products import Leaf, product_named
 from herald.adapters.csaf_import.state import Plan, day
 from herald.domain.bulletin import Fix
 from herald.domain.catalog import ChannelRef, Release, UpdateChannel, VersionRef
+from herald.domain.identity import NO_IDENTITY, ProductIdentity
 from herald.domain.publisher import SectionKind
 
 
@@ -47,7 +48,7 @@ def fixes(
             plan.note(f"{product_id}: a second fixed release on {channel}; the first is kept")
             continue
         released = _release_day(leaf.release, remediations, tracking)
-        _ensure_release(plan, channel, leaf.release, released)
+        _ensure_release(plan, channel, leaf.release, released, leaf.identity)
         found[channel] = Fix(channel, release=leaf.release)
     texts = remedy_texts(remediations, fixed_ids, list(found.values()), plan)
     for ref in affected:
@@ -57,7 +58,13 @@ def fixes(
     return list(found.values())
 
 
-def _ensure_release(plan: Plan, channel: ChannelRef, name: str, released_on: date) -> None:
+def _ensure_release(
+    plan: Plan,
+    channel: ChannelRef,
+    name: str,
+    released_on: date,
+    identity: ProductIdentity = NO_IDENTITY,
+) -> None:
     product = plan.catalog.product(channel.product)
     versions = []
     for version in product.versions:
@@ -65,11 +72,11 @@ def _ensure_release(plan: Plan, channel: ChannelRef, name: str, released_on: dat
             channels = list(version.channels)
             existing = next((c for c in channels if c.name == channel.channel), None)
             if existing is None:
-                release = Release(name, released_on, hidden=True)
+                release = Release(name, released_on, hidden=True, identity=identity)
                 channels.append(UpdateChannel(channel.channel, (release,), hidden=True))
                 plan.note(f"new channel {channel} (hidden until the bulletin is published)")
             elif not any(r.name == name for r in existing.releases):
-                release = Release(name, released_on, hidden=True)
+                release = Release(name, released_on, hidden=True, identity=identity)
                 updated = replace(existing, releases=(*existing.releases, release))
                 channels = [updated if c.name == existing.name else c for c in channels]
             else:

@@ -13,8 +13,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from herald.adapters.csaf_import.identifiers import identity_of
 from herald.adapters.csaf_import.state import Plan, items
 from herald.domain.catalog import Lifecycle, Product, ProductVersion, VersionRef
+from herald.domain.identity import NO_IDENTITY, ProductIdentity
 from herald.domain.ids import ProductId
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -29,6 +31,8 @@ class Leaf:
     version: str | None
     channel: str | None
     release: str | None
+    identity: ProductIdentity = NO_IDENTITY
+    """What its ``product_identification_helper`` gives (for the entry it creates)."""
 
 
 def leaves(tree: object, plan: Plan) -> list[Leaf]:
@@ -48,6 +52,7 @@ def leaves(tree: object, plan: Plan) -> list[Leaf]:
                 categories.get("product_version") or categories.get("product_version_range"),
                 categories.get("product_family") if "product_version" in categories else None,
                 categories.get("patch_level") or categories.get("service_pack"),
+                identity_of(product.get("product_identification_helper"), product_id, plan),
             )
         )
         if "product_version_range" in categories and "product_version" not in categories:
@@ -92,18 +97,21 @@ def affected_versions(
         if leaf is None or leaf.product is None or leaf.version is None:
             plan.note(f"{product_id}: no product name and version in the product tree; dropped")
             continue
-        ref = version_ref(plan, leaf.product, leaf.version)
+        identity = leaf.identity if leaf.release is None else NO_IDENTITY  # a release's own
+        ref = version_ref(plan, leaf.product, leaf.version, identity)
         if ref not in affected:
             affected.append(ref)
     return affected
 
 
-def version_ref(plan: Plan, product_name: str, version_name: str) -> VersionRef:
+def version_ref(
+    plan: Plan, product_name: str, version_name: str, identity: ProductIdentity = NO_IDENTITY
+) -> VersionRef:
     """The version, added to the catalog (as supported, hidden until a public bulletin
-    names it) when it is new."""
+    names it, with ``identity``) when it is new."""
     product = product_named(plan, product_name)
     if not any(v.name == version_name for v in product.versions):
-        version = ProductVersion(version_name, Lifecycle.SUPPORTED, hidden=True)
+        version = ProductVersion(version_name, Lifecycle.SUPPORTED, hidden=True, identity=identity)
         product = replace(product, versions=(*product.versions, version))
         plan.note(f"new version {product.name} {version_name} (marked supported; hidden)")
         plan.store(product)

@@ -16,6 +16,60 @@ from herald.domain.catalog import (
     Release,
     UpdateChannel,
 )
+from herald.domain.components import ComponentKind, ProductComponent
+from herald.domain.identity import HashAlgorithm, ProductIdentity
+
+
+class FileHashModel(BaseModel):
+    algorithm: HashAlgorithm = Field(examples=["sha256"])
+    value: str = Field(description="Lower-case hexadecimal.")
+    file_name: str = Field(examples=["XenServer-8.4.iso"])
+
+
+class IdentityModel(BaseModel):
+    """How customers' scanners and asset databases recognise the entry."""
+
+    cpe: str | None = Field(
+        description="A CPE 2.3 name, or null.",
+        examples=["cpe:2.3:a:citrix:xenserver:8.4:*:*:*:*:*:*:*"],
+    )
+    purls: list[str] = Field(description="Package URLs, canonical form.")
+    hashes: list[FileHashModel]
+    model_numbers: list[str]
+    skus: list[str]
+    serial_numbers: list[str]
+    sbom_urls: list[str] = Field(description="Where SBOMs can be retrieved.")
+
+    @classmethod
+    def build(cls, identity: ProductIdentity) -> IdentityModel:
+        return cls(
+            cpe=identity.cpe,
+            purls=list(identity.purls),
+            hashes=[
+                FileHashModel(algorithm=h.algorithm, value=h.value, file_name=h.file_name)
+                for h in identity.hashes
+            ],
+            model_numbers=list(identity.model_numbers),
+            skus=list(identity.skus),
+            serial_numbers=list(identity.serial_numbers),
+            sbom_urls=list(identity.sbom_urls),
+        )
+
+
+class ProductComponentModel(BaseModel):
+    id: str = Field(description="What releases' components name.", examples=["xen-hypervisor"])
+    name: str = Field(examples=["Xen hypervisor"])
+    kind: ComponentKind = Field(examples=["kernel"])
+    identity: IdentityModel
+
+    @classmethod
+    def build(cls, component: ProductComponent) -> ProductComponentModel:
+        return cls(
+            id=component.id,
+            name=component.name,
+            kind=component.kind,
+            identity=IdentityModel.build(component.identity),
+        )
 
 
 class ComponentModel(BaseModel):
@@ -31,6 +85,7 @@ class ReleaseModel(BaseModel):
     name: str = Field(description="The release's version string.", examples=["8.4.2026-03-24"])
     released_on: date = Field(examples=["2026-03-24"])
     components: list[ComponentModel] = Field(description="The component versions it ships.")
+    identity: IdentityModel = Field(description="The release's own identifiers.")
 
     @classmethod
     def build(cls, release: Release) -> ReleaseModel:
@@ -38,6 +93,7 @@ class ReleaseModel(BaseModel):
             name=release.name,
             released_on=release.released_on,
             components=[ComponentModel.build(c) for c in release.components],
+            identity=IdentityModel.build(release.identity),
         )
 
 
@@ -94,6 +150,7 @@ class VersionSummary(BaseModel):
         description="How the vendor names the lifecycle state.", examples=["Supported"]
     )
     covered: bool = Field(description="Bulletins cover it (only supported versions are).")
+    identity: IdentityModel
 
     @classmethod
     def build(cls, version: ProductVersion) -> VersionSummary:
@@ -102,6 +159,7 @@ class VersionSummary(BaseModel):
             lifecycle=version.lifecycle,
             state=version.state_label,
             covered=version.lifecycle.covered,
+            identity=IdentityModel.build(version.identity),
         )
 
 
@@ -170,6 +228,7 @@ class ProductDetail(BaseModel):
         description="Where customers learn to update it (null: the publisher's page)."
     )
     versions: list[VersionInProduct] = Field(description="Oldest first.")
+    components: list[ProductComponentModel] = Field(description="The pieces it includes.")
     urls: ProductUrls
 
     @classmethod
@@ -178,6 +237,7 @@ class ProductDetail(BaseModel):
             id=product.id,
             name=product.name,
             update_instructions_url=product.update_instructions_url,
+            components=[ProductComponentModel.build(c) for c in product.components],
             versions=[
                 VersionInProduct(
                     **VersionSummary.build(v).model_dump(),
