@@ -74,13 +74,13 @@ def _document(catalog: Catalog, version: CsafVersion) -> dict[str, Any]:
 def test_every_product_of_the_reference_has_a_helper() -> None:
     products = _products(_document(demo.catalog(), CsafVersion.V2_0))
 
-    version = products["CSAFPID-xenserver-8.4"]["product_identification_helper"]
-    assert version == {
+    channel = products["CSAFPID-xenserver-8.4-normal"]["product_identification_helper"]
+    assert channel == {  # a channel product carries its version's identifiers
         "cpe": "cpe:2.3:a:citrix:xenserver:8.4:*:*:*:*:*:*:*",
         "x_generic_uris": [
             {
                 "namespace": f"{BASE}/api/v1/products",
-                "uri": f"{BASE}/api/v1/products/xenserver/versions/8.4",
+                "uri": f"{BASE}/api/v1/products/xenserver/versions/8.4/channels/Normal/releases",
             }
         ],
     }
@@ -100,7 +100,7 @@ def test_csaf_2_0_has_one_purl_and_the_others_as_generic_uris() -> None:
     catalog = _catalog(IDENTITY, ProductIdentity(purls=("pkg:generic/xenserver@8.4.1",)))
     document = _document(catalog, CsafVersion.V2_0)
 
-    helper = _products(document)["CSAFPID-xenserver-8.4"]["product_identification_helper"]
+    helper = _products(document)["CSAFPID-xenserver-8.4-normal"]["product_identification_helper"]
 
     assert helper["purl"] == "pkg:generic/xenserver@8.4"
     assert "purls" not in helper
@@ -133,7 +133,7 @@ def test_csaf_2_0_has_one_purl_and_the_others_as_generic_uris() -> None:
 def test_csaf_2_1_lists_every_purl() -> None:
     document = _document(_catalog(IDENTITY, ProductIdentity()), CsafVersion.V2_1)
 
-    helper = _products(document)["CSAFPID-xenserver-8.4"]["product_identification_helper"]
+    helper = _products(document)["CSAFPID-xenserver-8.4-normal"]["product_identification_helper"]
 
     assert helper["purls"] == list(IDENTITY.purls)
     assert "purl" not in helper

@@ -328,7 +328,7 @@ def test_a_page_is_read_in_a_fixed_number_of_statements(
         assert page.total == 30
         counts.append(len(statements))
     assert len(set(counts)) == 1
-    assert counts[0] <= 12
+    assert counts[0] <= 15  # the page, its total, and one read per list of a bulletin
 
 
 # --- embargo -----------------------------------------------------------------------------

@@ -334,7 +334,7 @@ def _helpers(
     catalog: Catalog, uris: CatalogUris, version: CsafVersion
 ) -> Callable[[StreamProduct], dict[str, Any]]:
     """Each product's identification helper: the catalog's identifiers of its version
-    (or of its release), then herald's catalog URI for it."""
+    (a release: its own), then herald's catalog URI for it."""
 
     def helper(product: StreamProduct) -> dict[str, Any]:
         ref = product.version
@@ -353,9 +353,9 @@ def _identity(catalog: Catalog, product: StreamProduct) -> ProductIdentity:
     try:
         version = catalog.version(product.version)
         if product.channel is not None and product.release is not None:
-            release = version.channel(product.channel).release(product.release)
-            if release.identity != NO_IDENTITY:
-                return release.identity
+            # a release has only its own identifiers: the version's CPE names every
+            # release of the version, not this one (docs/machine-readable.md)
+            return version.channel(product.channel).release(product.release).identity
         return version.identity
     except NotFound:
         return NO_IDENTITY
