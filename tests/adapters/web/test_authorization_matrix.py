@@ -365,6 +365,13 @@ ACCESS: dict[str, tuple[Case, ...]] = {
             {"version": "9", "lifecycle": "supported"},
         ),
     ),
+    "POST /staff/catalog/{product_id}/identity": (
+        for_staff(
+            "/staff/catalog/xenserver/identity",
+            Action.MANAGE_CATALOG,
+            {"version": "8.4", "cpe": "", "purls": "pkg:generic/xenserver@8.4"},
+        ),
+    ),
     "POST /staff/catalog/{product_id}/channels": (
         for_staff(
             "/staff/catalog/xenserver/channels",
