@@ -22,7 +22,7 @@ NORMAL = ChannelRef(demo.XENSERVER, "8.4", "Normal")
 
 def _rows(html: str) -> list[list[str]]:
     page = parse(html)
-    (table,) = [e for e in page.all("table") if e.attrs.get("class") == "status"]
+    (table,) = [e for e in page.all("table") if e.attrs.get("class") == "product-status"]
     del table
     cells: list[list[str]] = []
     for element in page.elements:

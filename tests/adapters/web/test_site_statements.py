@@ -13,7 +13,7 @@ from herald.services.source import SourceItems
 
 
 def _status_rows(page: str) -> list[list[str]]:
-    table = page.split('<table class="status"', 1)[1].split("</table>", 1)[0]
+    table = page.split('<table class="product-status"', 1)[1].split("</table>", 1)[0]
     body = table.split("<tbody>", 1)[1]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
