@@ -63,7 +63,8 @@ def test_each_identifier_is_kept_or_reported_on_its_own() -> None:
         demo.reference_bulletin(), demo.catalog(), demo.publisher(), "https://b.example.com"
     )
     changed = copy.deepcopy(document)
-    leaf = changed["product_tree"]["branches"][0]["branches"][0]["branches"][0]["product"]
+    version = changed["product_tree"]["branches"][0]["branches"][0]["branches"][0]
+    leaf = version["branches"][0]["product"]  # the Early Access channel of 8.4
     leaf["product_identification_helper"] = {
         "cpe": "cpe:2.3:a:broken",
         "purl": "pkg:PyPI/XenServer-Tools@8.4",
@@ -90,11 +91,12 @@ def test_each_identifier_is_kept_or_reported_on_its_own() -> None:
         sbom_urls=("https://x.example.com/s.json",),
     )
     report = "\n".join(planned.report)
-    assert "CSAFPID-xenserver-8.4: product_identification_helper.cpe: 'cpe:2.3:a:broken'" in report
+    channel = "CSAFPID-xenserver-8.4-early-access"
+    assert f"{channel}: product_identification_helper.cpe: 'cpe:2.3:a:broken'" in report
     assert "the md5 hash of 'XenServer-8.4.iso' is left out" in report
     assert "sbom_urls: 'http://insecure.example.com/sbom.json' is not an https:// URL" in report
     assert (
         "CSAFPID-xenserver-8.4-normal-8.4.2026-03-24: product_identification_helper"
         ".x_generic_uris: not imported" in report
     )
-    assert "CSAFPID-xenserver-8.4: product_identification_helper.x_generic_uris" not in report
+    assert f"{channel}: product_identification_helper.x_generic_uris" not in report
