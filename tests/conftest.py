@@ -27,15 +27,20 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 import pytest
 from psycopg import sql
 
 from herald.adapters.storage import Database, SqlUnitOfWork
+
+_T = TypeVar("_T")
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "HERALD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -150,62 +155,103 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class DatabaseContents:
+    """Every row and sequence value of a PostgreSQL database's tables, to put back."""
+
+    tables: tuple[str, ...]
+    rows: tuple[tuple[str, bytes], ...]
+    """(table, ``COPY`` text) for each table with rows."""
+    sequences: tuple[tuple[str, int | None], ...]
+    """(qualified name, last value or None when never used)."""
+
+    @classmethod
+    def read(cls, connection: psycopg.Connection[tuple[object, ...]]) -> DatabaseContents:
+        tables = tuple(
+            str(row[0])
+            for row in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version' ORDER BY tablename"
+            )
+        )
+        rows: list[tuple[str, bytes]] = []
+        for table in tables:
+            copy_out = sql.SQL("COPY {} TO STDOUT").format(sql.Identifier(table))
+            with connection.cursor() as cursor, cursor.copy(copy_out) as copy:
+                data = b"".join(bytes(chunk) for chunk in copy)
+            if data:
+                rows.append((table, data))
+        sequences = tuple(
+            (f'"{schema}"."{sequence}"', None if last is None else int(str(last)))
+            for schema, sequence, last in connection.execute(
+                "SELECT schemaname, sequencename, last_value FROM pg_sequences "
+                "WHERE schemaname = 'public'"
+            )
+        )
+        return cls(tables, tuple(rows), sequences)
+
+    def write(self, connection: psycopg.Connection[tuple[object, ...]]) -> None:
+        """Empty every table (triggers off), copy the rows in, set the sequences back;
+        in the connection's transaction (the caller commits)."""
+        statements = ["SET LOCAL session_replication_role = replica"]
+        statements += [f'DELETE FROM "{table}"' for table in self.tables]
+        for qualified, last_value in self.sequences:
+            if last_value is None:
+                statements.append(f"ALTER SEQUENCE {qualified} RESTART")
+            else:
+                statements.append(f"SELECT setval('{qualified}', {last_value}, true)")
+        connection.execute(";\n".join(statements))
+        for table, data in self.rows:
+            copy_in = sql.SQL("COPY {} FROM STDIN").format(sql.Identifier(table))
+            with connection.cursor() as cursor, cursor.copy(copy_in) as copy:
+                copy.write(data)
+
+
 @dataclass
 class _WorkerDatabase:
     """This worker's migrated PostgreSQL database and what a clean copy of it holds."""
 
     name: str
     schema: str = ""
-    reset_script: str = ""
-    seed: tuple[tuple[str, bytes], ...] = ()
+    clean: DatabaseContents = DatabaseContents((), (), ())
 
     def remember_clean_state(self) -> None:
         """Note the schema and the rows and sequences the migrations left."""
         with psycopg.connect(_url_of(self.name), autocommit=True) as connection:
             self.schema = _schema_fingerprint(connection)
-            tables = [
-                str(row[0])
-                for row in connection.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'alembic_version' ORDER BY tablename"
-                )
-            ]
-            seed: list[tuple[str, bytes]] = []
-            for table in tables:
-                copy_out = sql.SQL("COPY {} TO STDOUT").format(sql.Identifier(table))
-                with connection.cursor() as cursor, cursor.copy(copy_out) as copy:
-                    data = b"".join(bytes(chunk) for chunk in copy)
-                if data:
-                    seed.append((table, data))
-            self.seed = tuple(seed)
-            statements = ["SET LOCAL session_replication_role = replica"]
-            statements += [f'DELETE FROM "{table}"' for table in tables]
-            for schema, sequence, last_value in connection.execute(
-                "SELECT schemaname, sequencename, last_value FROM pg_sequences "
-                "WHERE schemaname = 'public'"
-            ):
-                qualified = f'"{schema}"."{sequence}"'
-                if last_value is None:
-                    statements.append(f"ALTER SEQUENCE {qualified} RESTART")
-                else:
-                    statements.append(f"SELECT setval('{qualified}', {int(last_value)}, true)")
-            self.reset_script = ";\n".join(statements)
+            self.clean = DatabaseContents.read(connection)
 
-    def reset(self) -> None:
-        """Make the database clean again: as migrated, or made anew if the schema moved."""
+    def reset(self, contents: DatabaseContents | None = None) -> None:
+        """Make the database clean again (as migrated, or made anew if the schema moved),
+        or, given ``contents`` read off this schema, hold those."""
         with _admin() as admin:
             _end_connections(admin, self.name)
         with psycopg.connect(_url_of(self.name)) as connection:
-            if _schema_fingerprint(connection) != self.schema:
-                connection.close()
-                self.recreate()
+            if _schema_fingerprint(connection) == self.schema:
+                (contents or self.clean).write(connection)  # one transaction with the check
+                connection.commit()
                 return
-            connection.execute(self.reset_script)  # one transaction with the COPYs below
-            for table, data in self.seed:
-                copy_in = sql.SQL("COPY {} FROM STDIN").format(sql.Identifier(table))
-                with connection.cursor() as cursor, cursor.copy(copy_in) as copy:
-                    copy.write(data)
+        self.recreate()
+        if contents is not None:
+            with psycopg.connect(_url_of(self.name)) as connection:
+                contents.write(connection)
+                connection.commit()
+
+    def hold(self, contents: DatabaseContents) -> None:
+        """Hold ``contents`` (read off this schema) now; right after ``reset``, which
+        checked the schema."""
+        with _admin() as admin:
+            _end_connections(admin, self.name)
+        with psycopg.connect(_url_of(self.name)) as connection:
+            contents.write(connection)
             connection.commit()
+
+    def read(self) -> DatabaseContents:
+        """What the database holds now (its other connections ended first)."""
+        with _admin() as admin:
+            _end_connections(admin, self.name)
+        with psycopg.connect(_url_of(self.name), autocommit=True) as connection:
+            return DatabaseContents.read(connection)
 
     def recreate(self) -> None:
         _drop_postgres_database(self.name)
@@ -272,3 +318,101 @@ def database(database_url: str) -> Iterator[Database]:
 def uow_factory(database: Database) -> Callable[[], SqlUnitOfWork]:
     """A zero-argument callable returning a fresh unit of work on ``database``."""
     return database.unit_of_work
+
+
+# --- snapshots: a state made once per worker, put back for each test -----------------
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    value: object
+    sqlite_file: Path | None
+    postgres: DatabaseContents | None
+    data_dir: Path | None
+
+
+class DatabaseSnapshots:
+    """States that take long to make (the demo data, a world of drafts and accounts), made
+    once per worker and backend and put back for each test that asks.
+
+    ``restore_or_make(key, data_dir, make)`` must come first on this test's
+    ``database_url`` (still as migrated, nothing connected). The first time, it runs
+    ``make()``, which writes through its own connections and closes them, and keeps what
+    the database and ``data_dir`` then hold and what ``make`` returned. Later tests get
+    those back: the same rows, sequences, files and value. The value is shared between
+    tests, so it should be immutable. ``key`` names everything ``make`` depends on.
+    """
+
+    def __init__(
+        self,
+        store: dict[tuple[str, object], _Snapshot],
+        folder: Path,
+        database_url: str,
+        worker: _WorkerDatabase | None,
+    ) -> None:
+        self._store = store
+        self._folder = folder
+        self._url = database_url
+        self._worker = worker
+
+    def restore_or_make(self, key: object, data_dir: Path, make: Callable[[], _T]) -> _T:
+        backend = "sqlite" if self._worker is None else "postgres"
+        snapshot = self._store.get((backend, key))
+        if snapshot is None:
+            value = make()
+            snapshot = self._keep(value, data_dir)
+            self._store[(backend, key)] = snapshot
+            return value
+        self._put_back(snapshot, data_dir)
+        return snapshot.value  # type: ignore[return-value]
+
+    def _keep(self, value: object, data_dir: Path) -> _Snapshot:
+        place = self._folder / secrets.token_hex(6)
+        place.mkdir(parents=True)
+        kept_dir = None
+        if data_dir.exists():
+            kept_dir = place / "data"
+            shutil.copytree(data_dir, kept_dir, symlinks=True)
+        if self._worker is not None:
+            return _Snapshot(value, None, self._worker.read(), kept_dir)
+        kept_file = place / "herald.db"
+        with (
+            closing(sqlite3.connect(self._url.removeprefix("sqlite:///"))) as source,
+            closing(sqlite3.connect(kept_file)) as copy,
+        ):
+            source.backup(copy)
+        return _Snapshot(value, kept_file, None, kept_dir)
+
+    def _put_back(self, snapshot: _Snapshot, data_dir: Path) -> None:
+        if snapshot.data_dir is not None:
+            shutil.copytree(snapshot.data_dir, data_dir, symlinks=True, dirs_exist_ok=True)
+        if self._worker is not None:
+            assert snapshot.postgres is not None
+            self._worker.hold(snapshot.postgres)
+            return
+        assert snapshot.sqlite_file is not None
+        path = Path(self._url.removeprefix("sqlite:///"))
+        for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            extra.unlink(missing_ok=True)
+        shutil.copyfile(snapshot.sqlite_file, path)
+
+
+@pytest.fixture(scope="session")
+def _snapshot_store() -> dict[tuple[str, object], _Snapshot]:
+    return {}
+
+
+@pytest.fixture
+def database_snapshots(
+    request: pytest.FixtureRequest,
+    database_url: str,
+    _snapshot_store: dict[tuple[str, object], _Snapshot],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> DatabaseSnapshots:
+    """Put back, on this test's ``database_url``, a state made once (``DatabaseSnapshots``)."""
+    worker = None
+    if not database_url.startswith("sqlite"):
+        worker = request.getfixturevalue("_postgres_worker_database")
+    return DatabaseSnapshots(
+        _snapshot_store, tmp_path_factory.getbasetemp() / "snapshots", database_url, worker
+    )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from herald import demo
 from herald.adapters.security import Argon2Hasher
@@ -17,6 +17,9 @@ from herald.services.ports.common import Clock
 from herald.services.ports.unit_of_work import UnitOfWorkFactory
 from herald.services.recording import Recorder
 from herald.services.source import SourceItems, SourceService
+from tests.conftest import DatabaseSnapshots
+
+T = TypeVar("T")
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 """``HERALD_SECRET_KEY`` of the tests (long enough for the settings' check)."""
@@ -50,10 +53,48 @@ def with_demo_data(services: Herald) -> Iterator[Herald]:
 
 
 @contextmanager
-def demo_services(settings: Settings, clock: Clock) -> Iterator[Herald]:
-    """herald built on ``settings`` (cheap password hashing) with the demo data."""
-    with with_demo_data(build(settings, clock=clock, hasher=Argon2Hasher(cheap=True))) as services:
-        yield services
+def demo_services(
+    settings: Settings, clock: Clock, snapshots: DatabaseSnapshots | None = None
+) -> Iterator[Herald]:
+    """herald built on ``settings`` (cheap password hashing) with the demo data.
+
+    With ``snapshots`` (on a ``database_url`` nobody wrote yet), the demo data is imported
+    once per worker and backend at the clock's time and put back for the next tests."""
+    if snapshots is None:
+        with with_demo_data(_build(settings, clock)) as services:
+            yield services
+        return
+    with prepared_services(settings, clock, snapshots, "demo data", lambda _: None) as (loaded, _):
+        yield loaded
+
+
+@contextmanager
+def prepared_services(
+    settings: Settings,
+    clock: Clock,
+    snapshots: DatabaseSnapshots,
+    key: object,
+    prepare: Callable[[Herald], T],
+) -> Iterator[tuple[Herald, T]]:
+    """herald with the demo data and what ``prepare(services)`` adds, and its value.
+
+    Made once per worker and backend (``key`` and the clock's time name it) and put back
+    for the next tests: ``prepare`` must give the same result each time it runs."""
+
+    def make() -> T:
+        with with_demo_data(_build(settings, clock)) as services:
+            return prepare(services)
+
+    value = snapshots.restore_or_make((key, clock.now()), settings.data_dir, make)
+    services = _build(settings, clock, migrate=False)  # the snapshot is of a migrated one
+    try:
+        yield services, value
+    finally:
+        services.close()
+
+
+def _build(settings: Settings, clock: Clock, *, migrate: bool = True) -> Herald:
+    return build(settings, migrate=migrate, clock=clock, hasher=Argon2Hasher(cheap=True))
 
 
 def source_service(unit_of_work: UnitOfWorkFactory, clock: Clock | None = None) -> SourceService:

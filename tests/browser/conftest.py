@@ -8,7 +8,8 @@ for ``/healthz``; afterwards the server gets SIGTERM (then SIGKILL).
   only read (they never publish or edit; signing in is fine): the demo data, three more
   published bulletins (``data/``) and alice;
 - ``fresh_site``: one per test on its ``database_url``, for tests that change data: the
-  demo data and alice (author), bob (reviewer) and carol (publisher).
+  demo data and alice (author), bob (reviewer) and carol (publisher), loaded by the
+  commands once per worker and backend and put back from a snapshot for the next tests.
 
 The browser is Debian's ``/usr/bin/chromium`` (override with ``HERALD_CHROMIUM``), one per
 session (per xdist worker); herald never downloads one. When it is missing the tests are
@@ -49,7 +50,7 @@ from playwright.sync_api import (
 )
 from psycopg import sql
 
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import POSTGRES_ADMIN_URL, DatabaseSnapshots
 from tests.conftest import _admin as admin_connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +74,10 @@ STAFF = {
     "carol": ("Carol Publisher", "publisher"),
 }
 """username: (display name, role); every one signs in with ``PASSWORD``."""
+
+SECRET_KEY = secrets.token_urlsafe(32)
+"""The sites' ``HERALD_SECRET_KEY``: one per session, so a site put back from a snapshot
+has the key it was made with."""
 
 DESKTOP = ViewportSize(width=1280, height=900)
 PHONE = ViewportSize(width=390, height=844)
@@ -174,22 +179,42 @@ def _serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str
     pytest.fail(f"herald serve found no free port; its last output:\n{output_text}")
 
 
-def _start(database_url: str, folder: Path, *, more: bool, staff: Iterable[str]) -> Iterator[Site]:
-    """Load the demo data, maybe ``data/``, add ``staff``; serve; yield; stop the server."""
+def _start(
+    database_url: str,
+    folder: Path,
+    *,
+    more: bool,
+    staff: Iterable[str],
+    snapshots: DatabaseSnapshots | None = None,
+) -> Iterator[Site]:
+    """Load the demo data, maybe ``data/``, add ``staff``; serve; yield; stop the server.
+
+    With ``snapshots``, the loading runs once per worker and backend and what it wrote is
+    put back for the next sites."""
     env = {
         **os.environ,
         "HERALD_DATABASE_URL": database_url,
         "HERALD_DATA_DIR": str(folder / "var"),
-        "HERALD_SECRET_KEY": secrets.token_urlsafe(32),
+        "HERALD_SECRET_KEY": SECRET_KEY,
         "COLUMNS": "200",
     }
-    _herald(env, (["demo"], None))  # creates the schema; then the rest at once
-    commands: list[tuple[list[str], str | None]] = [(["import", str(DATA)], None)] if more else []
-    for username in staff:
-        name, role = STAFF[username]
-        add = ["users", "add", username, "--name", name, "--role", role, "--password-stdin"]
-        commands.append((add, f"{PASSWORD}\n"))
-    _herald(env, *commands)
+    names = tuple(staff)
+
+    def load() -> None:
+        _herald(env, (["demo"], None))  # creates the schema; then the rest at once
+        commands: list[tuple[list[str], str | None]] = (
+            [(["import", str(DATA)], None)] if more else []
+        )
+        for username in names:
+            name, role = STAFF[username]
+            add = ["users", "add", username, "--name", name, "--role", role, "--password-stdin"]
+            commands.append((add, f"{PASSWORD}\n"))
+        _herald(env, *commands)
+
+    if snapshots is None:
+        load()
+    else:
+        snapshots.restore_or_make(("browser site", more, names), folder / "var", load)
     log = folder / "serve.log"
     process, url = _serve(env, log)
     try:
@@ -231,9 +256,16 @@ def site(
 
 
 @pytest.fixture
-def fresh_site(browser: Browser, database_url: str, tmp_path: Path) -> Iterator[Site]:
-    """The demo data and every member of ``STAFF`` on this test's ``database_url``: to change."""
-    yield from _start(database_url, tmp_path, more=False, staff=STAFF)
+def fresh_site(
+    browser: Browser, database_url: str, database_snapshots: DatabaseSnapshots, tmp_path: Path
+) -> Iterator[Site]:
+    """The demo data and every member of ``STAFF`` on this test's ``database_url``: to change.
+
+    ``herald demo`` and ``herald users add`` run for the first such site of a worker and
+    backend; the next ones get what they wrote back (``database_snapshots``)."""
+    yield from _start(
+        database_url, tmp_path, more=False, staff=STAFF, snapshots=database_snapshots
+    )
 
 
 @contextmanager

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from herald.adapters.cli.main import app
 from tests.adapters.cli.conftest import Result, assert_one_line_error
 
 Run = Callable[..., Result]
@@ -17,26 +17,23 @@ Run = Callable[..., Result]
 
 @pytest.fixture
 def herald_cli(short_dir: Path) -> Run:
-    """``herald keys …`` with HERALD_DATA_DIR in ``short_dir`` (no database needed)."""
-    env = {
-        **os.environ,
+    """``herald keys …`` in this process (as ``tests/adapters/cli/conftest.py`` runs the
+    other commands), HERALD_DATA_DIR in ``short_dir`` (no database needed)."""
+    env: dict[str, str | None] = {
         "HERALD_DATA_DIR": str(short_dir / "var"),
         "HERALD_DATABASE_URL": f"sqlite:///{short_dir / 'herald.db'}",
+        "HERALD_GNUPG_HOME": None,
+        "HERALD_SIGNING_KEY": None,
+        "COLUMNS": "200",
     }
-    env.pop("HERALD_GNUPG_HOME", None)
-    env.pop("HERALD_SIGNING_KEY", None)
+    runner = CliRunner()
 
     def run(*args: str, **extra: str) -> Result:
-        done = subprocess.run(  # this interpreter, running herald
-            [sys.executable, "-m", "herald", *args],
-            capture_output=True,
-            text=True,
-            env={**env, **extra},
-            cwd=short_dir,
-            timeout=120,
-            check=False,
-        )
-        return Result(done.returncode, done.stdout, done.stderr)
+        with contextlib.chdir(short_dir):
+            outcome = runner.invoke(app, list(args), env={**env, **extra}, prog_name="herald")
+        if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
+            raise AssertionError(f"herald {' '.join(args)} raised {outcome.exception!r}")
+        return Result(outcome.exit_code, outcome.stdout, outcome.stderr)
 
     return run
 

@@ -38,6 +38,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from herald.bootstrap import Herald
 from herald.config import Settings
+from tests.conftest import DatabaseSnapshots
 from tests.demo_services import demo_services, settings_for
 
 
@@ -255,8 +256,13 @@ def alert_settings(database_url: str, data_dir: Path, smtp_url: str | None) -> S
 
 @pytest.fixture
 def alerts(
-    database_url: str, tmp_path: Path, clock: MovableClock, smtp: SmtpSink
+    database_url: str,
+    tmp_path: Path,
+    clock: MovableClock,
+    smtp: SmtpSink,
+    database_snapshots: DatabaseSnapshots,
 ) -> Iterator[Herald]:
     """herald on ``database_url`` with the demo data, its emails going to ``smtp``."""
-    with demo_services(alert_settings(database_url, tmp_path / "var", smtp.url), clock) as services:
+    settings = alert_settings(database_url, tmp_path / "var", smtp.url)
+    with demo_services(settings, clock, database_snapshots) as services:
         yield services

@@ -23,7 +23,8 @@ from fastapi.testclient import TestClient
 
 from herald.adapters.web import create_app
 from herald.bootstrap import Herald
-from tests.demo_services import demo_services, settings_for
+from tests.conftest import DatabaseSnapshots
+from tests.demo_services import prepared_services, settings_for
 
 PASSWORD = "correct horse battery staple"
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -47,9 +48,39 @@ def clock() -> MovableClock:
     return MovableClock()
 
 
+STAFF = {
+    "author": ("alice", "Alice Author"),
+    "reviewer": ("bob", "Bob Reviewer"),
+    "publisher": ("carol", "Carol Publisher"),
+    "admin": ("root", "Rita Admin"),
+}
+"""role: (username, display name) of the ``staff`` fixture's accounts."""
+
+
+def add_staff(herald: Herald) -> dict[str, str]:
+    """Add the ``STAFF`` accounts that are not there yet; usernames by role."""
+    for role, (username, name) in STAFF.items():
+        if herald.accounts.user(username) is None:
+            herald.accounts.add_user(username, name, [role], PASSWORD)
+    return {role: username for role, (username, _) in STAFF.items()}
+
+
 @pytest.fixture
-def herald(database_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Herald]:
-    with demo_services(settings_for(database_url, tmp_path / "var"), clock) as services:
+def herald(
+    request: pytest.FixtureRequest,
+    database_url: str,
+    tmp_path: Path,
+    clock: MovableClock,
+    database_snapshots: DatabaseSnapshots,
+) -> Iterator[Herald]:
+    """The demo data, and the ``staff`` accounts when the test asks for them (both made
+    once per worker and backend, then put back for each test)."""
+    settings = settings_for(database_url, tmp_path / "var")
+    if "staff" in request.fixturenames:
+        prepared = prepared_services(settings, clock, database_snapshots, "staff", add_staff)
+    else:
+        prepared = prepared_services(settings, clock, database_snapshots, "demo", lambda _: {})
+    with prepared as (services, _):
         yield services
 
 
@@ -66,16 +97,8 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def staff(herald: Herald) -> dict[str, str]:
-    """Usernames by role; every password is ``PASSWORD``."""
-    accounts = {
-        "author": ("alice", "Alice Author"),
-        "reviewer": ("bob", "Bob Reviewer"),
-        "publisher": ("carol", "Carol Publisher"),
-        "admin": ("root", "Rita Admin"),
-    }
-    for role, (username, name) in accounts.items():
-        herald.accounts.add_user(username, name, [role], PASSWORD)
-    return {role: username for role, (username, _) in accounts.items()}
+    """Usernames by role (``STAFF``); every password is ``PASSWORD``."""
+    return add_staff(herald)
 
 
 def later(clock: MovableClock, **delta: float) -> datetime:

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from herald.bootstrap import Herald
 from herald.domain.alerts import AlertFilter, Channel, SubscriberGroup, SubscriptionStatus
 from herald.services.actors import OPERATOR
+from tests.conftest import DatabaseSnapshots
 from tests.demo_services import demo_services, settings_for
 
 from .conftest import MovableClock
@@ -27,10 +28,12 @@ _SECRET = re.compile(r'id="secret" readonly value="(whsec_[^"]+|hrld_[^"]+)"')
 
 
 @pytest.fixture
-def herald(database_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Herald]:
+def herald(
+    database_url: str, tmp_path: Path, clock: MovableClock, database_snapshots: DatabaseSnapshots
+) -> Iterator[Herald]:
     """As the web tests' ``herald``, with webhooks to loopback allowed."""
     settings = settings_for(database_url, tmp_path / "var", webhook_allow_private=True)
-    with demo_services(settings, clock) as services:
+    with demo_services(settings, clock, database_snapshots) as services:
         yield services
 
 

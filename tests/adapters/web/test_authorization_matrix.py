@@ -50,9 +50,11 @@ from herald.domain.alerts import (
     SubscriptionStatus,
 )
 from herald.services.actors import Actor
-from tests.demo_services import demo_services, settings_for
+from herald.services.ports.common import Clock
+from tests.conftest import DatabaseSnapshots
+from tests.demo_services import prepared_services, settings_for
 
-from .conftest import PASSWORD, MovableClock
+from .conftest import PASSWORD, MovableClock, add_staff
 from .staff_support import StaffClient, bulletin_form, local_input, new_client, signed_in, token_of
 from .test_alerts_support import inbox_of, link, run_worker
 from .test_api import content
@@ -494,12 +496,39 @@ def test_the_documented_table_is_the_declared_one() -> None:
 
 
 @pytest.fixture
-def herald(database_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Herald]:
-    """As the web tests' ``herald``, with webhook targets on loopback allowed (port 9,
-    which refuses: only the resend test runs the worker)."""
+def prepared(
+    request: pytest.FixtureRequest,
+    database_url: str,
+    tmp_path: Path,
+    clock: MovableClock,
+    database_snapshots: DatabaseSnapshots,
+) -> Iterator[tuple[Herald, World | None]]:
+    """herald with the demo data, and the staff and the ``World`` when the test asks for
+    it (made once per worker and backend, put back for each case); webhook targets on
+    loopback allowed (port 9, which refuses: only the resend test runs the worker)."""
     settings = settings_for(database_url, tmp_path / "var", webhook_allow_private=True)
-    with demo_services(settings, clock) as services:
-        yield services
+    key, prepare = ("world", make_world) if "world" in request.fixturenames else ("demo", None)
+    with prepared_services(
+        settings, clock, database_snapshots, key, prepare or (lambda _: None)
+    ) as made:
+        yield made
+
+
+@pytest.fixture
+def herald(prepared: tuple[Herald, World | None]) -> Herald:
+    return prepared[0]
+
+
+@pytest.fixture
+def world(prepared: tuple[Herald, World | None]) -> World:
+    made = prepared[1]
+    assert made is not None
+    return made
+
+
+@pytest.fixture
+def staff(herald: Herald) -> dict[str, str]:
+    return add_staff(herald)
 
 
 @dataclass(frozen=True)
@@ -546,8 +575,10 @@ def _actor(herald: Herald, username: str) -> Actor:
     return Actor.staff(user)
 
 
-@pytest.fixture
-def world(herald: Herald, staff: dict[str, str], clock: MovableClock) -> World:
+def make_world(herald: Herald) -> World:
+    """Real objects for every path parameter, made through the services."""
+    clock = herald.clock
+    add_staff(herald)
     herald.accounts.add_user("dave", "Dave Departed", ["admin"], PASSWORD)
     alice, bob, carol = (_actor(herald, name) for name in ("alice", "bob", "carol"))
     authoring = herald.authoring
@@ -614,7 +645,7 @@ def _second_person(herald: Herald, alice: Actor, bob: Actor, carol: Actor) -> tu
 ENROLLING = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-def _accounts(herald: Herald, clock: MovableClock) -> str:
+def _accounts(herald: Herald, clock: Clock) -> str:
     """gus (author, with a second factor) and hal (deactivated) for the admins' steps;
     alice and root enrolling the secret ``ENROLLING``. Returns its current code."""
     accounts = herald.accounts
