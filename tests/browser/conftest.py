@@ -263,9 +263,7 @@ def fresh_site(
 
     ``herald demo`` and ``herald users add`` run for the first such site of a worker and
     backend; the next ones get what they wrote back (``database_snapshots``)."""
-    yield from _start(
-        database_url, tmp_path, more=False, staff=STAFF, snapshots=database_snapshots
-    )
+    yield from _start(database_url, tmp_path, more=False, staff=STAFF, snapshots=database_snapshots)
 
 
 @contextmanager
