@@ -39,6 +39,7 @@ from starlette.routing import Mount
 
 import herald.demo as demo
 from herald.adapters.storage.tables.base import Base
+from herald.adapters.web import create_app
 from herald.bootstrap import Herald
 from herald.domain import totp
 from herald.domain.accounts import Action, Role, User
@@ -558,6 +559,8 @@ class World:
     token_name: str = "siem"
     enroll_code: str = ""
     """The current code of the second factor alice and root are enrolling."""
+    sessions: Mapping[Persona, Session] = field(default_factory=dict)
+    """A browser session each persona began by signing in (``browser`` takes it up)."""
 
     def path(self, case: Case) -> str:
         return case.path.format(**vars(self))
@@ -567,6 +570,39 @@ class World:
             name: value.format(**vars(self)) if isinstance(value, str) else value
             for name, value in case.form.items()
         }
+
+
+@dataclass(frozen=True)
+class Session:
+    """What a browser keeps of a sign-in: its cookies and the session's CSRF token."""
+
+    cookies: tuple[tuple[str, str], ...]
+    token: str
+
+    @classmethod
+    def of(cls, member: StaffClient) -> Session:
+        return cls(tuple(member.client.cookies.items()), member.token)
+
+    def browser(self, app: FastAPI) -> StaffClient:
+        """A new browser holding this session."""
+        client = new_client(app)
+        for name, value in self.cookies:
+            client.cookies.set(name, value)
+        return StaffClient(client, self.token)
+
+
+def _sessions(herald: Herald) -> dict[Persona, Session]:
+    """Each persona's browser session, begun through the sign-in form: the members', an
+    admin's that signed out, and dave's (``browser`` deactivates him)."""
+    app = create_app(herald, run_scheduler=False)
+    admin = signed_in(app, "root")  # signing out ends every session root had: first
+    assert admin.post("/staff/sign-out").status_code == 303
+    sessions = {Persona.SIGNED_OUT: Session.of(admin)}
+    for persona in MEMBERS:
+        assert persona.role is not None
+        sessions[persona] = Session.of(signed_in(app, USERNAMES[persona.role]))
+    sessions[Persona.DEACTIVATED] = Session.of(signed_in(app, "dave"))
+    return sessions
 
 
 def _actor(herald: Herald, username: str) -> Actor:
@@ -622,6 +658,7 @@ def make_world(herald: Herald) -> World:
         enroll_code=enroll_code,
         proposed=proposed,
         emergency=emergency,
+        sessions=_sessions(herald),
     )
 
 
@@ -719,27 +756,22 @@ USERNAMES = {
 }
 
 
-def browser(app: FastAPI, herald: Herald, persona: Persona) -> StaffClient:
-    """A new browser as ``persona``."""
-    if persona.role is not None:
-        return signed_in(app, USERNAMES[persona.role])
+def browser(app: FastAPI, herald: Herald, persona: Persona, world: World) -> StaffClient:
+    """A new browser as ``persona``: a signed-in one holds the session that persona began
+    when the world was made (the world is put back for each case, its sessions too)."""
     if persona is Persona.VISITOR:
         return StaffClient(new_client(app), "")
     if persona is Persona.ANONYMOUS:
         client = new_client(app)
         return StaffClient(client, token_of(client.get("/staff/sign-in").text))
-    if persona is Persona.SIGNED_OUT:
-        admin = signed_in(app, "root")
-        assert admin.post("/staff/sign-out").status_code == 303
-        return admin
-    assert persona is Persona.DEACTIVATED
-    dave = signed_in(app, "dave")
-    with herald.database.unit_of_work() as uow:
-        user = uow.users.find("dave")
-        assert user is not None
-        uow.users.update(replace(user, active=False))
-        uow.commit()
-    return dave
+    member = world.sessions[persona].browser(app)
+    if persona is Persona.DEACTIVATED:
+        with herald.database.unit_of_work() as uow:
+            user = uow.users.find("dave")
+            assert user is not None
+            uow.users.update(replace(user, active=False))
+            uow.commit()
+    return member
 
 
 NOT_STAFF = (Persona.VISITOR, Persona.ANONYMOUS, Persona.SIGNED_OUT, Persona.DEACTIVATED)
@@ -812,7 +844,7 @@ def test_each_staff_route_serves_exactly_the_roles_allowed(
     allowed = [p for p in MEMBERS if p.may(case.action)]
     assert allowed
     refused = {
-        persona: browser(app, herald, persona)
+        persona: browser(app, herald, persona, world)
         for persona in (*NOT_STAFF, *MEMBERS)
         if persona not in allowed
     }
@@ -823,7 +855,7 @@ def test_each_staff_route_serves_exactly_the_roles_allowed(
         after = state(herald)
         assert after == before, f"{persona} {method} {path} changed something"
     for persona in allowed if method == "GET" else allowed[:1]:
-        member = browser(app, herald, persona)
+        member = browser(app, herald, persona, world)
         before = state(herald)
         response = _request(member, method, path, form)
         check_served(persona, method, path, response)
@@ -843,7 +875,7 @@ def test_admins_may_post_what_their_roles_allow(
     app: FastAPI, herald: Herald, world: World, method: str, case: Case
 ) -> None:
     path = world.path(case)
-    admin = browser(app, herald, Persona.ADMIN)
+    admin = browser(app, herald, Persona.ADMIN, world)
     before = state(herald)
     response = _request(admin, method, path, world.form(case))
     check_served(Persona.ADMIN, method, path, response)
@@ -867,7 +899,8 @@ def test_public_routes_serve_anyone_without_a_session(
 ) -> None:
     for method, case in _cases(Kind.PUBLIC):
         path = world.path(case)
-        visitor = browser(app, herald, Persona.ANONYMOUS)  # its CSRF token is for the staff forms
+        # its CSRF token is for the staff forms
+        visitor = browser(app, herald, Persona.ANONYMOUS, world)
         if method == "GET":
             response = visitor.get(path)
         elif case.json is not None:
@@ -931,7 +964,7 @@ def test_the_webhook_api_wants_a_live_token_and_keeps_to_its_webhooks(
         assert dave is not None
         uow.users.update(replace(dave, active=False))
         uow.commit()
-    admin = browser(app, herald, Persona.ADMIN).client
+    admin = browser(app, herald, Persona.ADMIN, world).client
     client = new_client(app)
     unauthenticated: dict[str, dict[str, str]] = {
         "no token": {},
