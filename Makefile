@@ -28,7 +28,7 @@ lint: install ## ruff and mypy (strict)
 	$(BIN)/mypy
 
 test: install lint ## Every test, on SQLite and PostgreSQL
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadgroup
 
 fmt: install ## Format and auto-fix
 	$(BIN)/ruff format src tests bench

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Site, sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 PUBLIC_PAGES = ["/", "/bulletins/CTX696397", "/products/", "/products/xenserver", "/feeds/"]
 CONTROLS = "input:not([type=hidden]), select, textarea, button"

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import PHONE, NewPage, Site, shoot
 from tests.browser.test_accessibility import _every_control_is_named
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 MAIL_WAIT_SECONDS = 30.0
 """How long the worker (polling every second) may take to write the email."""

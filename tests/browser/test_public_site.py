@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, NewPage, Site, listed, shoot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ALL = ("CTX696397", "CTX100101", "CTX100103", "CTX100102")
 """Newest first: the demo bulletin (Medium, 2026, memory) and data/: High 2026, Medium 2026

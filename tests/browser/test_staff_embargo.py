@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import NewPage, Site, listed, sign_in, sign_out
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 TITLE = "XenServer Security Update for CVE-2026-9001"
 PROBLEM = "A **crafted** request from a guest VM may stop the XenServer 8.4 host (marker Q7ZK)."
